@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "SegKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "segprep", targets: ["segprep"]),
+        .library(name: "SegImage", targets: ["SegImage"]),
+        .library(name: "SegPrep", targets: ["SegPrep"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only code that touches libpng, libjpeg, libtiff and giflib.
+        .target(
+            name: "CSegCodecs",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [
+                .linkedLibrary("png16"), .linkedLibrary("jpeg"),
+                .linkedLibrary("tiff"), .linkedLibrary("gif"),
+            ]
+        ),
+        .target(name: "SegImage", dependencies: ["CSegCodecs"]),
+        .target(name: "SegCore"),
+        .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"]),
+        .executableTarget(
+            name: "segprep",
+            dependencies: ["SegPrep", "SegCore", "SegImage", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegImage", "SegCore"]),
+        .testTarget(name: "SegImageTests", dependencies: ["SegImage"]),
+        .testTarget(name: "SegCoreTests", dependencies: ["SegCore"]),
+        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore"]),
+    ]
+)

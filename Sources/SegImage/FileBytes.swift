@@ -1,0 +1,36 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole-file reads with errors that name the file.
+public enum FileBytes {
+    /// Reads a file completely. Refuses directories and files over `limit` bytes.
+    public static func read(_ path: String, limit: Int = 1 << 34) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw ImageError(.unreadable, path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            throw ImageError(.unreadable, path: path, "cannot stat: \(String(cString: strerror(errno)))")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw ImageError(.unreadable, path: path, "is a directory, not a file") }
+        let size = Int(st.st_size)
+        if size > limit { throw ImageError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        try bytes.withUnsafeMutableBytes { buf in
+            while done < size {
+                let n = Glibc.read(fd, buf.baseAddress! + done, size - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ImageError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { break }
+                done += n
+            }
+        }
+        if done < size { bytes.removeLast(size - done) }
+        return bytes
+    }
+}

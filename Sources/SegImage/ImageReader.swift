@@ -1,0 +1,226 @@
+import CSegCodecs
+
+/// Limits and strictness applied while decoding.
+public struct DecodeOptions: Sendable, Equatable {
+    /// Largest width × height accepted; checked from the header before any
+    /// pixel memory is allocated (stops decompression bombs). Default 2^28.
+    public var maxPixels: Int
+    /// When true (default), any libjpeg warning, such as "Premature end of
+    /// JPEG file" for a truncated file, is an error instead of grey filler.
+    public var strictJPEG: Bool
+
+    public init(maxPixels: Int = 1 << 28, strictJPEG: Bool = true) {
+        self.maxPixels = maxPixels
+        self.strictJPEG = strictJPEG
+    }
+}
+
+/// Decodes PNG, JPEG, TIFF (any page) and GIF (first frame) from files or
+/// memory, detecting the format from the content.
+public enum ImageReader {
+    /// Reads and decodes one image file (page `page` of a multi-page TIFF).
+    public static func read(_ path: String, page: Int = 0, options: DecodeOptions = DecodeOptions()) throws -> Image {
+        try decode(FileBytes.read(path), path: path, page: page, options: options)
+    }
+
+    /// Decodes an image held in memory; `path` is only used in error messages.
+    public static func decode(_ bytes: [UInt8], path: String, page: Int = 0,
+                              options: DecodeOptions = DecodeOptions()) throws -> Image {
+        let format = try detect(bytes, path: path)
+        if page != 0 && format != .tiff {
+            throw ImageError(.refused, path: path, "page \(page) requested, but a \(format.rawValue.uppercased()) file has only one page")
+        }
+        return try bytes.withUnsafeBufferPointer { buf -> Image in
+            switch format {
+            case .png: return try decodePNG(buf, path: path, options: options)
+            case .jpeg: return try decodeJPEG(buf, path: path, options: options)
+            case .gif: return try decodeGIF(buf, path: path, options: options)
+            case .tiff:
+                var result: Image?
+                try withTIFF(buf, path: path) { decoder, pages in
+                    guard page >= 0 && page < pages else {
+                        throw ImageError(.refused, path: path, "page \(page) does not exist (the file has \(pages) page\(pages == 1 ? "" : "s"))")
+                    }
+                    result = try decodeTIFFPage(decoder, page: page, path: path, options: options)
+                }
+                return result!
+            }
+        }
+    }
+
+    /// Number of pages (TIFF directories); 1 for the other formats.
+    public static func pageCount(_ path: String) throws -> Int {
+        let bytes = try FileBytes.read(path)
+        let format = try detect(bytes, path: path)
+        guard format == .tiff else { return 1 }
+        var count = 0
+        try bytes.withUnsafeBufferPointer { buf in
+            try withTIFF(buf, path: path) { _, pages in count = pages }
+        }
+        return count
+    }
+
+    /// Decodes every page of a file in order, handing each to `body` without
+    /// keeping the others in memory (how a TIFF stack is unstacked).
+    public static func forEachPage(_ path: String, options: DecodeOptions = DecodeOptions(),
+                                   _ body: (_ index: Int, _ count: Int, Image) throws -> Void) throws {
+        let bytes = try FileBytes.read(path)
+        let format = try detect(bytes, path: path)
+        if format != .tiff {
+            try body(0, 1, decode(bytes, path: path, options: options))
+            return
+        }
+        try bytes.withUnsafeBufferPointer { buf in
+            try withTIFF(buf, path: path) { decoder, pages in
+                for page in 0..<pages {
+                    try body(page, pages, decodeTIFFPage(decoder, page: page, path: path, options: options))
+                }
+            }
+        }
+    }
+
+    /// The detected format, or a typed error explaining why there is none.
+    public static func detect(_ bytes: [UInt8], path: String) throws -> ImageFormat {
+        if bytes.isEmpty { throw ImageError(.empty, path: path, "file is empty (0 bytes)") }
+        guard let format = ImageFormat.detect(bytes) else {
+            throw ImageError(.notAnImage, path: path, ImageFormat.describeUnknown(bytes))
+        }
+        return format
+    }
+
+    // MARK: - per-format decoding
+
+    private static func decodePNG(_ buf: UnsafeBufferPointer<UInt8>, path: String, options: DecodeOptions) throws -> Image {
+        var info = SegInfo()
+        var decoder: OpaquePointer?
+        var message = MessageBuffer()
+        try check(message.with { seg_png_open(buf.baseAddress, buf.count, UInt64(options.maxPixels), &decoder, &info, $0, $1) },
+                  message, format: "PNG", path: path)
+        defer { seg_png_close(decoder) }
+        return try makeImage(info, path: path) { pixels, size in
+            message.with { seg_png_read(decoder, pixels, size, $0, $1) }
+        } failure: { status in try check(status, message, format: "PNG", path: path) }
+    }
+
+    private static func decodeJPEG(_ buf: UnsafeBufferPointer<UInt8>, path: String, options: DecodeOptions) throws -> Image {
+        var info = SegInfo()
+        var decoder: OpaquePointer?
+        var message = MessageBuffer()
+        try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, UInt64(options.maxPixels), &decoder, &info, $0, $1) },
+                  message, format: "JPEG", path: path)
+        defer { seg_jpeg_close(decoder) }
+        var warnings: Int32 = 0
+        return try makeImage(info, path: path) { pixels, size in
+            message.with { seg_jpeg_read(decoder, pixels, size, options.strictJPEG ? 1 : 0, &warnings, $0, $1) }
+        } failure: { status in try check(status, message, format: "JPEG", path: path) }
+    }
+
+    private static func decodeGIF(_ buf: UnsafeBufferPointer<UInt8>, path: String, options: DecodeOptions) throws -> Image {
+        var info = SegInfo()
+        var message = MessageBuffer()
+        try check(message.with { seg_gif_decode(buf.baseAddress, buf.count, UInt64(options.maxPixels), &info, nil, 0, $0, $1) },
+                  message, format: "GIF", path: path)
+        return try makeImage(info, path: path) { pixels, size in
+            var again = SegInfo()
+            return message.with { seg_gif_decode(buf.baseAddress, buf.count, UInt64(options.maxPixels), &again, pixels, size, $0, $1) }
+        } failure: { status in try check(status, message, format: "GIF", path: path) }
+    }
+
+    private static func withTIFF(_ buf: UnsafeBufferPointer<UInt8>, path: String,
+                                 _ body: (OpaquePointer?, Int) throws -> Void) throws {
+        var decoder: OpaquePointer?
+        var pages: UInt32 = 0
+        var message = MessageBuffer()
+        try check(message.with { seg_tiff_open(buf.baseAddress, buf.count, &decoder, &pages, $0, $1) },
+                  message, format: "TIFF", path: path)
+        defer { seg_tiff_close(decoder) }
+        try body(decoder, Int(pages))
+    }
+
+    private static func decodeTIFFPage(_ decoder: OpaquePointer?, page: Int, path: String, options: DecodeOptions) throws -> Image {
+        var info = SegInfo()
+        var message = MessageBuffer()
+        try check(message.with { seg_tiff_select(decoder, UInt32(page), UInt64(options.maxPixels), &info, $0, $1) },
+                  message, format: "TIFF", path: path, page: page)
+        return try makeImage(info, path: path) { pixels, size in
+            message.with { seg_tiff_read(decoder, pixels, size, $0, $1) }
+        } failure: { status in try check(status, message, format: "TIFF", path: path, page: page) }
+    }
+
+    // MARK: - helpers
+
+    /// Allocates the pixel storage `info` describes and lets `fill` decode into it.
+    private static func makeImage(_ info: SegInfo, path: String,
+                                  fill: (UnsafeMutablePointer<UInt8>, Int) -> SegStatus,
+                                  failure: (SegStatus) throws -> Void) throws -> Image {
+        let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
+        let count = width * height * channels
+        let model = colorModel(info.color)
+        let palette = paletteEntries(info)
+        if info.sample_bytes == 2 {
+            var status = SegStatus.SEG_OK
+            let samples = [UInt16](unsafeUninitializedCapacity: count) { buf, initialized in
+                status = buf.withMemoryRebound(to: UInt8.self) { fill($0.baseAddress!, count * 2) }
+                initialized = count
+            }
+            try failure(status)
+            return Image(width: width, height: height, colorModel: model, samples: .uint16(samples),
+                         sourceBitDepth: 16, palette: palette)
+        }
+        var status = SegStatus.SEG_OK
+        let samples = [UInt8](unsafeUninitializedCapacity: count) { buf, initialized in
+            status = fill(buf.baseAddress!, count)
+            initialized = count
+        }
+        try failure(status)
+        return Image(width: width, height: height, colorModel: model, samples: .uint8(samples),
+                     sourceBitDepth: Int(info.source_bit_depth), palette: palette)
+    }
+
+    private static func colorModel(_ c: SegColor) -> Image.ColorModel {
+        switch c {
+        case .SEG_COLOR_GRAY: return .gray
+        case .SEG_COLOR_GRAY_ALPHA: return .grayAlpha
+        case .SEG_COLOR_RGB: return .rgb
+        case .SEG_COLOR_RGBA: return .rgba
+        case .SEG_COLOR_PALETTE: return .palette
+        }
+    }
+
+    private static func paletteEntries(_ info: SegInfo) -> [RGBA] {
+        let n = Int(info.palette_size)
+        guard n > 0 else { return [] }
+        var p = info.palette
+        return withUnsafeBytes(of: &p) { raw in
+            (0..<n).map { i in RGBA(raw[4 * i], raw[4 * i + 1], raw[4 * i + 2], raw[4 * i + 3]) }
+        }
+    }
+
+    /// Turns a shim status into a typed error (no-op for success).
+    static func check(_ status: SegStatus, _ message: MessageBuffer, format: String, path: String, page: Int? = nil) throws {
+        let text = message.text
+        let where_ = page.map { " (page \($0))" } ?? ""
+        switch status {
+        case .SEG_OK: return
+        case .SEG_ERR_TRUNCATED: throw ImageError(.truncated, path: path, "truncated \(format)\(where_): \(text)")
+        case .SEG_ERR_CORRUPT: throw ImageError(.corrupt, path: path, "corrupt \(format)\(where_): \(text)")
+        case .SEG_ERR_UNSUPPORTED: throw ImageError(.unsupported, path: path, "unsupported \(format)\(where_): \(text)")
+        case .SEG_ERR_TOO_LARGE: throw ImageError(.tooLarge, path: path, "\(format)\(where_) too large: \(text)")
+        case .SEG_ERR_MEMORY: throw ImageError(.outOfMemory, path: path, "out of memory decoding \(format): \(text)")
+        case .SEG_ERR_ARGUMENT: throw ImageError(.refused, path: path, "\(format)\(where_): \(text)")
+        }
+    }
+}
+
+/// A C string buffer the shim writes its messages into.
+struct MessageBuffer {
+    private var storage = [CChar](repeating: 0, count: 512)
+
+    mutating func with<R>(_ body: (UnsafeMutablePointer<CChar>, Int) -> R) -> R {
+        storage.withUnsafeMutableBufferPointer { body($0.baseAddress!, $0.count) }
+    }
+
+    var text: String {
+        storage.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}
