@@ -64,8 +64,12 @@ void seg_jpeg_close(SegJpegDecoder *d) {
 
 static SegStatus seg_jpeg_fail(SegJpegDecoder *d, char *msg, size_t cap) {
     int code = d->err.pub.msg_code;
-    seg_set_message(msg, cap, "%s", d->err.message);
-    return seg_jpeg_is_truncation(code) ? SEG_ERR_TRUNCATED : SEG_ERR_CORRUPT;
+    // libjpeg's memory source pads a short file with a fake EOI (warning
+    // JWRN_JPEG_EOF); an error after that is a consequence of truncation.
+    int ran_out = d->err.warnings > 0 && d->err.first_warning_code == JWRN_JPEG_EOF;
+    if (ran_out) seg_set_message(msg, cap, "file is truncated (%s)", d->err.message);
+    else seg_set_message(msg, cap, "%s", d->err.message);
+    return (ran_out || seg_jpeg_is_truncation(code)) ? SEG_ERR_TRUNCATED : SEG_ERR_CORRUPT;
 }
 
 SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels,

@@ -158,6 +158,12 @@ SegStatus seg_tiff_open(const uint8_t *data, size_t size, SegTiffDecoder **out,
         return s;
     }
     d->pages = TIFFNumberOfDirectories(d->tif);
+    if (d->io.errors) {
+        // A directory chain that points past the end or loops: the file is damaged.
+        SegStatus s = seg_tiff_fail(&d->io, "cannot read the TIFF directory chain", msg, msg_cap);
+        seg_tiff_close(d);
+        return s;
+    }
     if (d->pages == 0) {
         seg_set_message(msg, msg_cap, "TIFF has no pages");
         seg_tiff_close(d);

@@ -64,7 +64,12 @@ public enum ImageReader {
     /// keeping the others in memory (how a TIFF stack is unstacked).
     public static func forEachPage(_ path: String, options: DecodeOptions = DecodeOptions(),
                                    _ body: (_ index: Int, _ count: Int, Image) throws -> Void) throws {
-        let bytes = try FileBytes.read(path)
+        try forEachPage(bytes: FileBytes.read(path), path: path, options: options, body)
+    }
+
+    /// ``forEachPage(_:options:_:)`` for a file already in memory.
+    public static func forEachPage(bytes: [UInt8], path: String, options: DecodeOptions = DecodeOptions(),
+                                   _ body: (_ index: Int, _ count: Int, Image) throws -> Void) throws {
         let format = try detect(bytes, path: path)
         if format != .tiff {
             try body(0, 1, decode(bytes, path: path, options: options))
