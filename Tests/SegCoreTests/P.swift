@@ -1,2 +1,0 @@
-import XCTest
-final class SegCoreTestsPlaceholder: XCTestCase { func testNothing() {} }
