@@ -40,7 +40,7 @@ public enum StandardOutput {
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal.
 /// Thread-safe: workers call ``advance()`` concurrently.
-public final class Progress: @unchecked Sendable {
+public final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let label: String
     private let enabled: Bool

@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+
+/// Everything `segprep remap` needs besides the input list.
+public struct RemapOptions: Sendable {
+    public var mapping: ValueMapping = .binary
+    /// Folder that mirrors the input tree (required unless dry-run or in-place).
+    public var outputDirectory: String?
+    /// Overwrite each input with its remapped version (PNG inputs only).
+    public var inPlace = false
+    /// Write palette PNGs with this colour table instead of 8-bit gray.
+    public var palette: [RGBA]?
+    /// Count values and report, but write nothing.
+    public var dryRun = false
+    /// Report bad files and continue instead of stopping at the first.
+    public var keepGoing = false
+    public var decode = DecodeOptions()
+    /// PNG settings for outputs (fast, lossless label settings by default).
+    public var encoding: OutputFormat = .labelPNG
+    /// Parallel workers (default: one per core).
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    public init() {}
+}
+
+/// A problem with the plan as a whole (detected before any file is read).
+public struct RemapPlanError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// What happened to one input.
+public struct RemapFileReport: Sendable {
+    public let input: String
+    /// Where the output went (nil for dry runs and failures).
+    public let output: String?
+    public let before: Histogram
+    public let after: Histogram
+    /// One-line error, when the file failed.
+    public let error: String?
+    /// True when the failure was writing rather than reading.
+    public let writeFailed: Bool
+}
+
+/// The outcome of a run.
+public struct RemapSummary: Sendable {
+    public let mapping: ValueMapping
+    public let dryRun: Bool
+    /// Reports in input order; files never started (after a stop) are absent.
+    public let files: [RemapFileReport]
+    /// Inputs not processed because an earlier file failed without --keep-going.
+    public let skipped: Int
+
+    public var failed: [RemapFileReport] { files.filter { $0.error != nil } }
+    public var succeeded: Int { files.count - failed.count }
+
+    /// Pixels per input value over all successful files.
+    public var before: Histogram { files.filter { $0.error == nil }.reduce(into: Histogram()) { $0.merge($1.before) } }
+    /// Pixels per output value over all successful files.
+    public var after: Histogram { files.filter { $0.error == nil }.reduce(into: Histogram()) { $0.merge($1.after) } }
+}
+
+/// Plans output paths, then remaps files in parallel.
+public enum RemapJob {
+    /// Output path of every input (nil entries for dry runs). Fails when two
+    /// inputs would write the same file, when an output would overwrite an
+    /// input without `inPlace`, or when in-place is asked of a non-PNG file.
+    public static func plan(_ inputs: [InputFile], options: RemapOptions) throws -> [String?] {
+        if options.dryRun { return inputs.map { _ in nil } }
+        if options.inPlace {
+            for input in inputs where InputFiles.fileExtension(input.path) != "png" {
+                throw RemapPlanError("\(input.path): --in-place rewrites files as PNG, so it only accepts .png inputs (use --out DIR)")
+            }
+            return inputs.map(\.path)
+        }
+        guard let out = options.outputDirectory else {
+            throw RemapPlanError("no output folder: pass --out DIR (or --dry-run, or --in-place to overwrite the inputs)")
+        }
+        let inputPaths = Set(inputs.map { canonical($0.path) })
+        var seen: [String: String] = [:]
+        var outputs: [String?] = []
+        for input in inputs {
+            let rel = input.relativePath
+            let dir = rel.contains("/") ? String(rel[..<rel.lastIndex(of: "/")!]) + "/" : ""
+            let path = (out.hasSuffix("/") ? out : out + "/") + dir + InputFiles.stem(rel) + ".png"
+            let key = canonical(path)
+            if let other = seen[key] {
+                throw RemapPlanError("\(input.path) and \(other) would both be written to \(path); give their folder instead of single files, or --base DIR")
+            }
+            if inputPaths.contains(key) {
+                throw RemapPlanError("\(path): output would overwrite an input; choose another --out folder or pass --in-place")
+            }
+            seen[key] = input.path
+            outputs.append(path)
+        }
+        return outputs
+    }
+
+    /// Runs the job. `progress` is advanced once per finished file.
+    public static func run(_ inputs: [InputFile], options: RemapOptions, progress: ProgressBar? = nil) throws -> RemapSummary {
+        let outputs = try plan(inputs, options: options)
+        let remapper = Remapper(mapping: options.mapping)
+        let state = JobState(count: inputs.count)
+        let workers = max(1, min(options.workers, inputs.count))
+        let directories = DirectoryMaker()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = state.next(stopOnFailure: !options.keepGoing) {
+                let report = process(inputs[index], output: outputs[index], remapper: remapper, options: options,
+                                     directories: directories)
+                state.store(report, at: index)
+                progress?.advance()
+            }
+        }
+        let (reports, skipped) = state.finish()
+        return RemapSummary(mapping: options.mapping, dryRun: options.dryRun, files: reports, skipped: skipped)
+    }
+
+    private static func process(_ input: InputFile, output: String?, remapper: Remapper, options: RemapOptions,
+                                directories: DirectoryMaker) -> RemapFileReport {
+        let result: RemapResult
+        do {
+            let image = try ImageReader.read(input.path, options: options.decode)
+            result = try remapper.remap(image, path: input.path)
+        } catch {
+            return RemapFileReport(input: input.path, output: nil, before: Histogram(), after: Histogram(),
+                                   error: "\(error)", writeFailed: false)
+        }
+        guard let output else {
+            return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after, error: nil, writeFailed: false)
+        }
+        do {
+            try directories.ensureParent(of: output)
+            let image: Image
+            if let palette = options.palette {
+                image = Image(width: result.width, height: result.height, colorModel: .palette,
+                              samples: .uint8(result.output), palette: palette)
+            } else {
+                image = Image.gray8(width: result.width, height: result.height, pixels: result.output)
+            }
+            try ImageWriter.write(image, to: output, as: options.encoding, content: .labels)
+        } catch {
+            return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after,
+                                   error: "\(error)", writeFailed: true)
+        }
+        return RemapFileReport(input: input.path, output: output, before: result.before, after: result.after, error: nil, writeFailed: false)
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}
+
+/// Hands out input indices to workers and collects reports in input order.
+private final class JobState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private var stopped = false
+    private var reports: [RemapFileReport?]
+
+    init(count: Int) { reports = Array(repeating: nil, count: count) }
+
+    func next(stopOnFailure: Bool) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !(stopOnFailure && stopped), nextIndex < reports.count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
+    }
+
+    func store(_ report: RemapFileReport, at index: Int) {
+        lock.lock()
+        reports[index] = report
+        if report.error != nil { stopped = true }
+        lock.unlock()
+    }
+
+    /// Reports of the files that ran, in input order, and how many never started.
+    func finish() -> ([RemapFileReport], Int) {
+        let done = reports.compactMap { $0 }
+        return (done, reports.count - done.count)
+    }
+}
+
+/// Creates output folders once each, safely from several threads.
+private final class DirectoryMaker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made = Set<String>()
+
+    func ensureParent(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let dir = String(path[..<slash])
+        lock.lock()
+        defer { lock.unlock() }
+        if dir.isEmpty || made.contains(dir) { return }
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw ImageError(.writeFailed, path: dir, "cannot create the output folder")
+        }
+        made.insert(dir)
+    }
+}
