@@ -87,7 +87,7 @@ public enum MappingParser {
 
     /// Parses a colour table: either JSON (`{"R,G,B": class, "#RRGGBB": class}`)
     /// or text lines `R,G,B -> class` / `#RRGGBB -> class`. A line starting
-    /// with `#` and holding no `->` is a comment, as is anything after ` #`.
+    /// with `#` but not with a `#RRGGBB` colour is a comment, as is anything after ` #`.
     public static func colors(_ text: String, source: String) throws -> [UInt32: UInt8] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var entries: [(String, String, Int)] = []  // (colour text, class text, line)
@@ -104,7 +104,7 @@ public enum MappingParser {
         } else {
             for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 var line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-                if line.hasPrefix("#") && !line.contains("->") { continue }  // a comment line
+                if line.hasPrefix("#") && !startsWithHexColor(line) { continue }  // a comment line
                 if let hash = line.range(of: " #") ?? line.range(of: "\t#") { line = String(line[..<hash.lowerBound]) }
                 line = line.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty { continue }
@@ -131,6 +131,13 @@ public enum MappingParser {
         }
         guard !table.isEmpty else { throw MappingSyntaxError("\(source): no colours listed") }
         return table
+    }
+
+    /// True for lines like `#A0B1C2 -> 3` (as opposed to `# a comment`).
+    private static func startsWithHexColor(_ line: String) -> Bool {
+        let chars = Array(line.dropFirst().prefix(7))
+        guard chars.count >= 6, chars.prefix(6).allSatisfy(\.isHexDigit) else { return false }
+        return chars.count == 6 || chars[6] == " " || chars[6] == "-" || chars[6] == "\t"
     }
 
     /// `R,G,B` or `#RRGGBB` → 0xRRGGBB.

@@ -1,0 +1,191 @@
+import Foundation
+import XCTest
+@testable import SegImage
+
+/// Runs the built `segprep` binary as a user would.
+final class EndToEndTests: XCTestCase {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var binary: String {
+        Bundle.main.bundleURL.appendingPathComponent("segprep").path
+    }
+
+    @discardableResult
+    func segprep(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            throw XCTSkip("segprep binary not built at \(Self.binary)")
+        }
+    }
+
+    func testRemapsFixtureLabelsWithSummaryOnStderr() throws {
+        let out = try makeTemporaryDirectory(self)
+        let run = try segprep(["remap", Repo.fixtures + "/cells/label", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "", "data channel stays empty without --format")
+        XCTAssertTrue(run.stderr.contains("remapped 20 of 20 files (0 failed), 1310720 pixels"), run.stderr)
+        XCTAssertEqual(listing(out).count, 20)
+        XCTAssertFalse(run.stderr.contains("\r"), "no progress bar when stderr is not a terminal")
+    }
+
+    func testJSONReportOnStdout() throws {
+        let out = try makeTemporaryDirectory(self)
+        let run = try segprep(["remap", Repo.fixtures + "/awkward/mask-1bit.png", Repo.fixtures + "/awkward/mask-8bit.png",
+                               "--out", out, "--format", "json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(object["succeeded"] as? Int, 2)
+        let after = object["after"] as! [[String: Any]]
+        // Two copies of the same disk mask: 2 x 4899 background and 2 x 1245 foreground pixels.
+        XCTAssertEqual(after.map { $0["pixels"] as! Int }, [9798, 2490])
+        XCTAssertEqual(after.map { $0["value"] as! Int }, [0, 1])
+    }
+
+    func testUnexpectedValuesFailWithOneLineAndNoOutput() throws {
+        let out = try makeTemporaryDirectory(self)
+        let run = try segprep(["remap", Repo.fixtures + "/awkward/mask-via-jpeg.png", "--out", out])
+        XCTAssertEqual(run.status, 1)
+        let errorLines = run.stderr.split(separator: "\n").filter { $0.contains("error:") }
+        XCTAssertEqual(errorLines.count, 1)
+        XCTAssertTrue(errorLines[0].contains("mask-via-jpeg.png: unexpected label values"), run.stderr)
+        XCTAssertEqual(listing(out), [])
+        // The user's ways out all work.
+        for fix in [["--threshold", "128"], ["--nearest"], ["--map", "0:0,255:1", "--unmapped", "255"]] {
+            let ok = try segprep(["remap", Repo.fixtures + "/awkward/mask-via-jpeg.png", "--out", out] + fix)
+            XCTAssertEqual(ok.status, 0, "\(fix): \(ok.stderr)")
+        }
+    }
+
+    func testStdinListAndBase() throws {
+        let out = try makeTemporaryDirectory(self)
+        let list = (0..<3).map { Repo.fixtures + "/cells/label/\($0).png" }.joined(separator: "\n") + "\n"
+        let run = try segprep(["remap", "-", "--out", out, "--base", Repo.fixtures + "/cells"], stdin: list)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(listing(out), ["label/0.png", "label/1.png", "label/2.png"])
+    }
+
+    func testKeepGoingAndExitCodes() throws {
+        let root = try makeTemporaryDirectory(self)
+        for name in ["mask-8bit.png", "truncated.png", "mask-1bit.png"] {
+            try FileManager.default.copyItem(atPath: Repo.fixtures + "/awkward/" + name, toPath: root + "/" + name)
+        }
+        let going = try segprep(["remap", root, "--out", root + "/out", "--keep-going"])
+        XCTAssertEqual(going.status, 1)
+        XCTAssertTrue(going.stderr.contains("truncated.png: truncated PNG"), going.stderr)
+        XCTAssertEqual(listing(root + "/out"), ["mask-1bit.png", "mask-8bit.png"])
+        let usage = try segprep(["remap", root, "--threshold", "3", "--map", "0:1"])
+        XCTAssertEqual(usage.status, 64)
+        let noOut = try segprep(["remap", root + "/mask-8bit.png"])
+        XCTAssertEqual(noOut.status, 64)
+        XCTAssertTrue(noOut.stderr.contains("--out"), noOut.stderr)
+        let missing = try segprep(["remap", root + "/nope.png", "--out", root + "/o2"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("nope.png"))
+    }
+
+    func testInputsAreNeverOverwrittenWithoutInPlace() throws {
+        let root = try makeTemporaryDirectory(self)
+        try FileManager.default.copyItem(atPath: Repo.fixtures + "/awkward/mask-8bit.png", toPath: root + "/m.png")
+        let before = try FileBytes.read(root + "/m.png")
+        let run = try segprep(["remap", root, "--out", root])
+        XCTAssertEqual(run.status, 64)
+        XCTAssertEqual(try FileBytes.read(root + "/m.png"), before)
+        let inPlace = try segprep(["remap", root + "/m.png", "--in-place"])
+        XCTAssertEqual(inPlace.status, 0, inPlace.stderr)
+        XCTAssertEqual(Set(samples8(try ImageReader.read(root + "/m.png"))), [0, 1])
+    }
+
+    func testDryRunPrintsHistogramsAndWritesNothing() throws {
+        let root = try makeTemporaryDirectory(self)
+        let run = try segprep(["remap", Repo.fixtures + "/awkward/mask-1bit.png", "--dry-run", "--format", "csv"], in: root)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stdout, "file,value,pixels,output\n\(Repo.fixtures)/awkward/mask-1bit.png,0,4899,0\n\(Repo.fixtures)/awkward/mask-1bit.png,255,1245,1\n")
+        XCTAssertEqual(listing(root), [])
+    }
+
+    func testColourMaskToPaletteAndBackToVisual() throws {
+        let out = try makeTemporaryDirectory(self)
+        let run = try segprep(["remap", Repo.fixtures + "/awkward/mask-rgb.png", "--colors", Repo.fixtures + "/awkward/colors.txt",
+                               "--palette", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let palette = try ImageReader.read(out + "/mask-rgb.png")
+        let reference = try ImageReader.read(Repo.fixtures + "/awkward/labels-palette.png")
+        XCTAssertEqual(palette.samples, reference.samples, "colours map to the same classes as the palette fixture")
+        XCTAssertEqual(palette.palette[1], RGBA(128, 0, 0))
+        let visual = try segprep(["remap", Repo.fixtures + "/cells/label/0.png", "--out", out + "/a"])
+        XCTAssertEqual(visual.status, 0)
+        let back = try segprep(["remap", out + "/a/0.png", "--visual", "--out", out + "/b"])
+        XCTAssertEqual(back.status, 0, back.stderr)
+        XCTAssertEqual(try ImageReader.read(out + "/b/0.png"), try ImageReader.read(Repo.fixtures + "/cells/label/0.png"),
+                       "0/255 → 0/1 → 0/255 round trip")
+    }
+
+    func testUnstackWritesEveryPage() throws {
+        let out = try makeTemporaryDirectory(self)
+        let run = try segprep(["unstack", Repo.fixtures + "/awkward/volume-16bit.tif", "--out", out])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(listing(out), ["volume-16bit_00.png", "volume-16bit_01.png", "volume-16bit_02.png"])
+        for page in 0..<3 {
+            let image = try ImageReader.read(out + "/volume-16bit_0\(page).png")
+            XCTAssertEqual(image, try ImageReader.read(Repo.fixtures + "/awkward/volume-16bit.tif", page: page))
+        }
+        let again = try segprep(["unstack", Repo.fixtures + "/awkward/volume-16bit.tif", "--out", out])
+        XCTAssertEqual(again.status, 2, "refuses to overwrite without --force")
+    }
+
+    func testInterruptedRunsLeaveOnlyWholeFiles() throws {
+        let root = try makeTemporaryDirectory(self)
+        let labels = Repo.shared + "/isbi2012/train/label"
+        guard FileManager.default.fileExists(atPath: labels) else { throw XCTSkip("no shared datasets") }
+        for copy in 0..<4 {  // 120 files of 512 x 512
+            try FileManager.default.createDirectory(atPath: root + "/in/\(copy)", withIntermediateDirectories: true)
+            for name in listing(labels) { try FileManager.default.copyItem(atPath: labels + "/" + name, toPath: root + "/in/\(copy)/" + name) }
+        }
+        var state: UInt64 = 7
+        var interrupted = 0
+        for trial in 0..<8 {
+            let out = root + "/out\(trial)"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["remap", root + "/in", "--out", out, "--jobs", "1"]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            usleep(useconds_t(20_000 + Int(state >> 40) % 150_000))
+            if trial % 2 == 0 { process.interrupt() } else { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            for name in listing(out) {
+                let isTemporary = (name as NSString).lastPathComponent.hasPrefix(".")
+                XCTAssertFalse(isTemporary && trial % 2 == 0, "SIGINT left a temporary file \(name)")
+                if isTemporary { continue }  // SIGKILL cannot clean up; temporary names are hidden, never final
+                let image = try ImageReader.read(out + "/" + name)
+                XCTAssertEqual(image.width, 512, name)
+                XCTAssertEqual(Set(samples8(image)).subtracting([0, 1]), [], name)
+            }
+        }
+        XCTAssertGreaterThan(interrupted, 0, "no run was actually interrupted; the test proved nothing")
+    }
+}
