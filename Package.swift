@@ -13,13 +13,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // The only code that touches libpng, libjpeg, libtiff and giflib.
+        // The only code that touches libpng, libjpeg, libtiff, giflib and libdeflate.
         .target(
             name: "CSegCodecs",
             cSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [
                 .linkedLibrary("png16"), .linkedLibrary("jpeg"),
-                .linkedLibrary("tiff"), .linkedLibrary("gif"),
+                .linkedLibrary("tiff"), .linkedLibrary("gif"), .linkedLibrary("deflate"),
             ]
         ),
         .target(name: "SegImage", dependencies: ["CSegCodecs"]),

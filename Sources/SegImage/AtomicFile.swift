@@ -42,13 +42,19 @@ public enum AtomicFile {
                 }
             }
             // mkstemp creates 0600; give the file the permissions a plain create would.
-            let mask = umask(0)
-            umask(mask)
-            fchmod(fd, 0o666 & ~mask)
+            fchmod(fd, 0o666 & ~processUmask)
         }
         if rename(temp, path) != 0 { throw writeError(path, "cannot move the finished file into place") }
         renamed = true
     }
+
+    /// The umask, read once: reading it means setting it, which is not
+    /// thread-safe to do per write.
+    private static let processUmask: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
 
     /// Deletes in-flight temporary files when the process is interrupted.
     public static func installInterruptCleanup() {

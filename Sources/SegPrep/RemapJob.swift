@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import SegCore
 import SegImage
@@ -79,13 +82,17 @@ public enum RemapJob {
             throw RemapPlanError("no output folder: pass --out DIR (or --dry-run, or --in-place to overwrite the inputs)")
         }
         let inputPaths = Set(inputs.map { canonical($0.path) })
+        // Outputs do not exist yet: resolve the output folder once and append
+        // the relative part (which mirrors the inputs, so it holds no "..").
+        let outRoot = canonical(out)
         var seen: [String: String] = [:]
         var outputs: [String?] = []
         for input in inputs {
             let rel = input.relativePath
             let dir = rel.contains("/") ? String(rel[..<rel.lastIndex(of: "/")!]) + "/" : ""
-            let path = (out.hasSuffix("/") ? out : out + "/") + dir + InputFiles.stem(rel) + ".png"
-            let key = canonical(path)
+            let relativeOutput = dir + InputFiles.stem(rel) + ".png"
+            let path = (out.hasSuffix("/") ? out : out + "/") + relativeOutput
+            let key = outRoot + "/" + relativeOutput
             if let other = seen[key] {
                 throw RemapPlanError("\(input.path) and \(other) would both be written to \(path); give their folder instead of single files, or --base DIR")
             }
@@ -147,8 +154,17 @@ public enum RemapJob {
         return RemapFileReport(input: input.path, output: output, before: result.before, after: result.after, error: nil, writeFailed: false)
     }
 
-    private static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    /// The absolute, symlink-free form of `path`; for a path that does not
+    /// exist yet, its deepest existing ancestor is resolved and the rest appended.
+    static func canonical(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let parent = (absolute as NSString).deletingLastPathComponent
+        if parent == absolute { return absolute }
+        return canonical(parent) + "/" + (absolute as NSString).lastPathComponent
     }
 }
 

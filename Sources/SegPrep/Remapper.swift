@@ -1,3 +1,4 @@
+import Foundation
 import SegImage
 
 /// Why one label image could not be remapped.
@@ -42,57 +43,129 @@ public struct RemapResult: Sendable {
 /// Applies a ``ValueMapping`` to one decoded label image.
 public struct Remapper: Sendable {
     public let mapping: ValueMapping
+    /// Output per 8-bit value, −1 where the mapping has none.
+    private let lut8: [Int16]
+    /// Output per 16-bit value, −1 where the mapping has none (built on first use).
+    private var lut16: [Int16] { lazy16.table }
+    private let lazy16: LazyTable
 
-    public init(mapping: ValueMapping) { self.mapping = mapping }
+    public init(mapping: ValueMapping) {
+        self.mapping = mapping
+        lut8 = Self.table(mapping, size: 256)
+        lazy16 = LazyTable { Self.table(mapping, size: 65536) }
+    }
 
-    /// Remaps `image`; `path` names it in errors.
-    public func remap(_ image: Image, path: String) throws -> RemapResult {
+    private static func table(_ mapping: ValueMapping, size: Int) -> [Int16] {
+        (0..<size).map { mapping.output(for: $0).map(Int16.init) ?? -1 }
+    }
+
+    /// Remaps `image`; `path` names it in errors. Taking the image by value
+    /// lets an 8-bit label plane be rewritten in place when nothing else
+    /// holds it (no second buffer per file).
+    public func remap(_ image: consuming Image, path: String) throws -> RemapResult {
+        let width = image.width, height = image.height
         if mapping.readsColors {
             guard let colors = image.colorPlane() else {
                 throw RemapError(.unsuitable, path: path,
                                  image.is16Bit ? "16-bit image cannot be read as a colour mask" : "palette index without a palette entry")
             }
-            return try remapColors(colors, image: image, path: path)
+            return try remapColors(colors, width: width, height: height, path: path)
         }
-        switch image.labelPlane() {
-        case .values8(let values)?:
-            return try remapScalar(values, bins: 256, image: image, path: path)
-        case .values16(let values)?:
-            return try remapScalar(values, bins: 65536, image: image, path: path)
-        case nil:
+        let plane = image.labelPlane()
+        if plane == nil {
             let distinct = Set(image.colorPlane() ?? []).count
             throw RemapError(.colorMask, path: path,
                              "RGB mask with \(distinct) distinct colours; pass --colors FILE to map colours to classes")
         }
+        _ = consume image
+        switch consume plane {
+        case .values8(var values)?:
+            return try remapScalar8(&values, width: width, height: height, path: path)
+        case .values16(let values)?:
+            return try remapScalar16(values, width: width, height: height, path: path)
+        case nil:
+            fatalError("unreachable: checked above")
+        }
     }
 
-    private func remapScalar<T: FixedWidthInteger & UnsignedInteger>(_ values: [T], bins: Int, image: Image, path: String) throws -> RemapResult {
-        var counts = [Int](repeating: 0, count: bins)
-        values.withUnsafeBufferPointer { src in
-            counts.withUnsafeMutableBufferPointer { bins in
-                for v in src { bins[Int(v)] += 1 }
+    private func remapScalar8(_ values: inout [UInt8], width: Int, height: Int, path: String) throws -> RemapResult {
+        var counts = [Int](repeating: 0, count: 256)
+        // UInt32 counters are cheaper than Int; chunks of 2^30 pixels keep
+        // each of the four below 2^32 whatever the pixel limit.
+        var bins = [UInt32](repeating: 0, count: 4 * 256)
+        values.withUnsafeMutableBufferPointer { whole in
+            var start = 0
+            while start < whole.count {
+                let end = min(whole.count, start + (1 << 30))
+                let chunk = UnsafeMutableBufferPointer(rebasing: whole[start..<end])
+                bins.withUnsafeMutableBufferPointer { h in
+                    lut8.withUnsafeBufferPointer { table in Self.lookUpAndCount(chunk, table: table, bins: h) }
+                    for part in 0..<4 {
+                        for value in 0..<256 { counts[value] += Int(h[part * 256 + value]); h[part * 256 + value] = 0 }
+                    }
+                }
+                start = end
             }
         }
-        let before = Histogram.dense(counts)
-        var lut = [UInt8](repeating: 0, count: bins)
-        var missing = Histogram()
-        for value in before.values {
-            if let out = mapping.output(for: value) { lut[value] = out } else { missing.add(value, before.counts[value]!) }
+        return try finishScalar(values, counts: counts, table: lut8, width: width, height: height, path: path)
+    }
+
+    /// The hot loop, in place: replace each value by its table entry
+    /// (unmapped values give 0 for now; the caller rejects them) and count
+    /// values in four interleaved histograms, so that runs of one value do not
+    /// serialise on a single counter.
+    private static func lookUpAndCount(_ data: UnsafeMutableBufferPointer<UInt8>, table: UnsafeBufferPointer<Int16>,
+                                       bins h: UnsafeMutableBufferPointer<UInt32>) {
+        let n = data.count, body = n & ~3
+        var i = 0
+        while i < body {
+            let a = Int(data[i]), b = Int(data[i + 1]), c = Int(data[i + 2]), d = Int(data[i + 3])
+            h[a] &+= 1; h[256 + b] &+= 1; h[512 + c] &+= 1; h[768 + d] &+= 1
+            data[i] = UInt8(truncatingIfNeeded: table[a]); data[i + 1] = UInt8(truncatingIfNeeded: table[b])
+            data[i + 2] = UInt8(truncatingIfNeeded: table[c]); data[i + 3] = UInt8(truncatingIfNeeded: table[d])
+            i &+= 4
         }
-        try checkMissing(missing, path: path, describe: String.init)
+        while i < n {
+            let a = Int(data[i])
+            h[a] &+= 1
+            data[i] = UInt8(truncatingIfNeeded: table[a])
+            i &+= 1
+        }
+    }
+
+    private func remapScalar16(_ values: [UInt16], width: Int, height: Int, path: String) throws -> RemapResult {
         var output = [UInt8](repeating: 0, count: values.count)
+        var counts = [Int](repeating: 0, count: 65536)
+        let table = lut16
         values.withUnsafeBufferPointer { src in
-            lut.withUnsafeBufferPointer { table in
+            table.withUnsafeBufferPointer { lut in
                 output.withUnsafeMutableBufferPointer { dst in
-                    for i in 0..<src.count { dst[i] = table[Int(src[i])] }
+                    counts.withUnsafeMutableBufferPointer { h in
+                        for i in 0..<src.count {
+                            let v = Int(src[i])
+                            h[v] += 1
+                            dst[i] = UInt8(truncatingIfNeeded: lut[v])
+                        }
+                    }
                 }
             }
         }
-        return RemapResult(output: output, width: image.width, height: image.height, before: before,
-                           after: mapped(before, lut: { lut[$0] }))
+        return try finishScalar(output, counts: counts, table: table, width: width, height: height, path: path)
     }
 
-    private func remapColors(_ colors: [UInt32], image: Image, path: String) throws -> RemapResult {
+    /// Checks that every value present is mapped and builds the result.
+    private func finishScalar(_ output: [UInt8], counts: [Int], table: [Int16], width: Int, height: Int, path: String) throws -> RemapResult {
+        let before = Histogram.dense(counts)
+        var missing = Histogram()
+        var after = Histogram()
+        for (value, count) in before.counts {
+            if table[value] < 0 { missing.add(value, count) } else { after.add(Int(table[value]), count) }
+        }
+        try checkMissing(missing, path: path, describe: String.init)
+        return RemapResult(output: output, width: width, height: height, before: before, after: after)
+    }
+
+    private func remapColors(_ colors: [UInt32], width: Int, height: Int, path: String) throws -> RemapResult {
         var before = Histogram()
         var output = [UInt8](repeating: 0, count: colors.count)
         var cache: [UInt32: Int] = [:]  // colour → output (-1 = unmapped)
@@ -115,7 +188,7 @@ public struct Remapper: Sendable {
             if cache[c] == -1 { missing.add(Int(c), n) }
         }
         try checkMissing(missing, path: path) { MappingParser.colorText(UInt32($0)) }
-        return RemapResult(output: output, width: image.width, height: image.height, before: before,
+        return RemapResult(output: output, width: width, height: height, before: before,
                            after: mapped(before, lut: { UInt8(cache[UInt32($0)]!) }))
     }
 
@@ -136,5 +209,23 @@ public struct Remapper: Sendable {
         throw RemapError(.unexpectedValues, path: path,
                          "unexpected label values \(shown)\(more) (mapping \(mapping.summary)); \(hint)",
                          unexpected: missing)
+    }
+}
+
+/// A table computed once, on first use, safely from several threads.
+private final class LazyTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: @Sendable () -> [Int16]
+    private var cached: [Int16]?
+
+    init(_ make: @escaping @Sendable () -> [Int16]) { self.make = make }
+
+    var table: [Int16] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        let built = make()
+        cached = built
+        return built
     }
 }

@@ -1,1 +1,112 @@
-print("x")
+// segbench: speed figures for docs/benchmarks.md (run by hand, not in CI).
+//
+//   swift run -c release segbench remap [--copies 30] [--dir /tmp/segkit-bench] [--rounds 3]
+//
+// Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
+// into COPIES folders (900 files by default), then times
+//   floor: read + decode + encode + atomic write of every file with the exact
+//          codec settings remap uses (no mapping work), both cores;
+//   remap: the full `segprep remap` job (histogram, checks, LUT, same writes).
+// Prints files/s for each and their ratio (goal: remap within 1.15x of the floor).
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+import SegPrep
+
+func argument(_ name: String, default value: String) -> String {
+    let args = CommandLine.arguments
+    if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
+    return value
+}
+
+let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let source = argument("--labels", default: repo + "/../shared/datasets/isbi2012/train/label")
+let copies = Int(argument("--copies", default: "30"))!
+let rounds = Int(argument("--rounds", default: "3"))!
+let root = argument("--dir", default: NSTemporaryDirectory() + "segkit-bench")
+let fm = FileManager.default
+
+func time(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+if CommandLine.arguments.dropFirst().first == "codec" {
+    // Per-file codec costs on one core: decode, encode with the label settings, remap logic.
+    let files = NaturalOrder.sorted((try? fm.contentsOfDirectory(atPath: source))?.filter { $0.hasSuffix(".png") } ?? [])
+    let bytes = try files.map { try FileBytes.read(source + "/" + $0) }
+    var images: [Image] = []
+    let reps = 10
+    let decode = try time { for _ in 0..<reps { images = try bytes.map { try ImageReader.decode($0, path: "x") } } }
+    var encoded = 0
+    let encode = try time { for _ in 0..<reps { for image in images { encoded += try ImageWriter.encode(image, as: .labelPNG).count } } }
+    let remapper = Remapper(mapping: .binary)
+    let logic = try time { for _ in 0..<reps { for image in images { _ = try remapper.remap(image, path: "x") } } }
+    let n = Double(reps * files.count)
+    print(String(format: "per file: decode %.3f ms, encode %.3f ms (%d bytes avg), remap logic %.3f ms",
+                 decode / n * 1000, encode / n * 1000, encoded / (reps * files.count), logic / n * 1000))
+    exit(0)
+}
+
+guard CommandLine.arguments.dropFirst().first == "remap" else {
+    StandardError.line("usage: segbench remap [--copies N] [--rounds N] [--dir DIR] [--labels DIR]")
+    exit(64)
+}
+
+// 1. The input set.
+let names = NaturalOrder.sorted((try? fm.contentsOfDirectory(atPath: source))?.filter { $0.hasSuffix(".png") } ?? [])
+guard !names.isEmpty else { StandardError.line("no labels in \(source)"); exit(1) }
+try? fm.removeItem(atPath: root)
+for copy in 0..<copies {
+    let dir = root + "/in/\(copy)"
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    for name in names { try fm.copyItem(atPath: source + "/" + name, toPath: dir + "/" + name) }
+}
+let inputs = try InputFiles.collect([root + "/in"])
+StandardError.line("segbench: \(inputs.count) files (\(names.count) labels x \(copies)), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(rounds) rounds")
+
+
+/// The floor: same reads, decodes, PNG settings and atomic writes, no mapping.
+func floorRun(_ out: String) throws {
+    for copy in 0..<copies { try fm.createDirectory(atPath: out + "/\(copy)", withIntermediateDirectories: true) }
+    let workers = ProcessInfo.processInfo.activeProcessorCount
+    let next = NSLock()
+    nonisolated(unsafe) var index = 0
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+            next.lock()
+            let i = index
+            index += 1
+            next.unlock()
+            guard i < inputs.count else { return }
+            let image = try! ImageReader.read(inputs[i].path)
+            try! ImageWriter.write(image, to: out + "/" + inputs[i].relativePath, as: .labelPNG, content: .labels)
+        }
+    }
+}
+
+do {
+    var options = RemapOptions()
+    options.outputDirectory = root + "/plan"
+    let planTime = try time { _ = try RemapJob.plan(inputs, options: options) }
+    print(String(format: "planning %d outputs: %.1f ms", inputs.count, planTime * 1000))
+}
+var floorBest = Double.infinity, remapBest = Double.infinity
+for round in 0..<rounds {
+    let floorOut = root + "/floor\(round)", remapOut = root + "/remap\(round)"
+    floorBest = min(floorBest, try time { try floorRun(floorOut) })
+    var options = RemapOptions()
+    options.outputDirectory = remapOut
+    var summary: RemapSummary?
+    remapBest = min(remapBest, try time { summary = try RemapJob.run(inputs, options: options) })
+    precondition(summary!.failed.isEmpty && summary!.succeeded == inputs.count)
+    try? fm.removeItem(atPath: floorOut)
+    try? fm.removeItem(atPath: remapOut)
+}
+let n = Double(inputs.count)
+print(String(format: "floor (read+decode+encode+write): %.3f s, %.0f files/s", floorBest, n / floorBest))
+print(String(format: "remap (segprep remap job):        %.3f s, %.0f files/s", remapBest, n / remapBest))
+print(String(format: "remap / floor: %.3fx (goal <= 1.15x)", remapBest / floorBest))
+print("inputs kept in \(root)/in for scripts/bench_remap_opencv.py")

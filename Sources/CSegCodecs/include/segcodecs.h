@@ -19,7 +19,8 @@ typedef enum __attribute__((enum_extensibility(closed))) SegStatus : int32_t {
     SEG_ERR_UNSUPPORTED = 3,  // a valid file using a variant we do not read
     SEG_ERR_TOO_LARGE = 4,    // dimensions over the caller's pixel limit
     SEG_ERR_MEMORY = 5,       // allocation failed
-    SEG_ERR_ARGUMENT = 6      // the caller passed something invalid (bug or bad request)
+    SEG_ERR_ARGUMENT = 6,     // the caller passed something invalid (bug or bad request)
+    SEG_FALLBACK = 7          // fast path declined: use the general (libpng) path
 } SegStatus;
 
 typedef enum __attribute__((enum_extensibility(closed))) SegColor : int32_t {
@@ -67,6 +68,18 @@ SegStatus seg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
                          const uint8_t *palette, int32_t palette_size,
                          int32_t compression_level, int32_t fast_filters,
                          uint8_t **out, size_t *out_size, char *msg, size_t msg_cap);
+
+/// Fast path (libdeflate) for well-formed non-interlaced PNGs. Same output
+/// layout as seg_png_open/read. With pixels == NULL only `info` is filled
+/// (chunk structure checked, CRCs not); with a buffer every CRC is verified.
+/// Returns SEG_FALLBACK for anything it does not handle, including every
+/// kind of damage: the caller then uses the libpng path for a precise error.
+SegStatus seg_png_fast_decode(const uint8_t *data, size_t size, uint64_t max_pixels, SegInfo *info,
+                              uint8_t *pixels, size_t pixels_size);
+/// Fast path (libdeflate, no row filters) for 8-bit PNG output; level 0..12.
+SegStatus seg_png_fast_encode(const uint8_t *pixels, uint32_t width, uint32_t height, SegColor color,
+                              const uint8_t *palette, int32_t palette_size, int32_t level,
+                              uint8_t **out, size_t *out_size, char *msg, size_t msg_cap);
 
 // ---- JPEG ------------------------------------------------------------------
 typedef struct SegJpegDecoder SegJpegDecoder;
