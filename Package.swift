@@ -32,6 +32,7 @@ let package = Package(
         .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegImage", "SegCore"]),
         .testTarget(name: "SegImageTests", dependencies: ["SegImage"]),
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore"]),
-        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore"]),
+        // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
+        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "segprep"]),
     ]
 )

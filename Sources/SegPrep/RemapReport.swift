@@ -9,7 +9,14 @@ public enum RemapReport {
         out += " (\(summary.failed.count) failed\(summary.skipped > 0 ? ", \(summary.skipped) not started" : ""))"
         out += ", \(summary.before.total) pixels, mapping \(summary.mapping.summary)\n"
         if summary.before.total > 0 {
-            out += valueTable(summary.before, summary: summary).text()
+            var values = valueTable(summary.before, summary: summary)
+            let limit = 32
+            let hidden = values.rows.count - limit
+            if hidden > 0 {
+                values.rows = Array(values.rows.prefix(limit))
+            }
+            out += values.text()
+            if hidden > 0 { out += "… and \(hidden) more input values (all of them in --format json or csv)\n" }
             out += "output values:\n" + outputTable(summary.after, summary: summary).text()
         }
         return out

@@ -36,7 +36,8 @@ final class EndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            throw XCTSkip("segprep binary not built at \(Self.binary)")
+            XCTFail("segprep binary not built at \(Self.binary)")
+            throw XCTSkip("no binary")
         }
     }
 
