@@ -76,37 +76,18 @@ public enum ImageWriter {
             depth = lowDepth ? Int32(image.sourceBitDepth) : 8
         }
         if depth < 8 { try checkRange(image, max: image.maxSampleValue, path: path) }
-        let palette = try paletteBytes(image, path: path)
-        var message = MessageBuffer()
-        var out: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        let status = withSampleBytes(image) { pixels in
-            palette.withUnsafeBufferPointer { pal in
-                message.with {
-                    seg_png_encode(pixels, UInt32(image.width), UInt32(image.height), segColor(image.colorModel), depth,
-                                   pal.baseAddress, Int32(image.palette.count), Int32(level), filtered ? 0 : 1,
-                                   &out, &size, $0, $1)
-                }
-            }
+        return try runEncoder(image, format: "PNG", path: path) { pixels, palette, count, out, size, message, cap in
+            seg_png_encode(pixels, UInt32(image.width), UInt32(image.height), segColor(image.colorModel), depth,
+                           palette, count, Int32(level), filtered ? 0 : 1, out, size, message, cap)
         }
-        return try finish(status, out, size, message, format: "PNG", path: path)
     }
 
     /// Unfiltered 8-bit PNG through libdeflate (the label-map fast path).
     static func encodeFastPNG(_ image: Image, level: Int, path: String) throws -> [UInt8] {
-        let palette = try paletteBytes(image, path: path)
-        var message = MessageBuffer()
-        var out: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        let status = withSampleBytes(image) { pixels in
-            palette.withUnsafeBufferPointer { pal in
-                message.with {
-                    seg_png_fast_encode(pixels, UInt32(image.width), UInt32(image.height), segColor(image.colorModel),
-                                        pal.baseAddress, Int32(image.palette.count), Int32(level), &out, &size, $0, $1)
-                }
-            }
+        try runEncoder(image, format: "PNG", path: path) { pixels, palette, count, out, size, message, cap in
+            seg_png_fast_encode(pixels, UInt32(image.width), UInt32(image.height), segColor(image.colorModel),
+                                palette, count, Int32(level), out, size, message, cap)
         }
-        return try finish(status, out, size, message, format: "PNG", path: path)
     }
 
     static func encodeTIFF(_ pages: [Image], compression: TIFFCompression, path: String) throws -> [UInt8] {
@@ -145,19 +126,33 @@ public enum ImageWriter {
         guard !image.is16Bit, image.sourceBitDepth == 8, image.colorModel == .gray || image.colorModel == .rgb else {
             throw ImageError(.refused, path: path, "JPEG output needs 8-bit gray or RGB without alpha")
         }
+        return try runEncoder(image, format: "JPEG", path: path) { pixels, _, _, out, size, message, cap in
+            seg_jpeg_encode(pixels, UInt32(image.width), UInt32(image.height), Int32(image.channels),
+                            Int32(quality), progressive ? 1 : 0, out, size, message, cap)
+        }
+    }
+
+    // MARK: - helpers
+
+    /// A shim encoder call: pixels, palette bytes and entry count in; the
+    /// malloc'd output, its size and a message out.
+    private typealias ShimEncoder = (UnsafePointer<UInt8>, UnsafePointer<UInt8>?, Int32,
+                                     UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>,
+                                     UnsafeMutablePointer<CChar>, Int) -> SegStatus
+
+    /// Runs one shim encoder over `image` and returns the encoded bytes.
+    private static func runEncoder(_ image: Image, format: String, path: String, _ call: ShimEncoder) throws -> [UInt8] {
+        let palette = try paletteBytes(image, path: path)
         var message = MessageBuffer()
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0
         let status = withSampleBytes(image) { pixels in
-            message.with {
-                seg_jpeg_encode(pixels, UInt32(image.width), UInt32(image.height), Int32(image.channels),
-                                Int32(quality), progressive ? 1 : 0, &out, &size, $0, $1)
+            palette.withUnsafeBufferPointer { pal in
+                message.with { call(pixels, pal.baseAddress, Int32(image.palette.count), &out, &size, $0, $1) }
             }
         }
-        return try finish(status, out, size, message, format: "JPEG", path: path)
+        return try finish(status, out, size, message, format: format, path: path)
     }
-
-    // MARK: - helpers
 
     private static func withSampleBytes<R>(_ image: Image, _ body: (UnsafePointer<UInt8>) -> R) -> R {
         switch image.samples {
