@@ -39,18 +39,4 @@ public enum ImageFormat: String, Sendable, CaseIterable {
         case .gif: return "gif"
         }
     }
-
-    /// Chooses an output format from a file name's extension (for writing only).
-    public static func forWriting(path: String) -> ImageFormat? {
-        let ext = path.split(separator: "/").last.flatMap { name -> Substring? in
-            guard let dot = name.lastIndex(of: ".") else { return nil }
-            return name[name.index(after: dot)...]
-        }?.lowercased()
-        switch ext {
-        case "png": return .png
-        case "jpg", "jpeg": return .jpeg
-        case "tif", "tiff": return .tiff
-        default: return nil
-        }
-    }
 }

@@ -31,8 +31,9 @@ extension Image {
                 guard let gray = equalChannels(s, channels: ch) else { return nil }
                 return .values8(gray)
             }
+            // Palette indices and 8-bit gray as stored; sub-byte gray (and the
+            // gray channel of gray+alpha) on the 0…255 scale.
             if ch == 1 && (colorModel == .palette || sourceBitDepth == 8) { return .values8(s) }
-            if colorModel == .palette { return .values8(firstChannel(s, channels: ch)) }
             return .values8(grayLevels8())
         case .uint16(let s):
             if colorModel == .rgb || colorModel == .rgba {
