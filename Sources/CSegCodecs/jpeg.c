@@ -64,6 +64,11 @@ void seg_jpeg_close(SegJpegDecoder *d) {
 
 static SegStatus seg_jpeg_fail(SegJpegDecoder *d, char *msg, size_t cap) {
     int code = d->err.pub.msg_code;
+    if (code == JERR_BAD_PRECISION || code == JERR_SOF_UNSUPPORTED || code == JERR_NOT_COMPILED) {
+        // Valid JPEGs of a kind this libjpeg build does not decode (12-bit, lossless…).
+        seg_set_message(msg, cap, "%s", d->err.message);
+        return SEG_ERR_UNSUPPORTED;
+    }
     // libjpeg's memory source pads a short file with a fake EOI (warning
     // JWRN_JPEG_EOF); an error after that is a consequence of truncation.
     int ran_out = d->err.warnings > 0 && d->err.first_warning_code == JWRN_JPEG_EOF;
@@ -159,13 +164,42 @@ SegStatus seg_jpeg_read(SegJpegDecoder *d, uint8_t *pixels, size_t pixels_size, 
     return SEG_OK;
 }
 
+/// A destination manager that collects output in a SegBuffer owned by the
+/// encoder, so an error at any point frees exactly what was allocated
+/// (libjpeg's jpeg_mem_dest only hands its buffer back when compression ends).
+typedef struct SegJpegDest {
+    struct jpeg_destination_mgr pub;
+    SegBuffer *out;
+    JOCTET chunk[65536];
+} SegJpegDest;
+
 typedef struct SegJpegEncoder {
     struct jpeg_compress_struct cinfo;
     SegJpegError err;
-    unsigned char *out;
-    unsigned long out_size;
+    SegJpegDest dest;
+    SegBuffer out;
     int created;
 } SegJpegEncoder;
+
+static void seg_jpeg_dest_init(j_compress_ptr cinfo) {
+    SegJpegDest *d = (SegJpegDest *)cinfo->dest;
+    d->pub.next_output_byte = d->chunk;
+    d->pub.free_in_buffer = sizeof d->chunk;
+}
+
+static boolean seg_jpeg_dest_flush(j_compress_ptr cinfo) {
+    SegJpegDest *d = (SegJpegDest *)cinfo->dest;
+    if (!seg_buffer_append(d->out, d->chunk, sizeof d->chunk)) ERREXIT(cinfo, JERR_OUT_OF_MEMORY);
+    d->pub.next_output_byte = d->chunk;
+    d->pub.free_in_buffer = sizeof d->chunk;
+    return TRUE;
+}
+
+static void seg_jpeg_dest_term(j_compress_ptr cinfo) {
+    SegJpegDest *d = (SegJpegDest *)cinfo->dest;
+    size_t used = sizeof d->chunk - d->pub.free_in_buffer;
+    if (!seg_buffer_append(d->out, d->chunk, used)) ERREXIT(cinfo, JERR_OUT_OF_MEMORY);
+}
 
 SegStatus seg_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int32_t channels,
                           int32_t quality, int32_t progressive,
@@ -183,13 +217,17 @@ SegStatus seg_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height
     if (setjmp(e->err.jump)) {
         seg_set_message(msg, msg_cap, "%s", e->err.message);
         if (e->created) jpeg_destroy_compress(&e->cinfo);
-        free(e->out);
+        free(e->out.bytes);
         free(e);
         return SEG_ERR_ARGUMENT;
     }
     jpeg_create_compress(&e->cinfo);
     e->created = 1;
-    jpeg_mem_dest(&e->cinfo, &e->out, &e->out_size);
+    e->dest.out = &e->out;
+    e->dest.pub.init_destination = seg_jpeg_dest_init;
+    e->dest.pub.empty_output_buffer = seg_jpeg_dest_flush;
+    e->dest.pub.term_destination = seg_jpeg_dest_term;
+    e->cinfo.dest = &e->dest.pub;
     e->cinfo.image_width = width;
     e->cinfo.image_height = height;
     e->cinfo.input_components = channels;
@@ -205,8 +243,8 @@ SegStatus seg_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height
     }
     jpeg_finish_compress(&e->cinfo);
     jpeg_destroy_compress(&e->cinfo);
-    *out = e->out;
-    *out_size = e->out_size;
+    *out = e->out.bytes;
+    *out_size = e->out.size;
     free(e);
     return SEG_OK;
 }

@@ -221,6 +221,8 @@ SegStatus seg_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
         seg_set_message(msg, msg_cap, "a palette PNG needs indices of at most 8 bits and 1 to 256 palette entries");
         return SEG_ERR_ARGUMENT;
     }
+    // Indices of `bit_depth` bits reach only the first 2^bit_depth entries.
+    if (color == SEG_COLOR_PALETTE && palette_size > (1 << bit_depth)) palette_size = 1 << bit_depth;
     struct SegPngEncoder *e = calloc(1, sizeof *e);
     if (!e) return SEG_ERR_MEMORY;
     e->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, e, seg_png_enc_error, seg_png_warning);

@@ -67,7 +67,7 @@ static SegStatus fast_parse(const uint8_t *data, size_t size, uint64_t max_pixel
             if (png->idat_chunks > 0) idat_done = 1;
             if (memcmp(type, "IEND", 4) == 0) { seen_iend = 1; break; }
             if (memcmp(type, "PLTE", 4) == 0) {
-                if (len % 3 != 0 || len == 0 || len > 768 || png->idat_chunks > 0) return SEG_FALLBACK;
+                if (len % 3 != 0 || len == 0 || len > 768 || png->idat_chunks > 0 || info->palette_size > 0) return SEG_FALLBACK;
                 info->palette_size = (int32_t)(len / 3);
                 for (uint32_t i = 0; i < len / 3; i++) {
                     info->palette[4 * i] = body[3 * i];
@@ -90,7 +90,10 @@ static SegStatus fast_parse(const uint8_t *data, size_t size, uint64_t max_pixel
     if (!seen_ihdr || !seen_iend || png->idat_chunks == 0) return SEG_FALLBACK;
     if (png->color_type == 3) {
         if (info->palette_size == 0) return SEG_FALLBACK;
-        for (int i = 0; i < ntrns && i < info->palette_size; i++) info->palette[4 * i + 3] = trns[i];
+        // As libpng does: a palette longer than the bit depth allows is cut to 2^depth.
+        if (info->palette_size > (1 << png->depth)) info->palette_size = 1 << png->depth;
+        if (ntrns > info->palette_size) return SEG_FALLBACK;  // libpng's call
+        for (int i = 0; i < ntrns; i++) info->palette[4 * i + 3] = trns[i];
     }
     info->width = png->width;
     info->height = png->height;

@@ -47,4 +47,7 @@ void seg_install_tempfile_cleanup(void) {
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    // Past a file-size limit (ulimit -f), let write() fail with EFBIG so the
+    // writer cleans up and reports, instead of the process dying mid-file.
+    signal(SIGXFSZ, SIG_IGN);
 }

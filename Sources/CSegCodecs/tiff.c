@@ -113,7 +113,7 @@ static SegStatus seg_tiff_fail(SegTiffIO *io, const char *fallback, char *msg, s
     seg_set_message(msg, cap, "%s", text);
     if (strstr(text, "Read error") || strstr(text, "past end") || strstr(text, "Cannot read") ||
         strstr(text, "EOF") || strstr(text, "Not enough data") || strstr(text, "beyond end") ||
-        strstr(text, "short read"))
+        strstr(text, "short read") || strstr(text, "fetching directory") || strstr(text, "Cannot read TIFF directory"))
         return SEG_ERR_TRUNCATED;
     return SEG_ERR_CORRUPT;
 }
@@ -227,7 +227,7 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
         seg_set_message(msg, msg_cap, "tiled 1-bit TIFF is not supported");
         return SEG_ERR_UNSUPPORTED;
     }
-    if (seg_too_many_pixels(w, h, max_pixels) || seg_too_many_pixels(w, (uint64_t)h * spp, max_pixels * 4)) {
+    if (seg_too_many_pixels(w, h, max_pixels)) {  // spp is at most 4 after the checks above
         seg_set_message(msg, msg_cap, "dimensions %ux%u exceed the limit of %llu pixels", (unsigned)w, (unsigned)h,
                         (unsigned long long)max_pixels);
         return SEG_ERR_TOO_LARGE;

@@ -32,7 +32,9 @@ public enum InputFiles {
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "tif", "tiff", "gif"]
 
     /// Expands `arguments`; `base`, when given, is the folder that relative
-    /// paths of plain files (and stdin entries) are computed against.
+    /// paths of plain files (and stdin entries) are computed against. A file
+    /// reached twice (a folder and a file in it, a symlink, a repeated stdin
+    /// line) is listed once, where it first appears.
     public static func collect(_ arguments: [String], base: String? = nil,
                                readStdin: () -> String? = { readStandardInput() }) throws -> [InputFile] {
         var result: [InputFile] = []
@@ -51,7 +53,17 @@ public enum InputFiles {
                 result.append(contentsOf: try expand(argument, base: base))
             }
         }
-        return result
+        return unique(result)
+    }
+
+    /// Drops later entries that name the same file (same device and inode).
+    private static func unique(_ files: [InputFile]) -> [InputFile] {
+        var seen = Set<[UInt64]>()
+        return files.filter { file in
+            var st = stat()
+            guard stat(file.path, &st) == 0 else { return true }
+            return seen.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted
+        }
     }
 
     private static func expand(_ path: String, base: String?) throws -> [InputFile] {
@@ -87,6 +99,18 @@ public enum InputFiles {
                 found.append(rel)
             }
         }
+    }
+
+    /// `path` with `.` and empty components removed and `..` applied to the
+    /// text alone (no file-system access), for comparing spellings of a path.
+    public static func lexicallyNormalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     /// Lower-cased extension without the dot ("" when none).

@@ -15,6 +15,7 @@ public enum FileBytes {
             throw ImageError(.unreadable, path: path, "cannot stat: \(String(cString: strerror(errno)))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw ImageError(.unreadable, path: path, "is a directory, not a file") }
+        if (st.st_mode & S_IFMT) != S_IFREG { return try readToEnd(fd, path: path, limit: limit) }  // pipes, devices
         let size = Int(st.st_size)
         if size > limit { throw ImageError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -32,5 +33,21 @@ public enum FileBytes {
         }
         if done < size { bytes.removeLast(size - done) }
         return bytes
+    }
+
+    /// Reads a stream of unknown length (a FIFO, `<(…)`) until end of file.
+    private static func readToEnd(_ fd: Int32, path: String, limit: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImageError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > limit { throw ImageError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
+        }
     }
 }

@@ -13,6 +13,11 @@ public struct DecodeOptions: Sendable, Equatable {
     /// through libpng. Off only to compare the two in tests.
     public var fastPNG: Bool
 
+    /// The limit handed to the decoders: `maxPixels`, but never more than
+    /// 64 GiB of samples could need (8 bytes a pixel), whatever the caller set,
+    /// so that no header can make a codec allocate and clear a huge buffer.
+    var pixelLimit: UInt64 { UInt64(max(0, min(maxPixels, ImageReader.maxAllocation / 8))) }
+
     public init(maxPixels: Int = 1 << 28, strictJPEG: Bool = true, fastPNG: Bool = true) {
         self.maxPixels = maxPixels
         self.strictJPEG = strictJPEG
@@ -102,7 +107,7 @@ public enum ImageReader {
 
     private static func decodePNG(_ buf: UnsafeBufferPointer<UInt8>, path: String, options: DecodeOptions) throws -> Image {
         var info = SegInfo()
-        let limit = UInt64(options.maxPixels)
+        let limit = options.pixelLimit
         if options.fastPNG && seg_png_fast_decode(buf.baseAddress, buf.count, limit, &info, nil, 0) == .SEG_OK {
             let (image, status) = allocate(info) { pixels, size in
                 var again = SegInfo()
@@ -112,7 +117,7 @@ public enum ImageReader {
         }
         var decoder: OpaquePointer?
         var message = MessageBuffer()
-        try check(message.with { seg_png_open(buf.baseAddress, buf.count, UInt64(options.maxPixels), &decoder, &info, $0, $1) },
+        try check(message.with { seg_png_open(buf.baseAddress, buf.count, options.pixelLimit, &decoder, &info, $0, $1) },
                   message, format: "PNG", path: path)
         defer { seg_png_close(decoder) }
         return try makeImage(info, path: path) { pixels, size in
@@ -124,7 +129,7 @@ public enum ImageReader {
         var info = SegInfo()
         var decoder: OpaquePointer?
         var message = MessageBuffer()
-        try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, UInt64(options.maxPixels), &decoder, &info, $0, $1) },
+        try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, options.pixelLimit, &decoder, &info, $0, $1) },
                   message, format: "JPEG", path: path)
         defer { seg_jpeg_close(decoder) }
         var warnings: Int32 = 0
@@ -136,11 +141,11 @@ public enum ImageReader {
     private static func decodeGIF(_ buf: UnsafeBufferPointer<UInt8>, path: String, options: DecodeOptions) throws -> Image {
         var info = SegInfo()
         var message = MessageBuffer()
-        try check(message.with { seg_gif_decode(buf.baseAddress, buf.count, UInt64(options.maxPixels), &info, nil, 0, $0, $1) },
+        try check(message.with { seg_gif_decode(buf.baseAddress, buf.count, options.pixelLimit, &info, nil, 0, $0, $1) },
                   message, format: "GIF", path: path)
         return try makeImage(info, path: path) { pixels, size in
             var again = SegInfo()
-            return message.with { seg_gif_decode(buf.baseAddress, buf.count, UInt64(options.maxPixels), &again, pixels, size, $0, $1) }
+            return message.with { seg_gif_decode(buf.baseAddress, buf.count, options.pixelLimit, &again, pixels, size, $0, $1) }
         } failure: { status in try check(status, message, format: "GIF", path: path) }
     }
 
@@ -158,7 +163,7 @@ public enum ImageReader {
     private static func decodeTIFFPage(_ decoder: OpaquePointer?, page: Int, path: String, options: DecodeOptions) throws -> Image {
         var info = SegInfo()
         var message = MessageBuffer()
-        try check(message.with { seg_tiff_select(decoder, UInt32(page), UInt64(options.maxPixels), &info, $0, $1) },
+        try check(message.with { seg_tiff_select(decoder, UInt32(page), options.pixelLimit, &info, $0, $1) },
                   message, format: "TIFF", path: path, page: page)
         return try makeImage(info, path: path) { pixels, size in
             message.with { seg_tiff_read(decoder, pixels, size, $0, $1) }
@@ -180,7 +185,14 @@ public enum ImageReader {
     /// Allocates the pixel storage `info` describes and lets `fill` decode into it.
     private static func allocate(_ info: SegInfo, fill: (UnsafeMutablePointer<UInt8>, Int) -> SegStatus) -> (Image, SegStatus) {
         let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
-        let count = width * height * channels
+        // Headers are checked against the pixel limit before this point; this
+        // guards the arithmetic itself against any limit a caller may set.
+        let (pixels, o1) = width.multipliedReportingOverflow(by: height)
+        let (count, o2) = pixels.multipliedReportingOverflow(by: channels)
+        let (bytes, o3) = count.multipliedReportingOverflow(by: Int(info.sample_bytes))
+        if o1 || o2 || o3 || bytes > maxAllocation {
+            return (Image(width: 0, height: 0, colorModel: .gray, samples: .uint8([])), .SEG_ERR_TOO_LARGE)
+        }
         let model = colorModel(info.color)
         let palette = paletteEntries(info)
         if info.sample_bytes == 2 {
@@ -220,9 +232,12 @@ public enum ImageReader {
         }
     }
 
+    /// The most pixel memory one image may take (64 GiB), whatever maxPixels says.
+    static let maxAllocation = 1 << 36
+
     /// Turns a shim status into a typed error (no-op for success).
     static func check(_ status: SegStatus, _ message: MessageBuffer, format: String, path: String, page: Int? = nil) throws {
-        let text = message.text
+        let text = message.text.isEmpty ? "the image is too large to decode" : message.text
         let where_ = page.map { " (page \($0))" } ?? ""
         switch status {
         case .SEG_OK: return

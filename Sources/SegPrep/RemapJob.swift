@@ -76,27 +76,26 @@ public enum RemapJob {
             for input in inputs where InputFiles.fileExtension(input.path) != "png" {
                 throw RemapPlanError("\(input.path): --in-place rewrites files as PNG, so it only accepts .png inputs (use --out DIR)")
             }
-            return inputs.map(\.path)
+            // Write through symlinks to the real file, so the link stays a link.
+            return inputs.map { canonical($0.path) }
         }
         guard let out = options.outputDirectory else {
             throw RemapPlanError("no output folder: pass --out DIR (or --dry-run, or --in-place to overwrite the inputs)")
         }
-        let inputPaths = Set(inputs.map { canonical($0.path) })
-        // Outputs do not exist yet: resolve the output folder once and append
-        // the relative part (which mirrors the inputs, so it holds no "..").
-        let outRoot = canonical(out)
+        // An output overwrites an input when it already exists as the same file
+        // (device and inode: symlinks and ../ spellings included).
+        let inputIDs = Set(inputs.compactMap { fileID($0.path) })
         var seen: [String: String] = [:]
         var outputs: [String?] = []
         for input in inputs {
             let rel = input.relativePath
             let dir = rel.contains("/") ? String(rel[..<rel.lastIndex(of: "/")!]) + "/" : ""
-            let relativeOutput = dir + InputFiles.stem(rel) + ".png"
-            let path = (out.hasSuffix("/") ? out : out + "/") + relativeOutput
-            let key = outRoot + "/" + relativeOutput
+            let path = (out.hasSuffix("/") ? out : out + "/") + dir + InputFiles.stem(rel) + ".png"
+            let key = InputFiles.lexicallyNormalized(path)
             if let other = seen[key] {
                 throw RemapPlanError("\(input.path) and \(other) would both be written to \(path); give their folder instead of single files, or --base DIR")
             }
-            if inputPaths.contains(key) {
+            if let id = fileID(path), inputIDs.contains(id) {
                 throw RemapPlanError("\(path): output would overwrite an input; choose another --out folder or pass --in-place")
             }
             seen[key] = input.path
@@ -152,6 +151,13 @@ public enum RemapJob {
                                    error: "\(error)", writeFailed: true)
         }
         return RemapFileReport(input: input.path, output: output, before: result.before, after: result.after, error: nil, writeFailed: false)
+    }
+
+    /// Device and inode of the file at `path` (following symlinks), if it exists.
+    private static func fileID(_ path: String) -> [UInt64]? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return [UInt64(st.st_dev), UInt64(st.st_ino)]
     }
 
     /// The absolute, symlink-free form of `path`; for a path that does not

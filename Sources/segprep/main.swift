@@ -86,7 +86,7 @@ struct Remap: ParsableCommand {
     @Option(name: .long, help: "table, json or csv (json/csv: the report goes to stdout).")
     var format: String = "table"
 
-    @Option(name: .long, help: "Largest width x height accepted from a file header.")
+    @Option(name: .long, help: "Largest width x height accepted from a file header (at most 2^32).")
     var maxPixels: Int = 1 << 28
 
     @Flag(name: .long, help: "Accept truncated JPEGs (libjpeg fills the missing part with grey).")
@@ -94,6 +94,9 @@ struct Remap: ParsableCommand {
 
     @Option(name: .long, help: "Parallel workers (default: number of cores).")
     var jobs: Int?
+
+    @Flag(name: .long, help: "Flush each output to the device before it takes its final name (survives power loss; slower).")
+    var fsync = false
 
     func validate() throws {
         let modes = [threshold != nil, map != nil && !nearest, visual, colors != nil, nearest].filter { $0 }.count
@@ -104,7 +107,7 @@ struct Remap: ParsableCommand {
         if classes < 1 || classes > 256 { throw ValidationError("--classes must be in 1..256") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json or csv") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if maxPixels < 1 { throw ValidationError("--max-pixels must be positive") }
+        if maxPixels < 1 || maxPixels > 1 << 32 { throw ValidationError("--max-pixels must be in 1...4294967296") }
     }
 
     func mapping() throws -> (ValueMapping, [UInt8: UInt32]) {
@@ -127,6 +130,7 @@ struct Remap: ParsableCommand {
 
     func run() throws {
         AtomicFile.installInterruptCleanup()
+        AtomicFile.syncBeforeRename = fsync
         var options = RemapOptions()
         let classColors: [UInt8: UInt32]
         do { (options.mapping, classColors) = try mapping() } catch {
@@ -151,7 +155,11 @@ struct Remap: ParsableCommand {
             throw fail("remap", error, code: ExitStatus.usage)
         }
         progress.finish()
-        for report in summary.failed { StandardError.line("segprep remap: error: \(report.error!)") }
+        // Without --keep-going the run stops at the first bad file (in input order); a file the
+        // other worker failed on at the same moment is not reported as well.
+        for report in keepGoing ? summary.failed : Array(summary.failed.prefix(1)) {
+            StandardError.line("segprep remap: error: \(report.error!)")
+        }
         switch ReportFormat(rawValue: format)! {
         case .json: StandardOutput.write(RemapReport.json(summary))
         case .csv: StandardOutput.write(RemapReport.perFileTable(summary).csv())
@@ -178,11 +186,18 @@ struct Unstack: ParsableCommand {
     @Flag(name: .long, help: "Replace existing page files.")
     var force = false
 
+    @Flag(name: .long, help: "Flush each page to the device before it takes its final name.")
+    var fsync = false
+
     func run() throws {
         AtomicFile.installInterruptCleanup()
+        AtomicFile.syncBeforeRename = fsync
         do {
-            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, overwrite: force)
-            for path in written { StandardOutput.write(path + "\n") }
+            // Each path is printed as soon as its page is written, so a failure
+            // on a later page still leaves an exact list of what exists.
+            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, overwrite: force) { path in
+                StandardOutput.write(path + "\n")
+            }
             StandardError.line("unstacked \(written.count) pages from \(volume)")
         } catch let error as ImageError {
             let code = [.writeFailed, .refused].contains(error.kind) && error.path != volume ? ExitStatus.writeFailed : ExitStatus.inputFailed

@@ -189,4 +189,43 @@ final class EndToEndTests: XCTestCase {
         }
         XCTAssertGreaterThan(interrupted, 0, "no run was actually interrupted; the test proved nothing")
     }
+
+    func testInPlaceProcessesAFileReachedTwiceOnlyOnce() throws {
+        let root = try makeTemporaryDirectory(self)
+        try FileManager.default.copyItem(atPath: Repo.fixtures + "/awkward/mask-8bit.png", toPath: root + "/a.png")
+        let run = try segprep(["remap", root, root + "/a.png", "--in-place", "--nearest"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let values = samples8(try ImageReader.read(root + "/a.png"))
+        XCTAssertEqual(values.filter { $0 == 1 }.count, 1245, "remapped once, not remapped again to all zeros")
+    }
+
+    func testFileSizeLimitIsAWriteErrorWithNoLeftovers() throws {
+        let root = try makeTemporaryDirectory(self)
+        // A threshold accepts every grey level, so the grey cell image gives an output over 4 KiB.
+        let run2 = Process()
+        run2.executableURL = URL(fileURLWithPath: "/bin/bash")
+        run2.arguments = ["-c", "ulimit -f 4; exec \"$0\" remap \"$1\" --out \"$2\" --threshold 100", Self.binary,
+                          Repo.fixtures + "/cells/image/0.png", root + "/out2"]
+        let err = Pipe()
+        run2.standardError = err
+        try run2.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run2.waitUntilExit()
+        XCTAssertEqual(run2.terminationReason, .exit, "not killed by SIGXFSZ")
+        XCTAssertEqual(run2.terminationStatus, 2, text)
+        XCTAssertTrue(text.contains("0.png"), text)
+        XCTAssertEqual(listing(root + "/out2"), [], "no partial or temporary file")
+    }
+
+    func testWithoutKeepGoingOnlyTheFirstErrorIsReported() throws {
+        let root = try makeTemporaryDirectory(self)
+        for name in ["1.png", "2.png", "3.png", "4.png"] {
+            try FileManager.default.copyItem(atPath: Repo.fixtures + "/awkward/mask-via-jpeg.png", toPath: root + "/" + name)
+        }
+        let run = try segprep(["remap", root, "--out", root + "/out", "--jobs", "2"])
+        XCTAssertEqual(run.status, 1)
+        let errors = run.stderr.split(separator: "\n").filter { $0.contains("error:") }
+        XCTAssertEqual(errors.count, 1, run.stderr)
+        XCTAssertTrue(errors[0].contains("/1.png:"), run.stderr)
+    }
 }
