@@ -127,8 +127,8 @@ public enum RemapJob {
                                 directories: DirectoryMaker) -> RemapFileReport {
         let result: RemapResult
         do {
-            let image = try ImageReader.read(input.path, options: options.decode)
-            result = try remapper.remap(image, path: input.path)
+            // Passed straight through, the decoded buffer has one owner and is remapped in place.
+            result = try remapper.remap(ImageReader.read(input.path, options: options.decode), path: input.path)
         } catch {
             return RemapFileReport(input: input.path, output: nil, before: Histogram(), after: Histogram(),
                                    error: "\(error)", writeFailed: false)
