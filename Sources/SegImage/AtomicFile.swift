@@ -27,10 +27,16 @@ public enum AtomicFile {
         if !overwrite && access(path, F_OK) == 0 {
             throw ImageError(.refused, path: path, "already exists (refusing to overwrite)")
         }
-        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
+        // would need an extra fchmod, a journalled metadata update, on every file).
+        var fd: Int32 = -1
+        var temp = ""
+        for _ in 0..<100 {
+            temp = "\(dir.isEmpty ? "/" : dir)/.\(name).tmp-\(uniqueSuffix())"
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         if fd < 0 { throw writeError(path, "cannot create a temporary file in \(dir)") }
-        let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let slot = seg_tempfile_register(temp)
         var placed = false
         defer {
@@ -50,10 +56,11 @@ public enum AtomicFile {
                 done += n
             }
         }
-        // mkstemp creates 0600: give the file the mode it replaces, or the one a plain create would have.
+        // A replaced file keeps its permission bits.
         var existing = stat()
-        let mode = stat(path, &existing) == 0 ? existing.st_mode & 0o7777 : 0o666 & ~processUmask
-        if fchmod(fd, mode) != 0 { throw writeError(path, "cannot set permissions") }
+        if stat(path, &existing) == 0 && existing.st_mode & 0o7777 != 0o666 & ~processUmask {
+            if fchmod(fd, existing.st_mode & 0o7777) != 0 { throw writeError(path, "cannot set permissions") }
+        }
         if syncBeforeRename && fsync(fd) != 0 { throw writeError(path, "fsync failed") }
         open = false
         if close(fd) != 0 { throw writeError(path, "closing the file failed") }
@@ -74,6 +81,18 @@ public enum AtomicFile {
     public static func installInterruptCleanup() {
         seg_install_tempfile_cleanup()
     }
+
+    /// `PID-COUNTER-RANDOM`: unique within the process, unlikely to collide across processes.
+    private static func uniqueSuffix() -> String {
+        counterLock.lock()
+        counter &+= 1
+        let n = counter
+        counterLock.unlock()
+        return "\(getpid())-\(n)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+    }
+
+    private static let counterLock = NSLock()
+    nonisolated(unsafe) private static var counter: UInt64 = 0
 
     /// The process umask, read without changing it (`umask()` can only be
     /// read by setting it, which races with other threads creating files).
