@@ -58,6 +58,47 @@ public enum ImageReader {
         }
     }
 
+    /// The size and layout of an image read from its header only (no pixels
+    /// are decoded), for planning and reports.
+    public static func info(_ path: String, page: Int = 0, options: DecodeOptions = DecodeOptions()) throws -> ImageInfo {
+        let bytes = try FileBytes.read(path)
+        let format = try detect(bytes, path: path)
+        var info = SegInfo()
+        var message = MessageBuffer()
+        let limit = options.pixelLimit
+        var pages = 1
+        try bytes.withUnsafeBufferPointer { buf in
+            switch format {
+            case .png:
+                if seg_png_fast_decode(buf.baseAddress, buf.count, limit, &info, nil, 0) != .SEG_OK {
+                    var decoder: OpaquePointer?
+                    try check(message.with { seg_png_open(buf.baseAddress, buf.count, limit, &decoder, &info, $0, $1) },
+                              message, format: "PNG", path: path)
+                    seg_png_close(decoder)
+                }
+            case .jpeg:
+                var decoder: OpaquePointer?
+                try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, limit, &decoder, &info, $0, $1) },
+                          message, format: "JPEG", path: path)
+                seg_jpeg_close(decoder)
+            case .gif:
+                try check(message.with { seg_gif_decode(buf.baseAddress, buf.count, limit, &info, nil, 0, $0, $1) },
+                          message, format: "GIF", path: path)
+            case .tiff:
+                try withTIFF(buf, path: path) { decoder, count in
+                    pages = count
+                    guard page >= 0 && page < count else {
+                        throw ImageError(.refused, path: path, "page \(page) does not exist (the file has \(count))")
+                    }
+                    try check(message.with { seg_tiff_select(decoder, UInt32(page), limit, &info, $0, $1) },
+                              message, format: "TIFF", path: path, page: page)
+                }
+            }
+        }
+        return ImageInfo(format: format, width: Int(info.width), height: Int(info.height),
+                         colorModel: colorModel(info.color), sourceBitDepth: Int(info.source_bit_depth), pageCount: pages)
+    }
+
     /// Number of pages (TIFF directories); 1 for the other formats.
     public static func pageCount(_ path: String) throws -> Int {
         let bytes = try FileBytes.read(path)
@@ -249,6 +290,16 @@ public enum ImageReader {
         case .SEG_ERR_ARGUMENT, .SEG_FALLBACK: throw ImageError(.refused, path: path, "\(format)\(where_): \(text)")
         }
     }
+}
+
+/// What an image header says.
+public struct ImageInfo: Sendable, Equatable {
+    public let format: ImageFormat
+    public let width: Int
+    public let height: Int
+    public let colorModel: Image.ColorModel
+    public let sourceBitDepth: Int
+    public let pageCount: Int
 }
 
 /// A C string buffer the shim writes its messages into.

@@ -85,6 +85,15 @@ public enum MappingParser {
         return result
     }
 
+    /// Parses a list of values such as `0,1` or `0,255` (each 0…65535).
+    public static func values(_ text: String) throws -> [Int] {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil && (0...65535).contains($0!) }) else {
+            throw MappingSyntaxError("'\(text)' is not a comma-separated list of values 0…65535")
+        }
+        return values.map { $0! }
+    }
+
     /// Parses a colour table: either JSON (`{"R,G,B": class, "#RRGGBB": class}`)
     /// or text lines `R,G,B -> class` / `#RRGGBB -> class`. A line starting
     /// with `#` but not with a `#RRGGBB` colour is a comment, as is anything after ` #`.

@@ -1,0 +1,436 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One problem `segprep check` found.
+public struct Finding: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A manifest could not be read or has a malformed line.
+        case manifest
+        /// A listed file does not exist.
+        case missing
+        /// A file exists but does not decode.
+        case unreadable
+        /// Image and label differ in width or height.
+        case sizeMismatch = "size-mismatch"
+        /// Label values outside the expected set.
+        case unexpectedValues = "unexpected-values"
+        /// Some labels use 0/1 and others 0/255.
+        case mixedConventions = "mixed-conventions"
+        /// The same file in two splits.
+        case leakFile = "leak-file"
+        /// Identical image content (decoded pixels) in two splits under different names.
+        case leakContent = "leak-content"
+        /// One `--group-by` group in two splits.
+        case leakGroup = "leak-group"
+        /// The same file twice in one split.
+        case duplicateFile = "duplicate-file"
+        /// Identical image content twice in one split.
+        case duplicateContent = "duplicate-content"
+        /// In a dataset folder: an image without a label or a label without an image.
+        case unpaired
+        /// A file's content no longer matches the hash split.json recorded.
+        case hashMismatch = "hash-mismatch"
+    }
+
+    public let kind: Kind
+    /// The split(s) concerned.
+    public let splits: [String]
+    public let files: [String]
+    public let message: String
+}
+
+/// What `check` reads: named splits of image/label entries.
+public struct CheckSource: Sendable {
+    /// Split name (the manifest path relative to its folder, without extension).
+    public let name: String
+    /// The folder the manifest lives in (splits in one folder, or in a folder
+    /// and its subfolders, must not share data; sibling fold folders may).
+    public let folder: String
+    public let entries: [ManifestEntry]
+    /// Hashes from split.json, keyed by resolved path.
+    public let recordedHashes: [String: String]
+}
+
+/// Options for `check`.
+public struct CheckOptions: Sendable {
+    /// Expected label values; nil means binary: every label uses only {0, 1}
+    /// or only {0, 255}, and the whole dataset uses one of the two.
+    public var classes: Set<Int>?
+    public var groupBy: String?
+    public var labelSuffix: String?
+    public var decode = DecodeOptions()
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Verify split.json's file hashes when present.
+    public var verifyHashes = true
+
+    public init() {}
+}
+
+/// Per-split summary.
+public struct CheckSplitSummary: Sendable {
+    public let name: String
+    public let entries: Int
+    public let labelled: Int
+    /// Label pixels per value.
+    public let classPixels: Histogram
+    /// "WxH" → number of images.
+    public let sizes: [String: Int]
+}
+
+/// The outcome of `check`.
+public struct CheckReport: Sendable {
+    public let findings: [Finding]
+    public let splits: [CheckSplitSummary]
+}
+
+/// Verifies datasets and manifests.
+public enum Checker {
+    /// Turns command-line arguments into sources: manifest files, folders of
+    /// manifests (with split.json and fold subfolders), or dataset folders
+    /// holding `images`/`image` and `labels`/`label`/`masks`/`mask`.
+    public static func sources(_ arguments: [String], labelSuffix: String?) throws -> (sources: [CheckSource], findings: [Finding]) {
+        var sources: [CheckSource] = []
+        var findings: [Finding] = []
+        let fm = FileManager.default
+        for argument in arguments {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw SplitError("\(argument): no such file or folder") }
+            if !isDir.boolValue {
+                let folder = (argument as NSString).deletingLastPathComponent
+                sources.append(try manifestSource(argument, name: InputFiles.stem(argument), folder: folder, hashes: [:], findings: &findings))
+                continue
+            }
+            let children = (try? fm.contentsOfDirectory(atPath: argument)) ?? []
+            let imageDir = ["images", "image", "imgs", "img"].first { children.contains($0) }
+            let labelDir = ["labels", "label", "masks", "mask", "gt"].first { children.contains($0) }
+            let manifests = manifestFiles(in: argument)
+            if manifests.isEmpty, let imageDir, let labelDir {
+                let pairing = Pairing(images: try InputFiles.collect([argument + "/" + imageDir]),
+                                      labels: try InputFiles.collect([argument + "/" + labelDir]), labelSuffix: labelSuffix)
+                for file in pairing.unpairedImages {
+                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path], message: "\(file.path): image without a label"))
+                }
+                for file in pairing.unpairedLabels {
+                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path], message: "\(file.path): label without an image"))
+                }
+                for clash in pairing.ambiguous {
+                    findings.append(Finding(kind: .unpaired, splits: [argument], files: clash.paths,
+                                            message: "\(clash.paths.joined(separator: ", ")): several files share the key '\(clash.key)'"))
+                }
+                sources.append(CheckSource(name: argument, folder: argument,
+                                           entries: pairing.pairs.map { ManifestEntry(image: $0.image.path, label: $0.label?.path) },
+                                           recordedHashes: [:]))
+                continue
+            }
+            guard !manifests.isEmpty else {
+                throw SplitError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders")
+            }
+            let hashes = recordedHashes(in: argument)
+            for manifest in manifests {
+                let path = argument + "/" + manifest
+                let name = manifest.split(separator: ".").dropLast().joined(separator: ".")
+                sources.append(try manifestSource(path, name: name, folder: (path as NSString).deletingLastPathComponent,
+                                                  hashes: hashes, findings: &findings))
+            }
+        }
+        return (sources, findings)
+    }
+
+    /// Manifest files below a folder (train/val/test and fold*/…).
+    static func manifestFiles(in folder: String) -> [String] {
+        let all = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []
+        let names = all.filter { path in
+            let file = (path as NSString).lastPathComponent
+            let stem = InputFiles.stem(file)
+            return ["txt", "csv", "json"].contains(InputFiles.fileExtension(file)) && SplitName(rawValue: stem) != nil
+                && path.split(separator: "/").count <= 2
+        }
+        // Folder by folder in natural order; within a folder train, val, test.
+        func rank(_ path: String) -> Int {
+            SplitName.allCases.firstIndex { $0.rawValue == InputFiles.stem(path) } ?? SplitName.allCases.count
+        }
+        return names.sorted { a, b in
+            let da = (a as NSString).deletingLastPathComponent, db = (b as NSString).deletingLastPathComponent
+            return da == db ? rank(a) < rank(b) : NaturalOrder.less(da, db)
+        }
+    }
+
+    /// split.json's recorded hashes, keyed by resolved path.
+    static func recordedHashes(in folder: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: folder + "/split.json"),
+              let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let files = record["files"] as? [String: String] else { return [:] }
+        var hashes: [String: String] = [:]
+        for (path, hash) in files { hashes[Manifest.resolve(path, in: folder)] = hash }
+        return hashes
+    }
+
+    private static func manifestSource(_ path: String, name: String, folder: String, hashes: [String: String],
+                                       findings: inout [Finding]) throws -> CheckSource {
+        do {
+            return CheckSource(name: name, folder: folder, entries: try Manifest.read(path), recordedHashes: hashes)
+        } catch {
+            findings.append(Finding(kind: .manifest, splits: [name], files: [path], message: "\(error)"))
+            return CheckSource(name: name, folder: folder, entries: [], recordedHashes: hashes)
+        }
+    }
+
+    /// What one entry's files turned out to be.
+    struct EntryResult: Sendable {
+        var findings: [Finding] = []
+        var imageID: [UInt64]?
+        var contentKey: String?
+        var size: String?
+        var labelValues: Histogram?
+    }
+
+    /// Checks every source; `progress` advances once per entry.
+    public static func run(_ sources: [CheckSource], initialFindings: [Finding] = [], options: CheckOptions,
+                           progress: ProgressBar? = nil) throws -> CheckReport {
+        let flat = sources.enumerated().flatMap { s, source in source.entries.map { (s, $0) } }
+        let results = ResultSlots<EntryResult>(count: flat.count)
+        let workers = max(1, min(options.workers, flat.count))
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = next.take(below: flat.count) {
+                let (s, entry) = flat[i]
+                results.set(i, inspect(entry, split: sources[s].name, hashes: sources[s].recordedHashes, options: options))
+                progress?.advance()
+            }
+        }
+        let inspected = results.values.map { $0! }
+        var findings = initialFindings + inspected.flatMap(\.findings)
+        findings += valueFindings(flat.map(\.1), inspected, sources: sources, flatSplits: flat.map(\.0), options: options)
+        findings += try overlapFindings(flat, inspected, sources: sources, options: options)
+        let summaries = sources.enumerated().map { s, source -> CheckSplitSummary in
+            var classes = Histogram()
+            var sizes: [String: Int] = [:]
+            var labelled = 0
+            for (i, item) in flat.enumerated() where item.0 == s {
+                if let values = inspected[i].labelValues { classes.merge(values); labelled += 1 }
+                if let size = inspected[i].size { sizes[size, default: 0] += 1 }
+            }
+            return CheckSplitSummary(name: source.name, entries: source.entries.count, labelled: labelled, classPixels: classes, sizes: sizes)
+        }
+        return CheckReport(findings: findings, splits: summaries)
+    }
+
+    private static func inspect(_ entry: ManifestEntry, split: String, hashes: [String: String], options: CheckOptions) -> EntryResult {
+        var result = EntryResult()
+        func problem(_ kind: Finding.Kind, _ files: [String], _ message: String) {
+            result.findings.append(Finding(kind: kind, splits: [split], files: files, message: message))
+        }
+        var imageSize: (Int, Int)?
+        for (path, isLabel) in [(entry.image, false)] + (entry.label.map { [($0, true)] } ?? []) {
+            var st = stat()
+            guard stat(path, &st) == 0 else { problem(.missing, [path], "\(path): listed in \(split) but missing"); continue }
+            let bytes: [UInt8]
+            let image: Image
+            do {
+                bytes = try FileBytes.read(path)
+                image = try ImageReader.decode(bytes, path: path, options: options.decode)
+            } catch {
+                problem(.unreadable, [path], "\(error)")
+                continue
+            }
+            if options.verifyHashes, let recorded = hashes[path], SHA256.hex(bytes) != recorded {
+                problem(.hashMismatch, [path], "\(path): content differs from the hash split.json recorded")
+            }
+            if !isLabel {
+                result.imageID = [UInt64(st.st_dev), UInt64(st.st_ino)]
+                result.contentKey = contentKey(image)
+                result.size = "\(image.width)x\(image.height)"
+                imageSize = (image.width, image.height)
+            } else {
+                if let (w, h) = imageSize, (w, h) != (image.width, image.height) {
+                    problem(.sizeMismatch, [entry.image, path],
+                            "\(entry.image) is \(w)x\(h) but its label \(path) is \(image.width)x\(image.height)")
+                }
+                guard let plane = image.labelPlane() else {
+                    problem(.unexpectedValues, [path], "\(path): an RGB label with real colours (remap it with --colors first)")
+                    continue
+                }
+                result.labelValues = plane.histogram
+            }
+        }
+        return result
+    }
+
+    /// A key for "same decoded image": geometry, colour model and two XXH64 hashes of the samples.
+    static func contentKey(_ image: Image) -> String {
+        let hashes: (UInt64, UInt64)
+        switch image.samples {
+        case .uint8(let a): hashes = a.withUnsafeBytes { (XXH64.hash($0, seed: 0), XXH64.hash($0, seed: 0x5E6_C17)) }
+        case .uint16(let a): hashes = a.withUnsafeBytes { (XXH64.hash($0, seed: 0), XXH64.hash($0, seed: 0x5E6_C17)) }
+        }
+        return "\(image.width)x\(image.height)x\(image.channels)/\(image.sourceBitDepth):\(String(hashes.0, radix: 16)):\(String(hashes.1, radix: 16))"
+    }
+
+    private static func valueFindings(_ entries: [ManifestEntry], _ inspected: [EntryResult], sources: [CheckSource],
+                                      flatSplits: [Int], options: CheckOptions) -> [Finding] {
+        var findings: [Finding] = []
+        var zeroOne: [String] = [], zero255: [String] = []
+        for (i, result) in inspected.enumerated() {
+            guard let values = result.labelValues, let label = entries[i].label else { continue }
+            let present = Set(values.values)
+            let expected: Set<Int>
+            if let classes = options.classes {
+                expected = classes
+            } else {
+                // Binary: whichever of {0, 1} and {0, 255} covers more of this label's pixels.
+                let onesCover = values.counts.filter { $0.key == 0 || $0.key == 1 }.values.reduce(0, +)
+                let fullCover = values.counts.filter { $0.key == 0 || $0.key == 255 }.values.reduce(0, +)
+                expected = onesCover > fullCover ? [0, 1] : [0, 255]
+                if present.contains(1) && present.isSubset(of: [0, 1]) { zeroOne.append(label) }
+                if present.contains(255) && present.isSubset(of: [0, 255]) { zero255.append(label) }
+            }
+            let stray = present.subtracting(expected).sorted { values.counts[$0]! > values.counts[$1]! }
+            guard !stray.isEmpty else { continue }
+            let listed = stray.prefix(10).map { "\($0) (\(values.counts[$0]!) px)" }.joined(separator: ", ")
+            findings.append(Finding(kind: .unexpectedValues, splits: [sources[flatSplits[i]].name], files: [label],
+                                    message: "\(label): unexpected label values \(listed)\(stray.count > 10 ? " and \(stray.count - 10) more" : "") (expected \(expected.sorted().map(String.init).joined(separator: ",")))"))
+        }
+        if !zeroOne.isEmpty && !zero255.isEmpty {
+            findings.append(Finding(kind: .mixedConventions, splits: [], files: [zeroOne[0], zero255[0]],
+                                    message: "\(zeroOne.count) label(s) use 0/1 (e.g. \(zeroOne[0])) and \(zero255.count) use 0/255 (e.g. \(zero255[0]))"))
+        }
+        return findings
+    }
+
+    /// Leaks across splits that must be disjoint, and duplicates inside one split.
+    private static func overlapFindings(_ flat: [(Int, ManifestEntry)], _ inspected: [EntryResult], sources: [CheckSource],
+                                        options: CheckOptions) throws -> [Finding] {
+        var findings: [Finding] = []
+        let matcher = try options.groupBy.map { try GroupPattern($0) }
+        func disjoint(_ a: Int, _ b: Int) -> Bool {
+            let fa = sources[a].folder, fb = sources[b].folder
+            return fa == fb || fb.hasPrefix(fa + "/") || fa.hasPrefix(fb + "/")
+        }
+        // Entry indices (into `flat`) per file, per content and per group, in input order.
+        var byFile: [[UInt64]: [Int]] = [:], byContent: [String: [Int]] = [:], byGroup: [String: [Int]] = [:]
+        var order: [String] = []
+        for (i, result) in inspected.enumerated() {
+            if let id = result.imageID { byFile[id, default: []].append(i) }
+            if let key = result.contentKey {
+                if byContent[key] == nil { order.append(key) }
+                byContent[key, default: []].append(i)
+            }
+            if let matcher, let group = matcher.group(of: flat[i].1.image) { byGroup[group, default: []].append(i) }
+        }
+        /// Within a split: each extra entry against the split's first one.
+        /// Across splits that must be disjoint: the first entry of each, once per pair of splits.
+        func report(_ indices: [Int], leak: Finding.Kind, duplicate: Finding.Kind, what: String) {
+            var firstInSplit: [Int: Int] = [:]
+            var splitOrder: [Int] = []
+            for i in indices {
+                let s = flat[i].0
+                if let first = firstInSplit[s] {
+                    let files = [flat[first].1.image, flat[i].1.image]
+                    findings.append(Finding(kind: duplicate, splits: [sources[s].name], files: files,
+                                            message: "\(what) appears twice in \(sources[s].name): \(files[0]) and \(files[1])"))
+                } else {
+                    firstInSplit[s] = i
+                    splitOrder.append(s)
+                }
+            }
+            for (x, sa) in splitOrder.enumerated() {
+                for sb in splitOrder[(x + 1)...] where disjoint(sa, sb) {
+                    let files = [flat[firstInSplit[sa]!].1.image, flat[firstInSplit[sb]!].1.image]
+                    findings.append(Finding(kind: leak, splits: [sources[sa].name, sources[sb].name], files: files,
+                                            message: "\(what) is in both \(sources[sa].name) (\(files[0])) and \(sources[sb].name) (\(files[1]))"))
+                }
+            }
+        }
+        for indices in byFile.values.filter({ $0.count > 1 }).sorted(by: { $0[0] < $1[0] }) {
+            report(indices, leak: .leakFile, duplicate: .duplicateFile, what: "the same file")
+        }
+        for key in order {
+            // Identical content under different files; one entry per file (repeats of a file are reported above).
+            var seenIDs = Set<[UInt64]>()
+            let distinct = byContent[key]!.filter { seenIDs.insert(inspected[$0].imageID ?? []).inserted }
+            if distinct.count > 1 { report(distinct, leak: .leakContent, duplicate: .duplicateContent, what: "identical image content") }
+        }
+        for group in byGroup.keys.sorted(by: NaturalOrder.less) {
+            let indices = byGroup[group]!
+            var splitsSeen: [Int] = []
+            for i in indices where !splitsSeen.contains(flat[i].0) { splitsSeen.append(flat[i].0) }
+            for (x, a) in splitsSeen.enumerated() {
+                for b in splitsSeen[(x + 1)...] where disjoint(a, b) {
+                    findings.append(Finding(kind: .leakGroup, splits: [sources[a].name, sources[b].name], files: [],
+                                            message: "group '\(group)' is in both \(sources[a].name) and \(sources[b].name)"))
+                }
+            }
+        }
+        return findings
+    }
+}
+
+/// Hands out indices 0, 1, 2, … to concurrent workers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}
+
+extension LabelPlane {
+    /// Pixels per value.
+    public var histogram: Histogram {
+        switch self {
+        case .values8(let v):
+            var bins = [Int](repeating: 0, count: 256)
+            v.withUnsafeBufferPointer { for x in $0 { bins[Int(x)] += 1 } }
+            return Histogram.dense(bins)
+        case .values16(let v):
+            var bins = [Int](repeating: 0, count: 65536)
+            v.withUnsafeBufferPointer { for x in $0 { bins[Int(x)] += 1 } }
+            return Histogram.dense(bins)
+        }
+    }
+}
+
+extension CheckReport {
+    /// Findings, one line each, then per-split summaries: for people.
+    public func text() -> String {
+        var out = ""
+        for finding in findings { out += "\(finding.kind.rawValue): \(finding.message)\n" }
+        out += findings.isEmpty ? "no findings\n" : "\(findings.count) finding(s)\n"
+        var table = Table(columns: ["split", "entries", "labelled", "class pixel shares", "sizes"])
+        for split in splits {
+            let total = max(1, split.classPixels.total)
+            let shares = split.classPixels.values.map { "\($0): \(String(format: "%.2f%%", 100 * Double(split.classPixels.counts[$0]!) / Double(total)))" }
+            let sizes = split.sizes.keys.sorted(by: NaturalOrder.less).map { "\($0) ×\(split.sizes[$0]!)" }
+            table.rows.append([split.name, String(split.entries), String(split.labelled),
+                               shares.prefix(8).joined(separator: ", ") + (shares.count > 8 ? ", …" : ""),
+                               sizes.prefix(4).joined(separator: ", ") + (sizes.count > 4 ? ", …" : "")])
+        }
+        return out + table.text()
+    }
+
+    /// Everything as one JSON document: for programs.
+    public func json() -> String {
+        let object: [String: Any] = [
+            "ok": findings.isEmpty,
+            "findings": findings.map { ["kind": $0.kind.rawValue, "splits": $0.splits, "files": $0.files, "message": $0.message] },
+            "splits": splits.map { split -> [String: Any] in
+                [
+                    "name": split.name, "entries": split.entries, "labelled": split.labelled,
+                    "class_pixels": Dictionary(uniqueKeysWithValues: split.classPixels.counts.map { (String($0.key), $0.value) }),
+                    "sizes": split.sizes,
+                ]
+            },
+        ]
+        return JSONText.encode(object)
+    }
+}

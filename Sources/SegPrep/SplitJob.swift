@@ -1,0 +1,236 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything `segprep split` needs.
+public struct SplitJobOptions: Sendable {
+    public var images: String
+    public var labels: String
+    public var out: String
+    public var labelSuffix: String?
+    /// Skip unpaired files with a warning instead of failing.
+    public var allowUnpaired = false
+    /// An image-only test set written to `test.*`.
+    public var testImages: String?
+    public var format: ManifestFormat = .txt
+    /// Absolute paths instead of paths relative to the manifest's folder.
+    public var absolute = false
+    /// Replace existing manifests.
+    public var force = false
+    public var split = SplitOptions()
+    /// Recorded in split.json.
+    public var commandLine: [String] = []
+    public var decode = DecodeOptions()
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    public init(images: String, labels: String, out: String) {
+        self.images = images
+        self.labels = labels
+        self.out = out
+    }
+}
+
+/// The outcome of a split, for the report.
+public struct SplitReport: Sendable {
+    public let plan: SplitPlan
+    public let measures: [PairMeasure]
+    /// Manifest and record files written, relative to the output folder.
+    public let written: [String]
+    public let unpairedImages: [String]
+    public let unpairedLabels: [String]
+    public let testImages: Int
+
+    /// One row per split (or fold): units, pairs and pixels, with each as a
+    /// share of the whole, so grouped splits show how close they came.
+    public func table() -> Table {
+        let totalUnits = max(1, plan.unitCounts.reduce(0, +))
+        let totalPairs = max(1, plan.pairs.count)
+        let totalPixels = max(1, measures.reduce(0) { $0 + $1.pixels })
+        let buckets = plan.folds ?? plan.splits
+        let names = plan.folds == nil ? SplitName.allCases.map(\.rawValue) : buckets.indices.map { "fold\($0) val" }
+        var table = Table(columns: ["split", "units", "pairs", "pixels", "unit share", "pair share", "pixel share"])
+        for (i, indices) in buckets.enumerated() {
+            let pixels = indices.reduce(0) { $0 + measures[$1].pixels }
+            table.rows.append([names[i], String(plan.unitCounts[i]), String(indices.count), String(pixels),
+                               percent(plan.unitCounts[i], totalUnits), percent(indices.count, totalPairs), percent(pixels, totalPixels)])
+        }
+        return table
+    }
+
+    private func percent(_ part: Int, _ whole: Int) -> String {
+        String(format: "%.1f%%", 100 * Double(part) / Double(whole))
+    }
+}
+
+/// Pairs, measures, plans and writes.
+public enum SplitJob {
+    public static func run(_ options: SplitJobOptions, progress: ProgressBar? = nil) throws -> SplitReport {
+        let images = try InputFiles.collect([options.images])
+        let labels = try InputFiles.collect([options.labels])
+        let pairing = Pairing(images: images, labels: labels, labelSuffix: options.labelSuffix)
+        if let clash = pairing.ambiguous.first {
+            throw SplitError("ambiguous pairing: \(clash.paths.joined(separator: ", ")) share the key '\(clash.key)'")
+        }
+        let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
+        if !lonely.isEmpty && !options.allowUnpaired {
+            let shown = lonely.prefix(10).joined(separator: ", ")
+            throw SplitError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : "") (--allow-unpaired skips them)")
+        }
+        guard !pairing.pairs.isEmpty else { throw SplitError("no image/label pairs found in \(options.images) and \(options.labels)") }
+        let measures = try measure(pairing.pairs, foreground: options.split.stratify != nil, options: options, progress: progress)
+        let plan = try Splitter.plan(pairing.pairs, options: options.split, measures: measures)
+        let tests = try options.testImages.map { try InputFiles.collect([$0]) } ?? []
+        if !tests.isEmpty && plan.splits.count == 3 && !plan.splits[2].isEmpty {
+            throw SplitError("--ratio already makes a test split; drop --test-images or the third part of --ratio")
+        }
+        let written = try write(plan, tests: tests, measures: measures, options: options)
+        return SplitReport(plan: plan, measures: measures, written: written,
+                           unpairedImages: pairing.unpairedImages.map(\.path), unpairedLabels: pairing.unpairedLabels.map(\.path),
+                           testImages: tests.count)
+    }
+
+    /// Image pixel counts from headers, and label foreground counts when asked, on all cores.
+    static func measure(_ pairs: [DatasetPair], foreground: Bool, options: SplitJobOptions,
+                        progress: ProgressBar?) throws -> [PairMeasure] {
+        let results = ResultSlots<Result<PairMeasure, Error>>(count: pairs.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(options.workers, pairs.count))) { worker in
+            var i = worker
+            while i < pairs.count {
+                results.set(i, Result {
+                    let info = try ImageReader.info(pairs[i].image.path, options: options.decode)
+                    var measure = PairMeasure(pixels: info.width * info.height)
+                    if foreground, let label = pairs[i].label {
+                        let image = try ImageReader.read(label.path, options: options.decode)
+                        guard let plane = image.labelPlane() else {
+                            throw SplitError("\(label.path): an RGB label cannot be measured; remap it first")
+                        }
+                        measure.foreground = plane.nonZeroCount
+                    }
+                    return measure
+                })
+                progress?.advance()
+                i += max(1, min(options.workers, pairs.count))
+            }
+        }
+        return try results.values.map { try $0!.get() }
+    }
+
+    /// Writes every manifest and split.json; returns their paths relative to the output folder.
+    static func write(_ plan: SplitPlan, tests: [InputFile], measures: [PairMeasure], options: SplitJobOptions) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        let outRoot = RemapJob.canonical(options.out)
+        let ext = options.format.rawValue
+        /// A data file's path as written in a manifest inside `folder` (relative to the output root).
+        func shown(_ path: String, in folder: String = "") -> String {
+            let real = RemapJob.canonical(path)
+            return options.absolute ? real : Manifest.relativePath(from: folder.isEmpty ? outRoot : outRoot + "/" + folder, to: real)
+        }
+        func entries(_ indices: [Int], in folder: String = "") -> [ManifestEntry] {
+            indices.map { ManifestEntry(image: shown(plan.pairs[$0].image.path, in: folder),
+                                        label: plan.pairs[$0].label.map { shown($0.path, in: folder) }) }
+        }
+        var files: [(String, String)] = []  // (relative name, content)
+        if let folds = plan.folds {
+            var nnunet: [[String: Any]] = []
+            for (f, val) in folds.enumerated() {
+                let valSet = Set(val)
+                let train = plan.pairs.indices.filter { !valSet.contains($0) }
+                files.append(("fold\(f)/train.\(ext)", try Manifest.render(entries(train, in: "fold\(f)"), format: options.format)))
+                files.append(("fold\(f)/val.\(ext)", try Manifest.render(entries(val, in: "fold\(f)"), format: options.format)))
+                nnunet.append(["train": train.map { plan.pairs[$0].key }, "val": val.map { plan.pairs[$0].key }])
+            }
+            files.append(("splits_final.json", JSONText.encode(nnunet)))
+        } else {
+            for (s, indices) in plan.splits.enumerated() where !indices.isEmpty {
+                files.append(("\(SplitName.allCases[s].rawValue).\(ext)", try Manifest.render(entries(indices), format: options.format)))
+            }
+        }
+        if !tests.isEmpty {
+            files.append(("test.\(ext)", try Manifest.render(tests.map { ManifestEntry(image: shown($0.path), label: nil) },
+                                                              format: options.format)))
+        }
+        // The record: how it was made, and hashes to re-verify every file later.
+        var dataFiles: [String: String] = [:]
+        for pair in plan.pairs {
+            dataFiles[shown(pair.image.path)] = try fileHash(pair.image.path)
+            if let label = pair.label { dataFiles[shown(label.path)] = try fileHash(label.path) }
+        }
+        for test in tests { dataFiles[shown(test.path)] = try fileHash(test.path) }
+        var record: [String: Any] = [
+            "version": 1,
+            "command": options.commandLine,
+            "seed": options.split.seed.map { Int(bitPattern: UInt($0)) as Any } ?? NSNull(),
+            "shuffle": options.split.seed != nil,
+            "format": ext,
+            "absolute_paths": options.absolute,
+            "pairs": plan.pairs.count,
+            "files": dataFiles,
+            "manifests": Dictionary(uniqueKeysWithValues: files.map { ($0.0, SHA256.hex(Array($0.1.utf8))) }),
+        ]
+        record["group_by"] = options.split.groupBy ?? NSNull()
+        record["stratify"] = options.split.stratify.map { $0.bins == 1 ? "fg" : "fg:\($0.bins)" } ?? NSNull()
+        record["label_suffix"] = options.labelSuffix ?? NSNull()
+        if let folds = plan.folds {
+            record["folds"] = folds.count
+            record["counts"] = folds.enumerated().map { ["fold": $0.offset, "val_pairs": $0.element.count, "units": plan.unitCounts[$0.offset]] }
+        } else {
+            var counts: [String: Any] = [:]
+            for (s, indices) in plan.splits.enumerated() {
+                let pixels = indices.reduce(0) { $0 + measures[$1].pixels }
+                counts[SplitName.allCases[s].rawValue] = ["pairs": indices.count, "units": plan.unitCounts[s], "pixels": pixels]
+            }
+            counts["test_images"] = tests.count
+            record["counts"] = counts
+        }
+        files.append(("split.json", JSONText.encode(record)))
+
+        let existing = files.map(\.0).filter { FileManager.default.fileExists(atPath: outRoot + "/" + $0) }
+        if !existing.isEmpty && !options.force {
+            throw SplitError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace")
+        }
+        for (name, content) in files {
+            let path = outRoot + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFile.write(Array(content.utf8), to: path)
+        }
+        return files.map(\.0)
+    }
+
+    static func fileHash(_ path: String) throws -> String {
+        SHA256.hex(try FileBytes.read(path))
+    }
+}
+
+/// Fixed slots filled concurrently by index.
+final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [T?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}
+
+extension LabelPlane {
+    /// Pixels whose value is not 0 (foreground in binary masks).
+    public var nonZeroCount: Int {
+        switch self {
+        case .values8(let v): return v.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        case .values16(let v): return v.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        }
+    }
+}
