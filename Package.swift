@@ -23,7 +23,9 @@ let package = Package(
             ]
         ),
         .target(name: "SegImage", dependencies: ["CSegCodecs"]),
-        .target(name: "SegCore"),
+        // Hashing (SHA-256, XXH64) runs over whole datasets even in the debug builds
+        // the tests use; optimising this small module keeps them quick.
+        .target(name: "SegCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"]),
         .executableTarget(
             name: "segprep",

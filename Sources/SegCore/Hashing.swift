@@ -26,19 +26,25 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var start = 0
         if !pending.isEmpty {
             let take = min(64 - pending.count, bytes.count)
             pending += bytes[0..<take]
             start = take
-            if pending.count == 64 { compress(pending[...]); pending.removeAll(keepingCapacity: true) }
+            if pending.count == 64 {
+                let block = pending
+                block.withUnsafeBytes { compressBlocks($0) }
+                pending.removeAll(keepingCapacity: true)
+            }
         }
-        while bytes.count - start >= 64 {
-            compress(bytes[start..<(start + 64)])
-            start += 64
-        }
-        pending += bytes[start...]
+        let whole = (bytes.count - start) / 64 * 64
+        if whole > 0 { compressBlocks(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + whole)])) }
+        pending += bytes[(start + whole)...]
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -46,33 +52,39 @@ public struct SHA256: Sendable {
         var tail = pending + [0x80]
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        for block in stride(from: 0, to: tail.count, by: 64) { compress(tail[block..<(block + 64)]) }
+        tail.withUnsafeBytes { compressBlocks($0) }
         return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
     }
 
-    private mutating func compress(_ block: ArraySlice<UInt8>) {
-        var w = [UInt32](repeating: 0, count: 64)
-        let base = block.startIndex
-        for t in 0..<16 {
-            w[t] = UInt32(block[base + 4 * t]) << 24 | UInt32(block[base + 4 * t + 1]) << 16
-                | UInt32(block[base + 4 * t + 2]) << 8 | UInt32(block[base + 4 * t + 3])
+    /// Runs the compression function over whole 64-byte blocks.
+    private mutating func compressBlocks(_ data: UnsafeRawBufferPointer) {
+        var state = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            Self.k.withUnsafeBufferPointer { k in
+                for block in stride(from: 0, to: data.count, by: 64) {
+                    for t in 0..<16 {
+                        w[t] = UInt32(bigEndian: data.loadUnaligned(fromByteOffset: block + 4 * t, as: UInt32.self))
+                    }
+                    for t in 16..<64 {
+                        let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                        let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, hh) = state
+                    for t in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ s0 &+ maj
+                    }
+                    state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
+                             state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ hh)
+                }
+            }
         }
-        for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-        for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ Self.k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+        h = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     }
 
     private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

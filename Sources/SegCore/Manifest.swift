@@ -73,7 +73,9 @@ public enum Manifest {
         switch format {
         case .txt:
             var entries: [ManifestEntry] = []
-            for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            // "\r\n" is one Character in Swift, so it is a separator of its own.
+            let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            for (number, rawLine) in lines.enumerated() {
                 var line = Substring(rawLine)
                 if line.hasSuffix("\r") { line = line.dropLast() }
                 if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }

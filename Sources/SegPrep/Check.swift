@@ -54,6 +54,10 @@ public struct CheckSource: Sendable {
     public let entries: [ManifestEntry]
     /// Hashes from split.json, keyed by resolved path.
     public let recordedHashes: [String: String]
+    /// Splits are compared for leakage only within one set: all manifest
+    /// files named on the command line form one set, each folder argument
+    /// another.
+    public let set: Int
 }
 
 /// Options for `check`.
@@ -90,26 +94,28 @@ public struct CheckReport: Sendable {
 
 /// Verifies datasets and manifests.
 public enum Checker {
-    /// Turns command-line arguments into sources: manifest files, folders of
-    /// manifests (with split.json and fold subfolders), or dataset folders
-    /// holding `images`/`image` and `labels`/`label`/`masks`/`mask`.
+    /// Turns command-line arguments into sources: manifest files, dataset
+    /// folders holding `images`/`image`/`imgs`/`img` and
+    /// `labels`/`label`/`masks`/`mask`/`gt` (checked as one split, "all
+    /// pairs"), or folders of manifests as `split` writes them (with
+    /// split.json and `foldK` subfolders).
     public static func sources(_ arguments: [String], labelSuffix: String?) throws -> (sources: [CheckSource], findings: [Finding]) {
         var sources: [CheckSource] = []
         var findings: [Finding] = []
         let fm = FileManager.default
-        for argument in arguments {
+        for (index, argument) in arguments.enumerated() {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw SplitError("\(argument): no such file or folder") }
             if !isDir.boolValue {
                 let folder = (argument as NSString).deletingLastPathComponent
-                sources.append(try manifestSource(argument, name: InputFiles.stem(argument), folder: folder, hashes: [:], findings: &findings))
+                sources.append(try manifestSource(argument, name: InputFiles.stem(argument), folder: folder, hashes: [:], set: -1,
+                                                  findings: &findings))
                 continue
             }
             let children = (try? fm.contentsOfDirectory(atPath: argument)) ?? []
             let imageDir = ["images", "image", "imgs", "img"].first { children.contains($0) }
             let labelDir = ["labels", "label", "masks", "mask", "gt"].first { children.contains($0) }
-            let manifests = manifestFiles(in: argument)
-            if manifests.isEmpty, let imageDir, let labelDir {
+            if let imageDir, let labelDir {
                 let pairing = Pairing(images: try InputFiles.collect([argument + "/" + imageDir]),
                                       labels: try InputFiles.collect([argument + "/" + labelDir]), labelSuffix: labelSuffix)
                 for file in pairing.unpairedImages {
@@ -124,9 +130,10 @@ public enum Checker {
                 }
                 sources.append(CheckSource(name: argument, folder: argument,
                                            entries: pairing.pairs.map { ManifestEntry(image: $0.image.path, label: $0.label?.path) },
-                                           recordedHashes: [:]))
+                                           recordedHashes: [:], set: index))
                 continue
             }
+            let manifests = manifestFiles(in: argument)
             guard !manifests.isEmpty else {
                 throw SplitError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders")
             }
@@ -135,20 +142,22 @@ public enum Checker {
                 let path = argument + "/" + manifest
                 let name = manifest.split(separator: ".").dropLast().joined(separator: ".")
                 sources.append(try manifestSource(path, name: name, folder: (path as NSString).deletingLastPathComponent,
-                                                  hashes: hashes, findings: &findings))
+                                                  hashes: hashes, set: index, findings: &findings))
             }
         }
         return (sources, findings)
     }
 
-    /// Manifest files below a folder (train/val/test and fold*/…).
+    /// Manifest files of a split folder: train/val/test.{txt,csv,json} in it
+    /// and in its `foldK` subfolders.
     static func manifestFiles(in folder: String) -> [String] {
-        let all = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []
+        let fm = FileManager.default
+        let top = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+        let folds = top.filter { $0.hasPrefix("fold") && Int($0.dropFirst(4)) != nil }
+        let all = top + folds.flatMap { fold in ((try? fm.contentsOfDirectory(atPath: folder + "/" + fold)) ?? []).map { fold + "/" + $0 } }
         let names = all.filter { path in
             let file = (path as NSString).lastPathComponent
-            let stem = InputFiles.stem(file)
-            return ["txt", "csv", "json"].contains(InputFiles.fileExtension(file)) && SplitName(rawValue: stem) != nil
-                && path.split(separator: "/").count <= 2
+            return ["txt", "csv", "json"].contains(InputFiles.fileExtension(file)) && SplitName(rawValue: InputFiles.stem(file)) != nil
         }
         // Folder by folder in natural order; within a folder train, val, test.
         func rank(_ path: String) -> Int {
@@ -170,13 +179,13 @@ public enum Checker {
         return hashes
     }
 
-    private static func manifestSource(_ path: String, name: String, folder: String, hashes: [String: String],
+    private static func manifestSource(_ path: String, name: String, folder: String, hashes: [String: String], set: Int,
                                        findings: inout [Finding]) throws -> CheckSource {
         do {
-            return CheckSource(name: name, folder: folder, entries: try Manifest.read(path), recordedHashes: hashes)
+            return CheckSource(name: name, folder: folder, entries: try Manifest.read(path), recordedHashes: hashes, set: set)
         } catch {
             findings.append(Finding(kind: .manifest, splits: [name], files: [path], message: "\(error)"))
-            return CheckSource(name: name, folder: folder, entries: [], recordedHashes: hashes)
+            return CheckSource(name: name, folder: folder, entries: [], recordedHashes: hashes, set: set)
         }
     }
 
@@ -307,9 +316,12 @@ public enum Checker {
                                         options: CheckOptions) throws -> [Finding] {
         var findings: [Finding] = []
         let matcher = try options.groupBy.map { try GroupPattern($0) }
+        /// Must splits a and b share nothing? Yes within one set, unless they are
+        /// in sibling folders (fold0/train and fold1/train overlap by design).
         func disjoint(_ a: Int, _ b: Int) -> Bool {
+            guard sources[a].set == sources[b].set else { return false }
             let fa = sources[a].folder, fb = sources[b].folder
-            return fa == fb || fb.hasPrefix(fa + "/") || fa.hasPrefix(fb + "/")
+            return sources[a].set == -1 || fa == fb || fb.hasPrefix(fa + "/") || fa.hasPrefix(fb + "/")
         }
         // Entry indices (into `flat`) per file, per content and per group, in input order.
         var byFile: [[UInt64]: [Int]] = [:], byContent: [String: [Int]] = [:], byGroup: [String: [Int]] = [:]

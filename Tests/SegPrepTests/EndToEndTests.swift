@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SegImage
+import SegCore
 
 /// Runs the built `segprep` binary as a user would.
 final class EndToEndTests: XCTestCase {
@@ -227,5 +228,55 @@ final class EndToEndTests: XCTestCase {
         let errors = run.stderr.split(separator: "\n").filter { $0.contains("error:") }
         XCTAssertEqual(errors.count, 1, run.stderr)
         XCTAssertTrue(errors[0].contains("/1.png:"), run.stderr)
+    }
+
+    func testSplitAndCheckISBI2012() throws {
+        let isbi = Repo.shared + "/isbi2012"
+        guard FileManager.default.fileExists(atPath: isbi) else { throw XCTSkip("no shared datasets") }
+        let root = try makeTemporaryDirectory(self)
+        let arguments = ["split", "--images", isbi + "/train/image", "--labels", isbi + "/train/label", "--ratio", "0.7,0.3",
+                         "--shuffle", "--seed", "7", "--stratify", "fg:4", "--test-images", isbi + "/test/image"]
+        let first = try segprep(arguments + ["--out", root + "/a"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(first.stdout, ["train.txt", "val.txt", "test.txt", "split.json"].map { root + "/a/" + $0 + "\n" }.joined())
+        XCTAssertTrue(first.stderr.contains("split 30 pairs and 30 test images"), first.stderr)
+        let again = try segprep(arguments + ["--out", root + "/a"])
+        XCTAssertEqual(again.status, 2, "refuses to overwrite")
+        _ = try segprep(arguments + ["--out", root + "/b"])
+        for name in ["train.txt", "val.txt", "test.txt"] {
+            let a = try FileBytes.read(root + "/a/" + name), b = try FileBytes.read(root + "/b/" + name)
+            XCTAssertEqual(a, b, name)
+        }
+        XCTAssertEqual(try Manifest.read(root + "/a/train.txt").count, 21)
+        let check = try segprep(["check", root + "/a", isbi + "/train", "--format", "json"])
+        XCTAssertEqual(check.status, 0, check.stdout)
+        let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(report["ok"] as? Bool, true)
+        let splits = report["splits"] as! [[String: Any]]
+        XCTAssertEqual(splits.map { $0["name"] as! String }, ["train", "val", "test", isbi + "/train"])
+        // The dataset folder's class pixels are the README's stated totals.
+        let classes = splits[3]["class_pixels"] as! [String: Int]
+        XCTAssertEqual(classes, ["0": 1_727_250, "255": 6_137_070])
+    }
+
+    func testSplitAndCheckSOD300WithGroupsAndPlantedLeak() throws {
+        let sod = Repo.shared + "/sod300"
+        guard FileManager.default.fileExists(atPath: sod) else { throw XCTSkip("no shared datasets") }
+        let root = try makeTemporaryDirectory(self)
+        let run = try segprep(["split", "--images", sod + "/pred/DSS", "--labels", sod + "/gt", "--out", root + "/s",
+                               "--ratio", "0.6,0.2,0.2", "--group-by", "^(\\d\\d)", "--format", "csv"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let check = try segprep(["check", root + "/s", "--group-by", "^(\\d\\d)"])
+        XCTAssertEqual(check.status, 0, check.stdout)
+        XCTAssertTrue(check.stdout.hasPrefix("no findings"), check.stdout)
+        // 1-bit and 8-bit SOD masks are one binary convention: no mixed-conventions finding above.
+        // Plant a leak: the first val image also listed in train.
+        let val = try String(contentsOfFile: root + "/s/val.csv", encoding: .utf8).split(separator: "\n")
+        try (try String(contentsOfFile: root + "/s/train.csv", encoding: .utf8) + val[1] + "\n")
+            .write(toFile: root + "/s/train.csv", atomically: true, encoding: .utf8)
+        let leaked = try segprep(["check", root + "/s", "--group-by", "^(\\d\\d)"])
+        XCTAssertEqual(leaked.status, 1)
+        XCTAssertTrue(leaked.stdout.contains("leak-file: the same file is in both train"), leaked.stdout)
+        XCTAssertTrue(leaked.stdout.contains("leak-group: group"), leaked.stdout)
     }
 }
