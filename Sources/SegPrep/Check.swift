@@ -270,14 +270,15 @@ public enum Checker {
         return result
     }
 
-    /// A key for "same decoded image": geometry, colour model and two XXH64 hashes of the samples.
+    /// A key for "same decoded image": geometry, colour model and the XXH64
+    /// of the samples (a chance collision among a million images is about 3e-8).
     static func contentKey(_ image: Image) -> String {
-        let hashes: (UInt64, UInt64)
+        let hash: UInt64
         switch image.samples {
-        case .uint8(let a): hashes = a.withUnsafeBytes { (XXH64.hash($0, seed: 0), XXH64.hash($0, seed: 0x5E6_C17)) }
-        case .uint16(let a): hashes = a.withUnsafeBytes { (XXH64.hash($0, seed: 0), XXH64.hash($0, seed: 0x5E6_C17)) }
+        case .uint8(let a): hash = a.withUnsafeBytes { XXH64.hash($0) }
+        case .uint16(let a): hash = a.withUnsafeBytes { XXH64.hash($0) }
         }
-        return "\(image.width)x\(image.height)x\(image.channels)/\(image.sourceBitDepth):\(String(hashes.0, radix: 16)):\(String(hashes.1, radix: 16))"
+        return "\(image.width)x\(image.height)x\(image.channels)/\(image.sourceBitDepth):\(String(hash, radix: 16))"
     }
 
     private static func valueFindings(_ entries: [ManifestEntry], _ inspected: [EntryResult], sources: [CheckSource],
@@ -398,17 +399,40 @@ final class Counter: @unchecked Sendable {
 
 extension LabelPlane {
     /// Pixels per value.
-    public var histogram: Histogram {
+    public var histogram: Histogram { Histogram.dense(counts) }
+
+    /// Dense counts: index = value (256 entries for 8-bit planes, 65536 for 16-bit).
+    public var counts: [Int] {
         switch self {
-        case .values8(let v):
-            var bins = [Int](repeating: 0, count: 256)
-            v.withUnsafeBufferPointer { for x in $0 { bins[Int(x)] += 1 } }
-            return Histogram.dense(bins)
-        case .values16(let v):
-            var bins = [Int](repeating: 0, count: 65536)
-            v.withUnsafeBufferPointer { for x in $0 { bins[Int(x)] += 1 } }
-            return Histogram.dense(bins)
+        case .values8(let v): return v.withUnsafeBufferPointer { Self.count($0, bins: 256) }
+        case .values16(let v): return v.withUnsafeBufferPointer { Self.count($0, bins: 65536) }
         }
+    }
+
+    /// Four interleaved counters, so that runs of one value (most of a mask)
+    /// do not serialise on a single counter; UInt32 counters are safe up to
+    /// 4 × (2^32 − 1) pixels, far above any decodable image.
+    private static func count<T: FixedWidthInteger & UnsignedInteger>(_ values: UnsafeBufferPointer<T>, bins: Int) -> [Int] {
+        var parts = [UInt32](repeating: 0, count: 4 * bins)
+        parts.withUnsafeMutableBufferPointer { h in
+            let n = values.count, body = n & ~3
+            var i = 0
+            while i < body {
+                h[Int(values[i])] &+= 1
+                h[bins &+ Int(values[i &+ 1])] &+= 1
+                h[2 &* bins &+ Int(values[i &+ 2])] &+= 1
+                h[3 &* bins &+ Int(values[i &+ 3])] &+= 1
+                i &+= 4
+            }
+            while i < n { h[Int(values[i])] &+= 1; i &+= 1 }
+        }
+        return (0..<bins).map { Int(parts[$0]) + Int(parts[bins + $0]) + Int(parts[2 * bins + $0]) + Int(parts[3 * bins + $0]) }
+    }
+
+    /// Pixels whose value is not 0 (foreground in binary masks).
+    public var nonZeroCount: Int {
+        let all = counts
+        return all.reduce(0, +) - all[0]
     }
 }
 

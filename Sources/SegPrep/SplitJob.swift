@@ -224,13 +224,3 @@ final class ResultSlots<T>: @unchecked Sendable {
         return slots
     }
 }
-
-extension LabelPlane {
-    /// Pixels whose value is not 0 (foreground in binary masks).
-    public var nonZeroCount: Int {
-        switch self {
-        case .values8(let v): return v.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        case .values16(let v): return v.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-        }
-    }
-}

@@ -50,8 +50,13 @@ if CommandLine.arguments.dropFirst().first == "codec" {
     exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "check" {
+    try checkBenchmark()
+    exit(0)
+}
+
 guard CommandLine.arguments.dropFirst().first == "remap" else {
-    StandardError.line("usage: segbench remap [--copies N] [--rounds N] [--dir DIR] [--labels DIR]")
+    StandardError.line("usage: segbench remap|check|codec [--copies N] [--rounds N] [--dir DIR] [--labels DIR]")
     exit(64)
 }
 
@@ -115,3 +120,42 @@ print(String(format: "floor (read+decode+encode+write): %.3f s, %.0f files/s", f
 print(String(format: "remap (segprep remap job):        %.3f s, %.0f files/s", remapBest, n / remapBest))
 print(String(format: "remap / floor: %.3fx (goal <= 1.15x)", remapBest / floorBest))
 print("inputs kept in \(root)/in for scripts/bench_remap_opencv.py")
+
+/// `segbench check`: `segprep check` on COPIES × 30 ISBI pairs (900 by default) against the time
+/// to only read and decode the same 1800 files on both cores.
+func checkBenchmark() throws {
+    let isbi = (source as NSString).deletingLastPathComponent
+    let root = argument("--dir", default: NSTemporaryDirectory() + "segkit-bench-check")
+    try? fm.removeItem(atPath: root)
+    for kind in ["image", "label"] {
+        try fm.createDirectory(atPath: root + "/\(kind)s", withIntermediateDirectories: true)
+        let names = NaturalOrder.sorted(try fm.contentsOfDirectory(atPath: isbi + "/" + kind).filter { $0.hasSuffix(".png") })
+        for copy in 0..<copies {
+            for name in names { try fm.copyItem(atPath: isbi + "/\(kind)/" + name, toPath: root + "/\(kind)s/c\(copy)_" + name) }
+        }
+    }
+    let files = try InputFiles.collect([root + "/images", root + "/labels"])
+    StandardError.line("segbench check: \(files.count / 2) pairs, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(rounds) rounds")
+    var decodeBest = Double.infinity, checkBest = Double.infinity, findings = -1
+    for _ in 0..<rounds {
+        decodeBest = min(decodeBest, time {
+            let next = NSLock()
+            nonisolated(unsafe) var index = 0
+            DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { _ in
+                while true {
+                    next.lock(); let i = index; index += 1; next.unlock()
+                    guard i < files.count else { return }
+                    _ = try! ImageReader.read(files[i].path)
+                }
+            }
+        })
+        checkBest = min(checkBest, try time {
+            let (sources, initial) = try Checker.sources([root], labelSuffix: nil)
+            findings = try Checker.run(sources, initialFindings: initial, options: CheckOptions()).findings.count
+        })
+    }
+    precondition(findings == copies * 30 - 30 || copies == 1, "expected duplicate-content findings for the copies")
+    print(String(format: "decode only (read+decode %d files): %.3f s", files.count, decodeBest))
+    print(String(format: "check (pairing, decode, sizes, values, hashes, leaks): %.3f s, %d findings", checkBest, findings))
+    print(String(format: "check / decode: %.3fx (goal <= 1.2x)", checkBest / decodeBest))
+}
