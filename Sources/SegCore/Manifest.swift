@@ -44,7 +44,8 @@ public enum Manifest {
             var out = ""
             for entry in entries {
                 for path in [entry.image] + (entry.label.map { [$0] } ?? []) {
-                    if path.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                    // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+                    if path.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
                         || path.first?.isWhitespace == true || path.last?.isWhitespace == true {
                         throw ManifestError("\(path): a txt manifest cannot hold this path (tab, line break or edge white space); use --format csv or json")
                     }
@@ -69,16 +70,18 @@ public enum Manifest {
     }
 
     /// Parses manifest text; `source` names it in errors (with line numbers).
+    /// A leading byte-order mark is ignored.
     public static func parse(_ text: String, format: ManifestFormat, source: String) throws -> [ManifestEntry] {
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         switch format {
         case .txt:
             var entries: [ManifestEntry] = []
             // "\r\n" is one Character in Swift, so it is a separator of its own.
             let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             for (number, rawLine) in lines.enumerated() {
-                var line = Substring(rawLine)
-                if line.hasSuffix("\r") { line = line.dropLast() }
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                // As `line.strip()` does in the loaders: white space at either end of a line is not part of a path.
+                let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+                if line.isEmpty { continue }
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 guard (1...2).contains(fields.count), !fields.contains(where: \.isEmpty) else {
                     throw ManifestError("\(source):\(number + 1): expected 'image<TAB>label' or 'image', got \(fields.count) fields")

@@ -35,6 +35,8 @@ public struct Finding: Sendable, Equatable {
         case unpaired
         /// A file's content no longer matches the hash split.json recorded.
         case hashMismatch = "hash-mismatch"
+        /// An image `--group-by` finds no group in (so its leaks cannot be checked).
+        case ungrouped
     }
 
     public let kind: Kind
@@ -52,7 +54,7 @@ public struct CheckSource: Sendable {
     /// and its subfolders, must not share data; sibling fold folders may).
     public let folder: String
     public let entries: [ManifestEntry]
-    /// Hashes from split.json, keyed by resolved path.
+    /// Hashes from split.json, keyed by ``Checker/normalizedKey(_:)``.
     public let recordedHashes: [String: String]
     /// Splits are compared for leakage only within one set: all manifest
     /// files named on the command line form one set, each folder argument
@@ -105,8 +107,11 @@ public enum Checker {
         let fm = FileManager.default
         for (index, argument) in arguments.enumerated() {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw SplitError("\(argument): no such file or folder") }
+            guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw SplitError("\(argument): no such file or folder", .usage) }
             if !isDir.boolValue {
+                guard ManifestFormat(rawValue: InputFiles.fileExtension(argument)) != nil else {
+                    throw SplitError("\(argument): not a manifest (.txt, .csv or .json) nor a folder", .usage)
+                }
                 let folder = (argument as NSString).deletingLastPathComponent
                 sources.append(try manifestSource(argument, name: InputFiles.stem(argument), folder: folder, hashes: [:], set: -1,
                                                   findings: &findings))
@@ -135,7 +140,7 @@ public enum Checker {
             }
             let manifests = manifestFiles(in: argument)
             guard !manifests.isEmpty else {
-                throw SplitError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders")
+                throw SplitError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders", .usage)
             }
             let hashes = recordedHashes(in: argument)
             for manifest in manifests {
@@ -175,8 +180,14 @@ public enum Checker {
               let record = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let files = record["files"] as? [String: String] else { return [:] }
         var hashes: [String: String] = [:]
-        for (path, hash) in files { hashes[Manifest.resolve(path, in: folder)] = hash }
+        for (path, hash) in files { hashes[normalizedKey(Manifest.resolve(path, in: folder))] = hash }
         return hashes
+    }
+
+    /// The absolute, lexically normalised spelling of a path: the key that
+    /// makes `fold0/../../images/x` and `../images/x` the same file.
+    static func normalizedKey(_ path: String) -> String {
+        InputFiles.lexicallyNormalized(path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path)
     }
 
     private static func manifestSource(_ path: String, name: String, folder: String, hashes: [String: String], set: Int,
@@ -247,7 +258,7 @@ public enum Checker {
                 problem(.unreadable, [path], "\(error)")
                 continue
             }
-            if options.verifyHashes, let recorded = hashes[path], SHA256.hex(bytes) != recorded {
+            if options.verifyHashes, let recorded = hashes[normalizedKey(path)], SHA256.hex(bytes) != recorded {
                 problem(.hashMismatch, [path], "\(path): content differs from the hash split.json recorded")
             }
             if !isLabel {
@@ -299,7 +310,7 @@ public enum Checker {
                 if present.contains(1) && present.isSubset(of: [0, 1]) { zeroOne.append(label) }
                 if present.contains(255) && present.isSubset(of: [0, 255]) { zero255.append(label) }
             }
-            let stray = present.subtracting(expected).sorted { values.counts[$0]! > values.counts[$1]! }
+            let stray = present.subtracting(expected).sorted { (values.counts[$1]!, $0) < (values.counts[$0]!, $1) }
             guard !stray.isEmpty else { continue }
             let listed = stray.prefix(10).map { "\($0) (\(values.counts[$0]!) px)" }.joined(separator: ", ")
             findings.append(Finding(kind: .unexpectedValues, splits: [sources[flatSplits[i]].name], files: [label],
@@ -333,16 +344,26 @@ public enum Checker {
                 if byContent[key] == nil { order.append(key) }
                 byContent[key, default: []].append(i)
             }
-            if let matcher, let group = matcher.group(of: flat[i].1.image) { byGroup[group, default: []].append(i) }
+            if let matcher {
+                if let group = matcher.group(of: flat[i].1.image) { byGroup[group, default: []].append(i) } else {
+                    findings.append(Finding(kind: .ungrouped, splits: [sources[flat[i].0].name], files: [flat[i].1.image],
+                                            message: "\(flat[i].1.image): --group-by finds no group in this path"))
+                }
+            }
         }
         /// Within a split: each extra entry against the split's first one.
         /// Across splits that must be disjoint: the first entry of each, once per pair of splits.
-        func report(_ indices: [Int], leak: Finding.Kind, duplicate: Finding.Kind, what: String) {
+        /// With `differentFiles`, pairs that are one file (reported as such) are skipped.
+        func report(_ indices: [Int], leak: Finding.Kind, duplicate: Finding.Kind, what: String, differentFiles: Bool = false) {
+            func sameFile(_ a: Int, _ b: Int) -> Bool {
+                differentFiles && inspected[a].imageID != nil && inspected[a].imageID == inspected[b].imageID
+            }
             var firstInSplit: [Int: Int] = [:]
             var splitOrder: [Int] = []
             for i in indices {
                 let s = flat[i].0
                 if let first = firstInSplit[s] {
+                    if sameFile(first, i) { continue }
                     let files = [flat[first].1.image, flat[i].1.image]
                     findings.append(Finding(kind: duplicate, splits: [sources[s].name], files: files,
                                             message: "\(what) appears twice in \(sources[s].name): \(files[0]) and \(files[1])"))
@@ -352,7 +373,7 @@ public enum Checker {
                 }
             }
             for (x, sa) in splitOrder.enumerated() {
-                for sb in splitOrder[(x + 1)...] where disjoint(sa, sb) {
+                for sb in splitOrder[(x + 1)...] where disjoint(sa, sb) && !sameFile(firstInSplit[sa]!, firstInSplit[sb]!) {
                     let files = [flat[firstInSplit[sa]!].1.image, flat[firstInSplit[sb]!].1.image]
                     findings.append(Finding(kind: leak, splits: [sources[sa].name, sources[sb].name], files: files,
                                             message: "\(what) is in both \(sources[sa].name) (\(files[0])) and \(sources[sb].name) (\(files[1]))"))
@@ -362,11 +383,9 @@ public enum Checker {
         for indices in byFile.values.filter({ $0.count > 1 }).sorted(by: { $0[0] < $1[0] }) {
             report(indices, leak: .leakFile, duplicate: .duplicateFile, what: "the same file")
         }
-        for key in order {
-            // Identical content under different files; one entry per file (repeats of a file are reported above).
-            var seenIDs = Set<[UInt64]>()
-            let distinct = byContent[key]!.filter { seenIDs.insert(inspected[$0].imageID ?? []).inserted }
-            if distinct.count > 1 { report(distinct, leak: .leakContent, duplicate: .duplicateContent, what: "identical image content") }
+        for key in order where byContent[key]!.count > 1 {
+            // Identical content under different files (one file's repeats are reported above).
+            report(byContent[key]!, leak: .leakContent, duplicate: .duplicateContent, what: "identical image content", differentFiles: true)
         }
         for group in byGroup.keys.sorted(by: NaturalOrder.less) {
             let indices = byGroup[group]!

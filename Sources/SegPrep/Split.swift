@@ -6,10 +6,25 @@ public enum SplitName: String, Sendable, CaseIterable {
     case train, val, test
 }
 
-/// A malformed or impossible split request.
+/// A malformed or impossible split request, or a failure to write it.
 public struct SplitError: Error, Sendable, CustomStringConvertible {
+    /// Which exit code the command line should give.
+    public enum Category: Sendable {
+        /// The request itself is malformed (exit 64).
+        case usage
+        /// The data cannot satisfy it: unpaired files, too few units… (exit 1).
+        case input
+        /// Manifests could not be written, or exist already (exit 2).
+        case output
+    }
+
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let category: Category
+
+    public init(_ description: String, _ category: Category = .input) {
+        self.description = description
+        self.category = category
+    }
 }
 
 /// How many units go to train, val and test.
@@ -23,26 +38,40 @@ public struct SplitError: Error, Sendable, CustomStringConvertible {
 ///   the earlier split), so the sizes always add up to N.
 public enum RatioSpec: Sendable, Equatable {
     case counts([Int])
-    case fractions([Double])
+    /// Decimal fractions held exactly: numerators over a common power of ten.
+    case fractions(numerators: [Int], denominator: Int)
 
     public static func parse(_ text: String) throws -> RatioSpec {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard (1...3).contains(parts.count) else { throw SplitError("--ratio takes 1 to 3 comma-separated numbers, got '\(text)'") }
+        guard (1...3).contains(parts.count) else { throw SplitError("--ratio takes 1 to 3 comma-separated numbers, got '\(text)'", .usage) }
         if parts.allSatisfy({ Int($0) != nil }) {
             let counts = parts.map { Int($0)! }
-            guard counts.allSatisfy({ $0 >= 0 }) else { throw SplitError("--ratio counts must not be negative") }
-            if counts.count == 1 && counts[0] == 1 { return .fractions([1]) }
-            if counts.count == 1 && counts[0] == 0 { return .counts([0]) }
+            guard counts.allSatisfy({ $0 >= 0 }) else { throw SplitError("--ratio counts must not be negative", .usage) }
+            if counts == [1] { return .fractions(numerators: [1], denominator: 1) }
             return .counts(counts)
         }
-        let fractions = try parts.map { part -> Double in
-            guard let f = Double(part), f >= 0, f <= 1 else { throw SplitError("--ratio: '\(part)' is neither a count nor a fraction in 0...1") }
-            return f
+        // Decimals are read exactly (0.85 is 85/100), so rounding ties are real ties.
+        let digits = parts.map { $0.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0 }.max() ?? 0
+        guard digits <= 9 else { throw SplitError("--ratio: at most 9 decimal places", .usage) }
+        var denominator = 1
+        for _ in 0..<digits { denominator *= 10 }
+        let numerators = try parts.map { part -> Int in
+            let pieces = part.split(separator: ".", omittingEmptySubsequences: false)
+            guard (1...2).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+                  !(pieces[0].isEmpty && (pieces.count == 1 || pieces[1].isEmpty)) else {
+                throw SplitError("--ratio: '\(part)' is neither a count nor a decimal fraction in 0…1", .usage)
+            }
+            let whole = Int(pieces[0].isEmpty ? "0" : String(pieces[0]))!
+            var fraction = pieces.count == 2 ? String(pieces[1]) : ""
+            while fraction.count < digits { fraction += "0" }
+            let value = whole * denominator + (fraction.isEmpty ? 0 : Int(fraction)!)
+            guard value <= denominator else { throw SplitError("--ratio: '\(part)' is more than 1", .usage) }
+            return value
         }
-        let sum = fractions.reduce(0, +)
-        if sum > 1 + 1e-9 { throw SplitError("--ratio fractions add up to \(sum), more than 1") }
-        if fractions.count == 3 && abs(sum - 1) > 1e-6 { throw SplitError("--ratio: three fractions must add up to 1 (they add up to \(sum))") }
-        return .fractions(fractions)
+        let sum = numerators.reduce(0, +)
+        if sum > denominator { throw SplitError("--ratio fractions add up to more than 1", .usage) }
+        if numerators.count == 3 && sum != denominator { throw SplitError("--ratio: three fractions must add up to 1", .usage) }
+        return .fractions(numerators: numerators, denominator: denominator)
     }
 
     /// Sizes of train, val and test for `total` units.
@@ -58,20 +87,20 @@ public enum RatioSpec: Sendable, Equatable {
                 guard listed == total else { throw SplitError("--ratio counts add up to \(listed), but there are \(total) units") }
                 return c
             }
-        case .fractions(let f):
-            var shares = f
-            if shares.count == 1 { shares.append(1 - shares[0]) }
-            if shares.count == 2 { shares.append(max(0, 1 - shares[0] - shares[1])) }
-            return Self.largestRemainder(shares, total: total)
+        case .fractions(let numerators, let denominator):
+            var shares = numerators
+            while shares.count < 3 { shares.append(shares.count == 1 ? denominator - shares[0] : denominator - shares[0] - shares[1]) }
+            return Self.largestRemainder(shares, denominator: denominator, total: total)
         }
     }
 
-    /// Apportions `total` by `shares` (which add up to 1) with the largest-remainder rule.
-    static func largestRemainder(_ shares: [Double], total: Int) -> [Int] {
-        let quotas = shares.map { $0 * Double(total) }
-        var sizes = quotas.map { Int($0.rounded(.down)) }
+    /// Apportions `total` by shares `numerators[i] / denominator` (adding up
+    /// to 1) with the largest-remainder rule, in exact integer arithmetic.
+    static func largestRemainder(_ numerators: [Int], denominator: Int, total: Int) -> [Int] {
+        var sizes = numerators.map { $0 * total / denominator }
+        let remainders = numerators.map { $0 * total % denominator }
         var left = total - sizes.reduce(0, +)
-        let order = quotas.indices.sorted { (quotas[$0] - Double(sizes[$0]), -$0) > (quotas[$1] - Double(sizes[$1]), -$1) }
+        let order = numerators.indices.sorted { (remainders[$0], -$0) > (remainders[$1], -$1) }
         for i in order where left > 0 {
             sizes[i] += 1
             left -= 1
@@ -90,7 +119,7 @@ public struct StratifySpec: Sendable, Equatable {
     public static func parse(_ text: String) throws -> StratifySpec {
         if text == "fg" { return StratifySpec(bins: 1) }
         if text.hasPrefix("fg:"), let n = Int(text.dropFirst(3)), (1...100).contains(n) { return StratifySpec(bins: n) }
-        throw SplitError("--stratify takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'")
+        throw SplitError("--stratify takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'", .usage)
     }
 
     /// The stratum of a foreground fraction: 0 for none, else 1…bins.
@@ -101,7 +130,7 @@ public struct StratifySpec: Sendable, Equatable {
 
 /// What to split and how.
 public struct SplitOptions: Sendable {
-    public var ratio: RatioSpec = .fractions([0.8])
+    public var ratio: RatioSpec = .fractions(numerators: [8], denominator: 10)
     /// Shuffle units with ``SeededGenerator`` seeded with this; nil keeps natural order.
     public var seed: UInt64?
     /// Units are the groups named by this pattern's first capture group (or whole match).
@@ -227,26 +256,34 @@ public enum Splitter {
 
 /// `--group-by REGEX`: the group of an image is the first capture group of
 /// the pattern (or the whole match when it has none), searched in the
-/// image's file name — or, when the pattern contains a `/`, in its whole
-/// path (relative to the images folder in `split`, as written in a manifest
-/// in `check`).
+/// image's file name — or, when the pattern contains a `/`, in its path:
+/// the whole path first, then each shorter tail that starts after a `/`
+/// (so `^(P\d+)/` finds `P1/3.png` inside `/data/images/P1/3.png`).
 public struct GroupPattern: @unchecked Sendable {
     private let regex: NSRegularExpression
     private let wholePath: Bool
 
     public init(_ pattern: String) throws {
         do { regex = try NSRegularExpression(pattern: pattern) } catch {
-            throw SplitError("--group-by: '\(pattern)' is not a valid regular expression")
+            throw SplitError("--group-by: '\(pattern)' is not a valid regular expression", .usage)
         }
         wholePath = pattern.contains("/")
     }
 
     /// The group of `path`, or nil when the pattern does not match.
     public func group(of path: String) -> String? {
-        let text = wholePath ? path : String(path.split(separator: "/").last ?? Substring(path))
-        let range = NSRange(text.startIndex..., in: text)
-        guard let match = regex.firstMatch(in: text, range: range) else { return nil }
-        let capture = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
-        return Range(capture, in: text).map { String(text[$0]) }
+        let candidates: [String]
+        if wholePath {
+            candidates = [path] + path.indices.filter { path[$0] == "/" }.map { String(path[path.index(after: $0)...]) }
+        } else {
+            candidates = [String(path.split(separator: "/").last ?? Substring(path))]
+        }
+        for text in candidates {
+            let range = NSRange(text.startIndex..., in: text)
+            guard let match = regex.firstMatch(in: text, range: range) else { continue }
+            let capture = match.numberOfRanges > 1 && match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range
+            return Range(capture, in: text).map { String(text[$0]) }
+        }
+        return nil
     }
 }

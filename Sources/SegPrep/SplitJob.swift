@@ -121,7 +121,11 @@ public enum SplitJob {
 
     /// Writes every manifest and split.json; returns their paths relative to the output folder.
     static func write(_ plan: SplitPlan, tests: [InputFile], measures: [PairMeasure], options: SplitJobOptions) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
+        } catch {
+            throw SplitError("\(options.out): cannot create the output folder", .output)
+        }
         let outRoot = RemapJob.canonical(options.out)
         let ext = options.format.rawValue
         /// A data file's path as written in a manifest inside `folder` (relative to the output root).
@@ -163,7 +167,7 @@ public enum SplitJob {
         var record: [String: Any] = [
             "version": 1,
             "command": options.commandLine,
-            "seed": options.split.seed.map { Int(bitPattern: UInt($0)) as Any } ?? NSNull(),
+            "seed": options.split.seed.map { NSNumber(value: $0) as Any } ?? NSNull(),
             "shuffle": options.split.seed != nil,
             "format": ext,
             "absolute_paths": options.absolute,
@@ -188,16 +192,39 @@ public enum SplitJob {
         }
         files.append(("split.json", JSONText.encode(record)))
 
-        let existing = files.map(\.0).filter { FileManager.default.fileExists(atPath: outRoot + "/" + $0) }
+        // Any earlier split here — in any format, with any number of folds — would be read
+        // together with this one by `check` and by people: replace it whole or not at all.
+        let existing = previousSplitFiles(in: outRoot)
         if !existing.isEmpty && !options.force {
-            throw SplitError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace")
+            throw SplitError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .output)
+        }
+        let writing = Set(files.map(\.0))
+        for stale in existing where !writing.contains(stale) {
+            try? FileManager.default.removeItem(atPath: outRoot + "/" + stale)
+            let folder = (stale as NSString).deletingLastPathComponent  // a foldK/ left empty goes too
+            if !folder.isEmpty, (try? FileManager.default.contentsOfDirectory(atPath: outRoot + "/" + folder))?.isEmpty == true {
+                try? FileManager.default.removeItem(atPath: outRoot + "/" + folder)
+            }
         }
         for (name, content) in files {
             let path = outRoot + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            do {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            } catch {
+                throw SplitError("\((path as NSString).deletingLastPathComponent): cannot create the folder", .output)
+            }
             try AtomicFile.write(Array(content.utf8), to: path)
         }
         return files.map(\.0)
+    }
+
+    /// Files of an earlier split in `folder`: split.json, splits_final.json,
+    /// train/val/test manifests in any format, and those in `foldK/`.
+    static func previousSplitFiles(in folder: String) -> [String] {
+        let fm = FileManager.default
+        var found = ["split.json", "splits_final.json"].filter { fm.fileExists(atPath: folder + "/" + $0) }
+        found += Checker.manifestFiles(in: folder)
+        return NaturalOrder.sorted(Array(Set(found)))
     }
 
     static func fileHash(_ path: String) throws -> String {

@@ -229,7 +229,7 @@ struct Split: ParsableCommand {
     var out: String
 
     @Option(name: .long, help: "Counts (188 | 188,40 | 188,40,30) or fractions (0.8 | 0.7,0.15 | 0.7,0.15,0.15). Default 0.8.")
-    var ratio: String = "0.8"
+    var ratio: String?
 
     @Flag(name: .long, help: "Shuffle pairs (or groups) with SegKit's own generator before splitting; needs --seed.")
     var shuffle = false
@@ -267,14 +267,14 @@ struct Split: ParsableCommand {
     func validate() throws {
         if ManifestFormat(rawValue: format) == nil { throw ValidationError("--format must be txt, csv or json") }
         if shuffle != (seed != nil) { throw ValidationError("--shuffle and --seed go together (the seed makes the shuffle reproducible)") }
-        if folds != nil && ratio != "0.8" { throw ValidationError("--folds and --ratio exclude each other") }
+        if folds != nil && ratio != nil { throw ValidationError("--folds and --ratio exclude each other") }
     }
 
     func run() throws {
         AtomicFile.installInterruptCleanup()
         var options = SplitJobOptions(images: images, labels: labels, out: out)
         do {
-            options.split.ratio = try RatioSpec.parse(ratio)
+            options.split.ratio = try RatioSpec.parse(ratio ?? "0.8")
             options.split.stratify = try stratify.map(StratifySpec.parse)
             if let groupBy { _ = try GroupPattern(groupBy) }
         } catch {
@@ -295,8 +295,9 @@ struct Split: ParsableCommand {
             report = try SplitJob.run(options)
         } catch let error as ImageError {
             throw fail("split", error, code: error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-        } catch let error as SplitError where error.description.contains("--force") {
-            throw fail("split", error, code: ExitStatus.writeFailed)
+        } catch let error as SplitError {
+            let codes: [SplitError.Category: Int32] = [.usage: ExitStatus.usage, .input: ExitStatus.inputFailed, .output: ExitStatus.writeFailed]
+            throw fail("split", error, code: codes[error.category]!)
         } catch {
             throw fail("split", error, code: ExitStatus.inputFailed)
         }

@@ -279,4 +279,21 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(leaked.stdout.contains("leak-file: the same file is in both train"), leaked.stdout)
         XCTAssertTrue(leaked.stdout.contains("leak-group: group"), leaked.stdout)
     }
+
+    func testSplitAndCheckExitCodes() throws {
+        let root = try makeTemporaryDirectory(self)
+        _ = FileManager.default.createFile(atPath: root + "/afile", contents: Data([1]))
+        let images = Repo.fixtures + "/cells/image", labels = Repo.fixtures + "/cells/label"
+        let blocked = try segprep(["split", "--images", images, "--labels", labels, "--out", root + "/afile/sub"])
+        XCTAssertEqual(blocked.status, 2, blocked.stderr)
+        let both = try segprep(["split", "--images", images, "--labels", labels, "--out", root + "/o", "--folds", "3", "--ratio", "0.8"])
+        XCTAssertEqual(both.status, 64)
+        let tooMany = try segprep(["split", "--images", images, "--labels", labels, "--out", root + "/o", "--ratio", "30"])
+        XCTAssertEqual(tooMany.status, 1, tooMany.stderr)
+        let badRatio = try segprep(["split", "--images", images, "--labels", labels, "--out", root + "/o", "--ratio", "0.5,0.6"])
+        XCTAssertEqual(badRatio.status, 64)
+        let notManifest = try segprep(["check", images + "/0.png"])
+        XCTAssertEqual(notManifest.status, 64)
+        XCTAssertTrue(notManifest.stderr.contains("not a manifest"), notManifest.stderr)
+    }
 }
