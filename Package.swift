@@ -26,7 +26,8 @@ let package = Package(
         // Hashing (SHA-256, XXH64) runs over whole datasets even in the debug builds
         // the tests use; optimising this small module keeps them quick.
         .target(name: "SegCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"]),
+        // Pixel loops (remap, warps, fields) run over real datasets in the tests too.
+        .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "segprep",
             dependencies: ["SegPrep", "SegCore", "SegImage", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -202,11 +202,13 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
         seg_set_message(msg, msg_cap, "TIFF compression scheme %u is not supported", (unsigned)compression);
         return SEG_ERR_UNSUPPORTED;
     }
-    if (format != SAMPLEFORMAT_UINT) {
-        seg_set_message(msg, msg_cap, "TIFF sample format %u is not supported (only unsigned integers)", (unsigned)format);
+    int is_float = format == SAMPLEFORMAT_IEEEFP && bps == 32 && spp == 1;
+    if (format != SAMPLEFORMAT_UINT && !is_float) {
+        seg_set_message(msg, msg_cap, "TIFF sample format %u with %u bits is not supported (unsigned integers, or 32-bit float gray)",
+                        (unsigned)format, (unsigned)bps);
         return SEG_ERR_UNSUPPORTED;
     }
-    if (bps != 1 && bps != 8 && bps != 16) {
+    if (bps != 1 && bps != 8 && bps != 16 && !is_float) {
         seg_set_message(msg, msg_cap, "TIFF with %u bits per sample is not supported (1, 8 or 16)", (unsigned)bps);
         return SEG_ERR_UNSUPPORTED;
     }
@@ -265,7 +267,7 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
     info->width = w;
     info->height = h;
     info->channels = spp;
-    info->sample_bytes = bps == 16 ? 2 : 1;
+    info->sample_bytes = bps == 32 ? 4 : (bps == 16 ? 2 : 1);
     info->source_bit_depth = bps;
     info->color = color;
     info->page_count = d->pages;
@@ -276,7 +278,11 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
 /// decoded buffer into the output row with a stride of `step` output samples.
 static void seg_tiff_put(uint8_t *dst_row, size_t dst_first, size_t step, const uint8_t *src,
                          size_t src_first, size_t src_step, size_t count, int bps) {
-    if (bps == 16) {
+    if (bps == 32) {
+        uint32_t *dst = (uint32_t *)dst_row;
+        const uint32_t *s = (const uint32_t *)src;
+        for (size_t i = 0; i < count; i++) dst[dst_first + i * step] = s[src_first + i * src_step];
+    } else if (bps == 16) {
         uint16_t *dst = (uint16_t *)dst_row;
         const uint16_t *s = (const uint16_t *)src;
         for (size_t i = 0; i < count; i++) dst[dst_first + i * step] = s[src_first + i * src_step];
@@ -295,7 +301,7 @@ SegStatus seg_tiff_read(SegTiffDecoder *d, uint8_t *pixels, size_t pixels_size, 
         seg_set_message(msg, msg_cap, "no TIFF page selected");
         return SEG_ERR_ARGUMENT;
     }
-    size_t sb = d->bps == 16 ? 2 : 1;
+    size_t sb = d->bps == 32 ? 4 : (d->bps == 16 ? 2 : 1);
     size_t spp = d->spp;
     size_t row_bytes = (size_t)d->width * spp * sb;
     if (pixels_size < row_bytes * d->height) {
@@ -398,8 +404,9 @@ SegStatus seg_tiff_encoder_add_page(SegTiffEncoder *e, const uint8_t *pixels, ui
     case SEG_COLOR_PALETTE: spp = 1; photometric = PHOTOMETRIC_PALETTE; break;
     default: seg_set_message(msg, msg_cap, "unknown colour type"); return SEG_ERR_ARGUMENT;
     }
-    if ((bit_depth != 8 && bit_depth != 16) || (color == SEG_COLOR_PALETTE && (bit_depth != 8 || !palette)) ||
-        width == 0 || height == 0) {
+    int is_float = bit_depth == 32;  // 32-bit IEEE float, gray only
+    if ((bit_depth != 8 && bit_depth != 16 && !(is_float && color == SEG_COLOR_GRAY)) ||
+        (color == SEG_COLOR_PALETTE && (bit_depth != 8 || !palette)) || width == 0 || height == 0) {
         seg_set_message(msg, msg_cap, "cannot write this TIFF page (%ux%u, %d-bit)", (unsigned)width, (unsigned)height, bit_depth);
         return SEG_ERR_ARGUMENT;
     }
@@ -416,6 +423,7 @@ SegStatus seg_tiff_encoder_add_page(SegTiffEncoder *e, const uint8_t *pixels, ui
     TIFFSetField(t, TIFFTAG_PHOTOMETRIC, photometric);
     TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(t, TIFFTAG_COMPRESSION, scheme);
+    if (is_float) TIFFSetField(t, TIFFTAG_SAMPLEFORMAT, SAMPLEFORMAT_IEEEFP);
     if (spp == 2 || spp == 4) {
         uint16_t extra = EXTRASAMPLE_UNASSALPHA;
         TIFFSetField(t, TIFFTAG_EXTRASAMPLES, 1, &extra);

@@ -234,6 +234,9 @@ public enum ImageReader {
         if o1 || o2 || o3 || bytes > maxAllocation {
             return (Image(width: 0, height: 0, colorModel: .gray, samples: .uint8([])), .SEG_ERR_TOO_LARGE)
         }
+        if info.sample_bytes == 4 {  // float TIFF pages are data, not images: FloatTIFF reads them
+            return (Image(width: 0, height: 0, colorModel: .gray, samples: .uint8([])), .SEG_ERR_UNSUPPORTED)
+        }
         let model = colorModel(info.color)
         let palette = paletteEntries(info)
         if info.sample_bytes == 2 {

@@ -102,7 +102,8 @@ SegStatus seg_tiff_open(const uint8_t *data, size_t size, SegTiffDecoder **out,
 /// Selects page `page` (0-based) and fills `info` from its tags.
 SegStatus seg_tiff_select(SegTiffDecoder *dec, uint32_t page, uint64_t max_pixels,
                           SegInfo *info, char *msg, size_t msg_cap);
-/// Decodes the selected page (strips or tiles, contiguous or planar).
+/// Decodes the selected page (strips or tiles, contiguous or planar). A
+/// 32-bit float gray page has sample_bytes 4 and delivers native floats.
 SegStatus seg_tiff_read(SegTiffDecoder *dec, uint8_t *pixels, size_t pixels_size,
                         char *msg, size_t msg_cap);
 void seg_tiff_close(SegTiffDecoder *dec);
@@ -110,7 +111,8 @@ void seg_tiff_close(SegTiffDecoder *dec);
 typedef struct SegTiffEncoder SegTiffEncoder;
 /// compression: 0 none, 1 Deflate, 2 LZW, 3 PackBits.
 SegStatus seg_tiff_encoder_create(SegTiffEncoder **out, char *msg, size_t msg_cap);
-/// Appends one page (gray/RGB/palette, 8- or 16-bit).
+/// Appends one page (gray/RGB/palette, 8- or 16-bit; or gray 32-bit IEEE float
+/// with bit_depth 32, pixels native-endian float).
 SegStatus seg_tiff_encoder_add_page(SegTiffEncoder *enc, const uint8_t *pixels, uint32_t width,
                                     uint32_t height, SegColor color, int32_t bit_depth,
                                     const uint8_t *palette, int32_t palette_size,

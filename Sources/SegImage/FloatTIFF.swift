@@ -1,0 +1,76 @@
+import CSegCodecs
+
+/// Multi-page 32-bit float gray TIFF files: data such as displacement
+/// fields (`augment --save-fields`), readable by tifffile, ImageJ and OpenCV.
+public enum FloatTIFF {
+    /// One page of floats, row-major.
+    public struct Page: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var values: [Float]
+
+        public init(width: Int, height: Int, values: [Float]) {
+            precondition(values.count == width * height)
+            self.width = width
+            self.height = height
+            self.values = values
+        }
+    }
+
+    /// Writes the pages atomically (Deflate-compressed).
+    public static func write(_ pages: [Page], to path: String) throws {
+        guard !pages.isEmpty else { throw ImageError(.refused, path: path, "a TIFF needs at least one page") }
+        var message = MessageBuffer()
+        var encoder: OpaquePointer?
+        try ImageReader.check(message.with { seg_tiff_encoder_create(&encoder, $0, $1) }, message, format: "TIFF", path: path)
+        defer { seg_tiff_encoder_destroy(encoder) }
+        for page in pages {
+            let status = page.values.withUnsafeBytes { raw in
+                message.with {
+                    seg_tiff_encoder_add_page(encoder, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(page.width),
+                                              UInt32(page.height), .SEG_COLOR_GRAY, 32, nil, 0, TIFFCompression.deflate.rawValue, $0, $1)
+                }
+            }
+            guard status == .SEG_OK else { throw ImageError(.writeFailed, path: path, "cannot encode: \(message.text)") }
+        }
+        var out: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        let status = message.with { seg_tiff_encoder_finish(encoder, &out, &size, $0, $1) }
+        defer { seg_free(out) }
+        guard status == .SEG_OK, let out else { throw ImageError(.writeFailed, path: path, "cannot encode: \(message.text)") }
+        try AtomicFile.write(Array(UnsafeBufferPointer(start: out, count: size)), to: path)
+    }
+
+    /// Reads every page; each must be 32-bit float gray.
+    public static func read(_ path: String) throws -> [Page] {
+        let bytes = try FileBytes.read(path)
+        guard try ImageReader.detect(bytes, path: path) == .tiff else {
+            throw ImageError(.unsupported, path: path, "not a TIFF file")
+        }
+        var pages: [Page] = []
+        try bytes.withUnsafeBufferPointer { buf in
+            var decoder: OpaquePointer?
+            var count: UInt32 = 0
+            var message = MessageBuffer()
+            try ImageReader.check(message.with { seg_tiff_open(buf.baseAddress, buf.count, &decoder, &count, $0, $1) },
+                                  message, format: "TIFF", path: path)
+            defer { seg_tiff_close(decoder) }
+            for index in 0..<Int(count) {
+                var info = SegInfo()
+                try ImageReader.check(message.with { seg_tiff_select(decoder, UInt32(index), UInt64(1 << 30), &info, $0, $1) },
+                                      message, format: "TIFF", path: path, page: index)
+                guard info.sample_bytes == 4 else {
+                    throw ImageError(.unsupported, path: path, "page \(index) is not 32-bit float")
+                }
+                let n = Int(info.width) * Int(info.height)
+                var values = [Float](repeating: 0, count: n)
+                let status = values.withUnsafeMutableBytes { raw in
+                    message.with { seg_tiff_read(decoder, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), raw.count, $0, $1) }
+                }
+                try ImageReader.check(status, message, format: "TIFF", path: path, page: index)
+                pages.append(Page(width: Int(info.width), height: Int(info.height), values: values))
+            }
+        }
+        return pages
+    }
+}

@@ -1,0 +1,102 @@
+import SegImage
+
+/// How values between pixels are estimated.
+public enum Interpolation: String, Sendable, CaseIterable {
+    /// The pixel at ⌊s + 0.5⌋ on each axis.
+    case nearest
+    /// Weighted mean of the 2 × 2 neighbours.
+    case bilinear
+    /// Keys' cubic convolution (a = −0.5) over the 4 × 4 neighbours, clamped to the sample range.
+    case bicubic
+}
+
+/// What lies outside the image.
+public enum Border: String, Sendable, CaseIterable {
+    /// Mirror without repeating the edge pixel (… 2 1 | 0 1 2 …), OpenCV's BORDER_REFLECT_101.
+    case reflect
+    /// A constant fill value.
+    case constant
+    /// The edge pixel repeated.
+    case edge
+
+    /// Index into 0..<n for position i, or nil for a constant border.
+    @inline(__always)
+    func index(_ i: Int, _ n: Int) -> Int? {
+        if i >= 0 && i < n { return i }
+        switch self {
+        case .reflect: return GaussianKernel.reflect(i, n)
+        case .edge: return i < 0 ? 0 : n - 1
+        case .constant: return nil
+        }
+    }
+}
+
+extension Image {
+    /// The image resampled through `field`: output (x, y) = input at
+    /// (x + dx, y + dy), every channel alike. Results are rounded to the
+    /// nearest integer (halves away from zero) and clamped to the sample range.
+    public func warped(by field: DisplacementField, interpolation: Interpolation, border: Border, fill: Double = 0) -> Image {
+        precondition(field.width == width && field.height == height, "field and image sizes differ")
+        let samples: Samples
+        switch self.samples {
+        case .uint8(let s): samples = .uint8(warp(s, field, interpolation, border, fill, maxValue: 255))
+        case .uint16(let s): samples = .uint16(warp(s, field, interpolation, border, fill, maxValue: 65535))
+        }
+        return Image(width: width, height: height, colorModel: colorModel, samples: samples,
+                     sourceBitDepth: sourceBitDepth, palette: palette)
+    }
+
+    private func warp<T: FixedWidthInteger & UnsignedInteger>(_ src: [T], _ field: DisplacementField, _ interpolation: Interpolation,
+                                                               _ border: Border, _ fill: Double, maxValue: Double) -> [T] {
+        let w = width, h = height, ch = channels
+        var out = [T](repeating: 0, count: src.count)
+        let fillValue = min(max(fill, 0), maxValue)
+        func store(_ v: Double, _ at: Int) {
+            out[at] = T(min(max(v.rounded(), 0), maxValue))
+        }
+        src.withUnsafeBufferPointer { s in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let p = y * w + x
+                    let sx = Double(x) + Double(field.dx[p]), sy = Double(y) + Double(field.dy[p])
+                    switch interpolation {
+                    case .nearest:
+                        let ix = border.index(Int((sx + 0.5).rounded(.down)), w), iy = border.index(Int((sy + 0.5).rounded(.down)), h)
+                        for c in 0..<ch {
+                            if let ix, let iy { out[p * ch + c] = s[(iy * w + ix) * ch + c] } else { store(fillValue, p * ch + c) }
+                        }
+                    case .bilinear:
+                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        let fx = sx - Double(x0), fy = sy - Double(y0)
+                        let ix0 = border.index(x0, w), ix1 = border.index(x0 + 1, w)
+                        let iy0 = border.index(y0, h), iy1 = border.index(y0 + 1, h)
+                        for c in 0..<ch {
+                            func at(_ iy: Int?, _ ix: Int?) -> Double {
+                                guard let iy, let ix else { return fillValue }
+                                return Double(s[(iy * w + ix) * ch + c])
+                            }
+                            let top = (1 - fx) * at(iy0, ix0) + fx * at(iy0, ix1)
+                            let bottom = (1 - fx) * at(iy1, ix0) + fx * at(iy1, ix1)
+                            store((1 - fy) * top + fy * bottom, p * ch + c)
+                        }
+                    case .bicubic:
+                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        let wx = ElasticSpec.cubicWeights4(sx - Double(x0)), wy = ElasticSpec.cubicWeights4(sy - Double(y0))
+                        for c in 0..<ch {
+                            func row(_ a: Int) -> Double {
+                                guard let iy = border.index(y0 - 1 + a, h) else { return fillValue }
+                                func at(_ b: Int) -> Double {
+                                    guard let ix = border.index(x0 - 1 + b, w) else { return fillValue }
+                                    return Double(s[(iy * w + ix) * ch + c])
+                                }
+                                return wx.0 * at(0) + wx.1 * at(1) + wx.2 * at(2) + wx.3 * at(3)
+                            }
+                            store(wy.0 * row(0) + wy.1 * row(1) + wy.2 * row(2) + wy.3 * row(3), p * ch + c)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
