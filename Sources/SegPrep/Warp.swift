@@ -49,25 +49,44 @@ extension Image {
     private func warp<T: FixedWidthInteger & UnsignedInteger>(_ src: [T], _ field: DisplacementField, _ interpolation: Interpolation,
                                                                _ border: Border, _ fill: Double, maxValue: Double) -> [T] {
         let w = width, h = height, ch = channels
-        var out = [T](repeating: 0, count: src.count)
+        var result = [T](repeating: 0, count: src.count)
         let fillValue = min(max(fill, 0), maxValue)
-        func store(_ v: Double, _ at: Int) {
-            out[at] = T(min(max(v.rounded(), 0), maxValue))
+        result.withUnsafeMutableBufferPointer { out in
+        // Round half away from zero on a value clamped to [0, max]: +0.5 and truncate (no libm call).
+        @inline(__always) func store(_ v: Double, _ at: Int) {
+            out[at] = T(truncatingIfNeeded: Int(min(max(v, 0), maxValue) + 0.5))
         }
+        // ⌊v⌋ without libm's floor (x86-64's baseline has no rounding instruction).
+        @inline(__always) func floorInt(_ v: Double) -> Int {
+            let i = Int(v)
+            return Double(i) > v ? i - 1 : i
+        }
+        field.dx.withUnsafeBufferPointer { fdx in
+        field.dy.withUnsafeBufferPointer { fdy in
         src.withUnsafeBufferPointer { s in
             for y in 0..<h {
                 for x in 0..<w {
                     let p = y * w + x
-                    let sx = Double(x) + Double(field.dx[p]), sy = Double(y) + Double(field.dy[p])
+                    let sx = Double(x) + Double(fdx[p]), sy = Double(y) + Double(fdy[p])
                     switch interpolation {
                     case .nearest:
-                        let ix = border.index(Int((sx + 0.5).rounded(.down)), w), iy = border.index(Int((sy + 0.5).rounded(.down)), h)
+                        let ix = border.index(floorInt(sx + 0.5), w), iy = border.index(floorInt(sy + 0.5), h)
                         for c in 0..<ch {
                             if let ix, let iy { out[p * ch + c] = s[(iy * w + ix) * ch + c] } else { store(fillValue, p * ch + c) }
                         }
                     case .bilinear:
-                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        let x0 = floorInt(sx), y0 = floorInt(sy)
                         let fx = sx - Double(x0), fy = sy - Double(y0)
+                        if x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h {
+                            // All four neighbours inside: no border rule needed.
+                            let base = (y0 * w + x0) * ch, below = base + w * ch
+                            for c in 0..<ch {
+                                let top = (1 - fx) * Double(s[base + c]) + fx * Double(s[base + ch + c])
+                                let bottom = (1 - fx) * Double(s[below + c]) + fx * Double(s[below + ch + c])
+                                store((1 - fy) * top + fy * bottom, p * ch + c)
+                            }
+                            continue
+                        }
                         let ix0 = border.index(x0, w), ix1 = border.index(x0 + 1, w)
                         let iy0 = border.index(y0, h), iy1 = border.index(y0 + 1, h)
                         for c in 0..<ch {
@@ -80,7 +99,7 @@ extension Image {
                             store((1 - fy) * top + fy * bottom, p * ch + c)
                         }
                     case .bicubic:
-                        let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                        let x0 = floorInt(sx), y0 = floorInt(sy)
                         let wx = ElasticSpec.cubicWeights4(sx - Double(x0)), wy = ElasticSpec.cubicWeights4(sy - Double(y0))
                         for c in 0..<ch {
                             func row(_ a: Int) -> Double {
@@ -97,6 +116,9 @@ extension Image {
                 }
             }
         }
-        return out
+        }
+        }
+        }
+        return result
     }
 }

@@ -50,6 +50,11 @@ if CommandLine.arguments.dropFirst().first == "codec" {
     exit(0)
 }
 
+if CommandLine.arguments.dropFirst().first == "elastic" {
+    try elasticBenchmark()
+    exit(0)
+}
+
 if CommandLine.arguments.dropFirst().first == "check" {
     try checkBenchmark()
     exit(0)
@@ -158,4 +163,36 @@ func checkBenchmark() throws {
     print(String(format: "decode only (read+decode %d files): %.3f s", files.count, decodeBest))
     print(String(format: "check (pairing, decode, sizes, values, hashes, leaks): %.3f s, %d findings", checkBest, findings))
     print(String(format: "check / decode: %.3fx (goal <= 1.2x)", checkBest / decodeBest))
+}
+
+/// `segbench elastic`: one 512×512 ISBI image + label deformed on one core
+/// (field generation, bilinear image warp, nearest label warp), best of N,
+/// then the whole `augment` of 30 pairs × 10 copies on all cores.
+func elasticBenchmark() throws {
+    let isbi = (source as NSString).deletingLastPathComponent
+    let image = try ImageReader.read(isbi + "/image/0.png"), label = try ImageReader.read(isbi + "/label/0.png")
+    let alpha = Double(argument("--alpha", default: "300"))!, sigma = Double(argument("--sigma", default: "12"))!
+    let spec = ElasticSpec.simard(alpha: alpha, sigma: sigma)
+    let reps = 20
+    var fieldBest = Double.infinity, imageBest = Double.infinity, labelBest = Double.infinity
+    var field = DisplacementField.zero(width: 512, height: 512)
+    for rep in 0..<reps {
+        var generator = SeededGenerator(seed: UInt64(rep))
+        fieldBest = min(fieldBest, time { field = spec.field(width: 512, height: 512, using: &generator) })
+        imageBest = min(imageBest, time { _ = image.warped(by: field, interpolation: .bilinear, border: .reflect) })
+        labelBest = min(labelBest, time { _ = label.warped(by: field, interpolation: .nearest, border: .reflect) })
+    }
+    print(String(format: "one core, 512x512, alpha %.0f sigma %.0f: field %.2f ms + image (bilinear) %.2f ms + label (nearest) %.2f ms = %.2f ms",
+                 alpha, sigma, fieldBest * 1000, imageBest * 1000, labelBest * 1000, (fieldBest + imageBest + labelBest) * 1000))
+    let out = NSTemporaryDirectory() + "segkit-bench-augment"
+    try? fm.removeItem(atPath: out)
+    var options = AugmentOptions(out: out)
+    options.copies = 10
+    options.elastic = spec
+    options.seed = 1
+    let inputs = try AugmentJob.inputs(images: isbi + "/image", labels: isbi + "/label", labelSuffix: nil)
+    guard CommandLine.arguments.contains("--no-job") == false else { return }
+    let whole = try time { _ = try AugmentJob.run(inputs, options: options) }
+    print(String(format: "augment 30 pairs x 10 copies, %d cores (decode, warp, encode, write): %.2f s, %.1f copies/s",
+                 ProcessInfo.processInfo.activeProcessorCount, whole, 300 / whole))
 }
