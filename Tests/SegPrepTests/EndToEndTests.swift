@@ -296,4 +296,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(notManifest.status, 64)
         XCTAssertTrue(notManifest.stderr.contains("not a manifest"), notManifest.stderr)
     }
+
+    func testAugmentTheISBITrainManifestThenCheckIt() throws {
+        let isbi = Repo.shared + "/isbi2012"
+        guard FileManager.default.fileExists(atPath: isbi) else { throw XCTSkip("no shared datasets") }
+        let root = try makeTemporaryDirectory(self)
+        let split = try segprep(["split", "--images", isbi + "/train/image", "--labels", isbi + "/train/label", "--out", root + "/split",
+                                 "--ratio", "24"])
+        XCTAssertEqual(split.status, 0, split.stderr)
+        let augment = try segprep(["augment", "--manifest", root + "/split/train.txt", "--out", root + "/aug", "--copies", "2",
+                                   "--elastic", "--flip", "random", "--seed", "7", "--include-originals", "--preview", root + "/sheet.png"])
+        XCTAssertEqual(augment.status, 0, augment.stderr)
+        XCTAssertEqual(augment.stdout, root + "/aug/manifest.txt\n")
+        XCTAssertTrue(augment.stderr.contains("augmented 24 pairs into 48 new pairs"), augment.stderr)
+        let manifest = try Manifest.read(root + "/aug/manifest.txt")
+        XCTAssertEqual(manifest.count, 72)
+        let sheet = try ImageReader.read(root + "/sheet.png")
+        XCTAssertEqual(sheet.colorModel, .rgb)
+        XCTAssertGreaterThan(sheet.width, 3 * 192)
+        // The augmented set (originals + copies) passes check: files decode, sizes match, labels stay 0/255.
+        let check = try segprep(["check", root + "/aug/manifest.txt", "--classes", "0,255"])
+        XCTAssertEqual(check.status, 0, check.stdout)
+        XCTAssertTrue(check.stdout.hasPrefix("no findings"), check.stdout)
+        let usage = try segprep(["augment", "--manifest", root + "/split/train.txt", "--out", root + "/x"])
+        XCTAssertEqual(usage.status, 64, "no operation chosen")
+    }
 }
