@@ -196,7 +196,7 @@ public enum AugmentJob {
             for (picture, relative, content) in [(img, imagePath, ImageContent.image), (lbl, labelPath, ImageContent.labels)] {
                 let full = options.out + "/" + relative
                 try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try ImageWriter.write(picture, to: full, as: content == .labels ? .labelPNG : .png(level: 6), content: content)
+                try ImageWriter.write(picture, to: full, as: content == .labels ? .labelPNG : .png(level: 1), content: content)
             }
             tiles?.copies.append((img, lbl))
             outputs.append((imagePath, labelPath, displacement, nil))
