@@ -355,7 +355,7 @@ SegStatus seg_tiff_read(SegTiffDecoder *d, uint8_t *pixels, size_t pixels_size, 
         }
         free(buf);
     }
-    if (status == SEG_OK && d->photometric == PHOTOMETRIC_MINISWHITE) {
+    if (status == SEG_OK && d->photometric == PHOTOMETRIC_MINISWHITE && d->bps != 32) {
         // Deliver gray with the usual meaning (0 = black) whatever the file stores.
         size_t n = (size_t)d->width * d->height * spp;
         uint32_t maxv = d->bps == 16 ? 65535 : (d->bps == 8 ? 255 : 1);

@@ -122,9 +122,23 @@ public enum AugmentJob {
     public static func run(_ inputs: [AugmentInput], options: AugmentOptions, progress: ProgressBar? = nil) throws -> AugmentReport {
         let fm = FileManager.default
         let manifestPath = options.out + "/manifest.txt"
+        guard !inputs.isEmpty else { throw SplitError("no pairs to augment") }
         if fm.fileExists(atPath: manifestPath) && !options.force {
             throw SplitError("\(manifestPath) exists; pass --force to replace the augmented set", .output)
         }
+        // Every output name is known up front: two pairs must never write the same file.
+        var owner: [String: String] = [:]
+        for input in inputs {
+            for (variant, _) in variants(for: input.key, options: options) {
+                let name = input.key + "_" + variant.suffix
+                if let other = owner[name] {
+                    throw SplitError("\(other) and \(input.image) would both write \(name).png; rename one of them")
+                }
+                owner[name] = input.image
+            }
+        }
+        try makeFolder(options.out)
+        let previous = options.force ? previousOutputs(manifestPath) : []
         let results = ResultSlots<Result<[(String, String, Double?, PreviewTiles?)], Error>>(count: inputs.count)
         let counter = Counter()
         let previewPairs = options.preview == nil ? 0 : 4
@@ -154,22 +168,62 @@ public enum AugmentJob {
             }
         }
         entries += written.map { ManifestEntry(image: $0.image, label: $0.label) }
-        try AtomicFile.write(Array(try Manifest.render(entries, format: .txt).utf8), to: manifestPath)
         if let preview = options.preview { try PreviewSheet.write(tiles, to: preview) }
+        try AtomicFile.write(Array(try Manifest.render(entries, format: .txt).utf8), to: manifestPath)
+        // --force replaces the earlier set whole: its files this run did not rewrite go.
+        let current = Set(written.flatMap { [$0.image, $0.label] })
+        for stale in previous where !current.contains(stale) { try? fm.removeItem(atPath: options.out + "/" + stale) }
         let mean = displacements.isEmpty ? nil : displacements.reduce(0, +) / Double(displacements.count)
         return AugmentReport(written: written, inputs: inputs.count, meanDisplacement: mean)
+    }
+
+    /// Files inside OUT that an earlier run's manifest lists.
+    static func previousOutputs(_ manifestPath: String) -> [String] {
+        guard let text = try? String(contentsOfFile: manifestPath, encoding: .utf8),
+              let entries = try? Manifest.parse(text, format: .txt, source: manifestPath) else { return [] }
+        return entries.flatMap { [$0.image] + ($0.label.map { [$0] } ?? []) }
+            .filter { !$0.hasPrefix("/") && !$0.hasPrefix("../") && ($0.hasPrefix("images/") || $0.hasPrefix("labels/")) }
+    }
+
+    static func makeFolder(_ path: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw SplitError("\(path): cannot create the folder", .output)
+        }
+    }
+
+    /// Makes a label ready for warping: sub-byte gray labels become 8-bit on
+    /// the 0…255 scale (the same mask, as everywhere in SegKit), and a constant
+    /// border's label fill must be a value the label can hold — a palette label
+    /// gains palette entries (VOC colours) up to the fill index.
+    static func prepareLabel(_ label: Image, path: String, options: AugmentOptions) throws -> Image {
+        var label = label
+        if label.colorModel != .palette && label.sourceBitDepth < 8 && !label.is16Bit {
+            label = Image.gray8(width: label.width, height: label.height, pixels: label.grayLevels8())
+        }
+        guard options.elastic != nil && options.border == .constant else { return label }
+        let fill = options.labelFill
+        let limit = label.is16Bit ? 65535 : 255
+        guard fill <= limit else {
+            throw SplitError("\(path): --label-fill \(fill) does not fit in this \(label.is16Bit ? 16 : 8)-bit label")
+        }
+        if label.colorModel == .palette {
+            label.sourceBitDepth = 8
+            if fill >= label.palette.count { label.palette += Palettes.voc[label.palette.count...fill] }
+        }
+        return label
     }
 
     /// All copies of one pair: (image path, label path relative to OUT, mean displacement, preview tiles).
     static func augment(_ input: AugmentInput, options: AugmentOptions, preview: Bool) throws -> [(String, String, Double?, PreviewTiles?)] {
         let image = try ImageReader.read(input.image)
-        let label = try ImageReader.read(input.label)
-        guard image.width == label.width && image.height == label.height else {
-            throw SplitError("\(input.image) is \(image.width)x\(image.height) but \(input.label) is \(label.width)x\(label.height)")
+        let decodedLabel = try ImageReader.read(input.label)
+        guard image.width == decodedLabel.width && image.height == decodedLabel.height else {
+            throw SplitError("\(input.image) is \(image.width)x\(image.height) but \(input.label) is \(decodedLabel.width)x\(decodedLabel.height)")
         }
-        guard label.channels == 1 || label.labelPlane() != nil else {
+        guard decodedLabel.channels == 1 || decodedLabel.labelPlane() != nil else {
             throw SplitError("\(input.label): an RGB label with real colours; remap it to class indices first")
         }
+        let label = try prepareLabel(decodedLabel, path: input.label, options: options)
         var outputs: [(String, String, Double?, PreviewTiles?)] = []
         var tiles = preview ? PreviewTiles(source: (image, label), copies: []) : nil
         for (variant, generatorAtDraws) in variants(for: input.key, options: options) {
@@ -181,13 +235,15 @@ public enum AugmentJob {
             let name = input.key + "_" + variant.suffix
             if let elastic = options.elastic {
                 let field = elastic.field(width: img.width, height: img.height, using: &generator)
-                img = img.warped(by: field, interpolation: options.interpolation, border: options.border, fill: options.fill)
+                // A palette image's samples are indices: blending them would invent colours.
+                let interpolation: Interpolation = img.colorModel == .palette ? .nearest : options.interpolation
+                img = img.warped(by: field, interpolation: interpolation, border: options.border, fill: options.fill)
                 // Labels: nearest neighbour, the same field and border, their own fill.
                 lbl = lbl.warped(by: field, interpolation: .nearest, border: options.border, fill: Double(options.labelFill))
                 displacement = field.meanMagnitude
                 if let dir = options.saveFields {
                     let path = dir + "/" + name + ".tif"
-                    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try makeFolder((path as NSString).deletingLastPathComponent)
                     try FloatTIFF.write([FloatTIFF.Page(width: field.width, height: field.height, values: field.dx),
                                          FloatTIFF.Page(width: field.width, height: field.height, values: field.dy)], to: path)
                 }
@@ -195,10 +251,10 @@ public enum AugmentJob {
             let imagePath = "images/" + name + ".png", labelPath = "labels/" + name + ".png"
             for (picture, relative, content) in [(img, imagePath, ImageContent.image), (lbl, labelPath, ImageContent.labels)] {
                 let full = options.out + "/" + relative
-                try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try makeFolder((full as NSString).deletingLastPathComponent)
                 try ImageWriter.write(picture, to: full, as: content == .labels ? .labelPNG : .png(level: 1), content: content)
             }
-            tiles?.copies.append((img, lbl))
+            if (tiles?.copies.count ?? 4) < 4 { tiles?.copies.append((img, lbl)) }  // the sheet shows four copies
             outputs.append((imagePath, labelPath, displacement, nil))
         }
         if let tiles, !outputs.isEmpty { outputs[0].3 = tiles }

@@ -54,8 +54,11 @@ extension Image {
         result.withUnsafeMutableBufferPointer { out in
         // Round half away from zero on a value clamped to [0, max]: +0.5 and truncate (no libm call).
         @inline(__always) func store(_ v: Double, _ at: Int) {
-            out[at] = T(truncatingIfNeeded: Int(min(max(v, 0), maxValue) + 0.5))
+            out[at] = T(truncatingIfNeeded: Int(min(max(v, 0), maxValue) + 0.5))  // max/min also turn NaN into 0
         }
+        // Sample positions are clamped far outside any image (a NaN one too), so that no
+        // displacement can trap a conversion; beyond the image the border rule decides.
+        @inline(__always) func position(_ v: Double) -> Double { v.isNaN ? -1e12 : min(max(v, -1e12), 1e12) }
         // ⌊v⌋ without libm's floor (x86-64's baseline has no rounding instruction).
         @inline(__always) func floorInt(_ v: Double) -> Int {
             let i = Int(v)
@@ -67,7 +70,7 @@ extension Image {
             for y in 0..<h {
                 for x in 0..<w {
                     let p = y * w + x
-                    let sx = Double(x) + Double(fdx[p]), sy = Double(y) + Double(fdy[p])
+                    let sx = position(Double(x) + Double(fdx[p])), sy = position(Double(y) + Double(fdy[p]))
                     switch interpolation {
                     case .nearest:
                         let ix = border.index(floorInt(sx + 0.5), w), iy = border.index(floorInt(sy + 0.5), h)

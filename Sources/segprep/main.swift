@@ -426,7 +426,7 @@ struct Augment: ParsableCommand {
     var border: String = "reflect"
 
     @Option(name: .long, help: "Image value outside the image with --border constant.")
-    var fill: Double = 0
+    var fill: Double?
 
     @Option(name: .long, help: "Label value outside the image with --border constant (e.g. 255 = ignore).")
     var labelFill: Int = 0
@@ -467,6 +467,21 @@ struct Augment: ParsableCommand {
         if d4All && (d4 || flip != nil || elastic || copies != nil) { throw ValidationError("--d4-all stands alone") }
         if !d4All && !d4 && flip == nil && !elastic { throw ValidationError("choose at least one of --flip, --d4, --d4-all, --elastic") }
         if !(0...65535).contains(labelFill) { throw ValidationError("--label-fill must be in 0…65535") }
+        for (name, value) in [("--alpha", alpha), ("--sigma", sigma), ("--grid-std", gridStd), ("--fill", fill)] {
+            if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number") }
+        }
+        if let alpha, abs(alpha) > 1e5 { throw ValidationError("--alpha must be within ±100000 pixels") }
+        if let sigma, sigma > 1000 { throw ValidationError("--sigma must be at most 1000 pixels") }
+        if let gridStd, gridStd > 1e5 { throw ValidationError("--grid-std must be at most 100000 pixels") }
+        if let grid, grid > 1000 { throw ValidationError("--grid must be at most 1000 nodes per side") }
+        if let copies, copies > 10000 { throw ValidationError("--copies must be at most 10000") }
+        if !elastic && (interp != "bilinear" || border != "reflect" || fill != nil || labelFill != 0) {
+            throw ValidationError("--interp, --border, --fill and --label-fill go with --elastic")
+        }
+        if manifest != nil && labelSuffix != nil { throw ValidationError("--label-suffix goes with --images/--labels") }
+        if (copies ?? 1) > 1 && !elastic && !d4 && flip != "random" {
+            throw ValidationError("--copies above 1 needs a random operation (--elastic, --d4 or --flip random); otherwise every copy is the same")
+        }
     }
 
     func run() throws {
@@ -482,7 +497,7 @@ struct Augment: ParsableCommand {
         }
         options.interpolation = Interpolation(rawValue: interp)!
         options.border = Border(rawValue: border)!
-        options.fill = fill
+        options.fill = fill ?? 0
         options.labelFill = labelFill
         options.includeOriginals = includeOriginals
         options.preview = preview

@@ -320,5 +320,13 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(check.stdout.hasPrefix("no findings"), check.stdout)
         let usage = try segprep(["augment", "--manifest", root + "/split/train.txt", "--out", root + "/x"])
         XCTAssertEqual(usage.status, 64, "no operation chosen")
+        for bad in [["--elastic", "--alpha", "nan"], ["--elastic", "--sigma", "inf"], ["--flip", "h", "--copies", "3"],
+                    ["--flip", "h", "--interp", "bicubic"]] {
+            let run = try segprep(["augment", "--manifest", root + "/split/train.txt", "--out", root + "/x"] + bad)
+            XCTAssertEqual(run.status, 64, "\(bad): \(run.stderr)")
+        }
+        _ = FileManager.default.createFile(atPath: root + "/afile", contents: Data([1]))
+        let blocked = try segprep(["augment", "--manifest", root + "/split/train.txt", "--out", root + "/afile", "--flip", "h"])
+        XCTAssertEqual(blocked.status, 2, blocked.stderr)
     }
 }
