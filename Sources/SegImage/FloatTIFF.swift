@@ -19,26 +19,16 @@ public enum FloatTIFF {
 
     /// Writes the pages atomically (Deflate-compressed).
     public static func write(_ pages: [Page], to path: String) throws {
-        guard !pages.isEmpty else { throw ImageError(.refused, path: path, "a TIFF needs at least one page") }
-        var message = MessageBuffer()
-        var encoder: OpaquePointer?
-        try ImageReader.check(message.with { seg_tiff_encoder_create(&encoder, $0, $1) }, message, format: "TIFF", path: path)
-        defer { seg_tiff_encoder_destroy(encoder) }
-        for page in pages {
-            let status = page.values.withUnsafeBytes { raw in
+        let bytes = try ImageWriter.assembleTIFF(pageCount: pages.count, path: path) { encoder, index, message in
+            let page = pages[index]
+            return page.values.withUnsafeBytes { raw in
                 message.with {
                     seg_tiff_encoder_add_page(encoder, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(page.width),
                                               UInt32(page.height), .SEG_COLOR_GRAY, 32, nil, 0, TIFFCompression.deflate.rawValue, $0, $1)
                 }
             }
-            guard status == .SEG_OK else { throw ImageError(.writeFailed, path: path, "cannot encode: \(message.text)") }
         }
-        var out: UnsafeMutablePointer<UInt8>?
-        var size = 0
-        let status = message.with { seg_tiff_encoder_finish(encoder, &out, &size, $0, $1) }
-        defer { seg_free(out) }
-        guard status == .SEG_OK, let out else { throw ImageError(.writeFailed, path: path, "cannot encode: \(message.text)") }
-        try AtomicFile.write(Array(UnsafeBufferPointer(start: out, count: size)), to: path)
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// Reads every page; each must be 32-bit float gray.

@@ -91,17 +91,13 @@ public enum ImageWriter {
     }
 
     static func encodeTIFF(_ pages: [Image], compression: TIFFCompression, path: String) throws -> [UInt8] {
-        guard !pages.isEmpty else { throw ImageError(.refused, path: path, "a TIFF needs at least one page") }
-        var message = MessageBuffer()
-        var encoder: OpaquePointer?
-        try ImageReader.check(message.with { seg_tiff_encoder_create(&encoder, $0, $1) }, message, format: "TIFF", path: path)
-        defer { seg_tiff_encoder_destroy(encoder) }
-        for page in pages {
+        try assembleTIFF(pageCount: pages.count, path: path) { encoder, index, message in
+            let page = pages[index]
             if page.sourceBitDepth < 8 && page.colorModel != .palette {
                 throw ImageError(.refused, path: path, "TIFF output needs 8- or 16-bit samples (this image has \(page.sourceBitDepth)-bit values)")
             }
             let palette = try paletteBytes(page, path: path)
-            let status = withSampleBytes(page) { pixels in
+            return withSampleBytes(page) { pixels in
                 palette.withUnsafeBufferPointer { pal in
                     message.with {
                         seg_tiff_encoder_add_page(encoder, pixels, UInt32(page.width), UInt32(page.height),
@@ -110,7 +106,19 @@ public enum ImageWriter {
                     }
                 }
             }
-            try check(status, message, path: path)
+        }
+    }
+
+    /// Creates a TIFF encoder, lets `addPage` add each page, and returns the file's bytes.
+    static func assembleTIFF(pageCount: Int, path: String,
+                             addPage: (OpaquePointer?, Int, inout MessageBuffer) throws -> SegStatus) throws -> [UInt8] {
+        guard pageCount > 0 else { throw ImageError(.refused, path: path, "a TIFF needs at least one page") }
+        var message = MessageBuffer()
+        var encoder: OpaquePointer?
+        try ImageReader.check(message.with { seg_tiff_encoder_create(&encoder, $0, $1) }, message, format: "TIFF", path: path)
+        defer { seg_tiff_encoder_destroy(encoder) }
+        for index in 0..<pageCount {
+            try check(try addPage(encoder, index, &message), message, path: path)
         }
         var out: UnsafeMutablePointer<UInt8>?
         var size = 0

@@ -23,10 +23,7 @@ final class CheckTests: XCTestCase {
     }
 
     private func check(_ arguments: [String], _ configure: (inout CheckOptions) -> Void = { _ in }) throws -> CheckReport {
-        var options = CheckOptions()
-        configure(&options)
-        let (sources, initial) = try Checker.sources(arguments, labelSuffix: nil)
-        return try Checker.run(sources, initialFindings: initial, options: options)
+        try runCheck(arguments, configure)
     }
 
     private func kinds(_ report: CheckReport) -> [Finding.Kind] { report.findings.map(\.kind) }

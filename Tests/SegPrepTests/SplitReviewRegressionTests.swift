@@ -22,10 +22,7 @@ final class SplitReviewRegressionTests: XCTestCase {
     }
 
     private func check(_ arguments: [String], _ configure: (inout CheckOptions) -> Void = { _ in }) throws -> CheckReport {
-        var options = CheckOptions()
-        configure(&options)
-        let (sources, initial) = try Checker.sources(arguments, labelSuffix: nil)
-        return try Checker.run(sources, initialFindings: initial, options: options)
+        try runCheck(arguments, configure)
     }
 
     func testGroupPatternWithASlashFindsFolderGroups() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import SegImage
+@testable import SegPrep
 
 enum Repo {
     static let root: String = {
@@ -39,4 +40,12 @@ extension NSString {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: self as String, isDirectory: &isDir) && isDir.boolValue
     }
+}
+
+/// Runs `check` on arguments as the command does, with options adjusted by `configure`.
+func runCheck(_ arguments: [String], _ configure: (inout CheckOptions) -> Void = { _ in }) throws -> CheckReport {
+    var options = CheckOptions()
+    configure(&options)
+    let (sources, initial) = try Checker.sources(arguments, labelSuffix: nil)
+    return try Checker.run(sources, initialFindings: initial, options: options)
 }
