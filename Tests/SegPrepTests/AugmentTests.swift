@@ -124,6 +124,25 @@ final class ElasticTests: XCTestCase {
         XCTAssertEqual(measured, theory, accuracy: theory * 0.08, "measured \(measured)")
     }
 
+    func testRGBAnd16BitImagesWarpPerChannel() {
+        var rgb: [UInt16] = []
+        for y in 0..<40 { for x in 0..<50 { rgb += [UInt16(x * 1000), UInt16(y * 1500), 40000] } }
+        let image = Image(width: 50, height: 40, colorModel: .rgb, samples: .uint16(rgb))
+        var g = SeededGenerator(seed: 8)
+        let field = ElasticSpec.simard(alpha: 60, sigma: 5).field(width: 50, height: 40, using: &g)
+        let warped = image.warped(by: field, interpolation: .bilinear, border: .reflect)
+        XCTAssertEqual(warped.colorModel, .rgb)
+        XCTAssertTrue(warped.is16Bit)
+        guard case .uint16(let out) = warped.samples else { return XCTFail() }
+        // Channels are resampled independently: the constant third channel stays exactly constant.
+        XCTAssertEqual(Set(stride(from: 2, to: out.count, by: 3).map { out[$0] }), [40000])
+        XCTAssertNotEqual(warped, image)
+        let zero = DisplacementField.zero(width: 50, height: 40)
+        for interpolation in Interpolation.allCases {
+            XCTAssertEqual(image.warped(by: zero, interpolation: interpolation, border: .constant, fill: 123), image)
+        }
+    }
+
     func testGridFieldPassesThroughTheNodes() {
         // With std > 0 the field at the 9 node positions equals the node draws (Catmull–Rom interpolates).
         var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
