@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import SegCore
+import SegImage
+import SegPrep
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a dataset folder and/or manifests: files decode, sizes match, label values, no leakage.",
+        discussion: """
+        Arguments: manifest files, folders of manifests (as written by split), or dataset folders holding \
+        images/ and labels/ (or image/, label/, masks/, mask/, gt/). Findings go to stdout, one per line \
+        (or --format json). Exit codes: 0 no findings, 1 findings, 64 usage.
+        """
+    )
+
+    @Argument(help: "Manifests, manifest folders or dataset folders.")
+    var inputs: [String]
+
+    @Option(name: .long, help: "Expected label values, e.g. 0,1 or 0,255 (default: binary, either 0/1 or 0/255 throughout).")
+    var classes: String?
+
+    @Option(name: .long, help: "No group (regex's first capture group of the image name) may appear in two splits.")
+    var groupBy: String?
+
+    @Option(name: .long, help: "Label suffix for pairing dataset folders (as in split).")
+    var labelSuffix: String?
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    @Flag(name: .long, help: "Skip comparing files with the hashes in split.json.")
+    var noVerifyHashes = false
+
+    @Option(name: .long, help: "Parallel workers (default: number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if !["text", "json"].contains(format) { throw ValidationError("--format must be text or json") }
+        if let classes, (try? MappingParser.values(classes)) == nil { throw ValidationError("--classes takes comma-separated integers 0…65535") }
+    }
+
+    func run() throws {
+        var options = CheckOptions()
+        options.classes = try classes.map { Set(try MappingParser.values($0)) }
+        options.groupBy = groupBy
+        options.labelSuffix = labelSuffix
+        options.verifyHashes = !noVerifyHashes
+        if let jobs { options.workers = jobs }
+        let report: CheckReport
+        do {
+            if let groupBy { _ = try GroupPattern(groupBy) }
+            let (sources, initial) = try Checker.sources(inputs, labelSuffix: labelSuffix)
+            let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
+            report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
+            progress.finish()
+        } catch {
+            throw fail("check", error, code: ExitStatus.usage)
+        }
+        StandardOutput.write(format == "json" ? report.json() : report.text())
+        if !report.findings.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
+    }
+}

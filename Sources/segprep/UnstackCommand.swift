@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import SegCore
+import SegImage
+import SegPrep
+
+struct Unstack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Split a multi-page TIFF into one PNG per page (OUT/STEM_00.png, …).",
+        discussion: "Exit codes: 0 ok, 1 the input cannot be read, 2 an output could not be written, 64 usage."
+    )
+
+    @Argument(help: "The multi-page TIFF (any image works; a single-page file gives one PNG).")
+    var volume: String
+
+    @Option(name: .long, help: "Output folder (created if missing).")
+    var out: String
+
+    @Flag(name: .long, help: "Replace existing page files.")
+    var force = false
+
+    @Flag(name: .long, help: "Flush each page to the device before it takes its final name.")
+    var fsync = false
+
+    func run() throws {
+        AtomicFile.installInterruptCleanup()
+        AtomicFile.syncBeforeRename = fsync
+        do {
+            // Each path is printed as soon as its page is written, so a failure
+            // on a later page still leaves an exact list of what exists.
+            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, overwrite: force) { path in
+                StandardOutput.write(path + "\n")
+            }
+            StandardError.line("unstacked \(written.count) pages from \(volume)")
+        } catch let error as ImageError {
+            let code = [.writeFailed, .refused].contains(error.kind) && error.path != volume ? ExitStatus.writeFailed : ExitStatus.inputFailed
+            throw fail("unstack", error, code: code)
+        } catch {
+            throw fail("unstack", error, code: ExitStatus.writeFailed)
+        }
+    }
+}
