@@ -89,6 +89,7 @@ public struct Remapper: Sendable {
     }
 
     private func remapScalar8(_ values: inout [UInt8], width: Int, height: Int, path: String) throws -> RemapResult {
+        if let result = try twoValueFastPath(&values, width: width, height: height, path: path) { return result }
         var counts = [Int](repeating: 0, count: 256)
         // UInt32 counters are cheaper than Int; chunks of 2^30 pixels keep
         // each of the four below 2^32 whatever the pixel limit.
@@ -108,6 +109,66 @@ public struct Remapper: Sendable {
             }
         }
         return try finishScalar(values, counts: counts, table: lut8, width: width, height: height, path: path)
+    }
+
+    /// The common case — a mapping of two values (0 → 0, 255 → 1 by default)
+    /// on a mask holding only those — in two SIMD passes: count both values
+    /// (read-only), then, only if nothing else is present, select the outputs
+    /// in place. Returns nil (data untouched) when the mapping has other than
+    /// two keys or the image holds another value; the general kernel then runs.
+    private func twoValueFastPath(_ values: inout [UInt8], width: Int, height: Int, path: String) throws -> RemapResult? {
+        guard case .table(let pairs, _) = mapping, pairs.count == 2 else { return nil }
+        let keys = pairs.keys.sorted()
+        guard keys[1] <= 255, let outA = pairs[keys[0]], let outB = pairs[keys[1]] else { return nil }
+        let a = UInt8(keys[0]), b = UInt8(keys[1])
+        let (countA, countB) = values.withUnsafeBufferPointer { Self.countTwo($0, a, b) }
+        guard countA + countB == values.count else { return nil }
+        values.withUnsafeMutableBufferPointer { Self.selectTwo($0, a, outA, outB) }
+        var counts = [Int](repeating: 0, count: 256)
+        counts[Int(a)] = countA
+        counts[Int(b)] = countB
+        return try finishScalar(values, counts: counts, table: lut8, width: width, height: height, path: path)
+    }
+
+    /// One byte repeated in all eight bytes of a word.
+    @inline(__always) private static func spread(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// 0x80 in each byte of `word` that equals the matching byte of `pattern`,
+    /// 0 elsewhere — exact (no carries between bytes), eight pixels per step.
+    @inline(__always) private static func equalBytes(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// Pixels equal to a and to b, eight at a time.
+    private static func countTwo(_ data: UnsafeBufferPointer<UInt8>, _ a: UInt8, _ b: UInt8) -> (Int, Int) {
+        let n = data.count, words = n / 8
+        let raw = UnsafeRawPointer(data.baseAddress!)
+        let pa = spread(a), pb = spread(b)
+        var totalA = 0, totalB = 0
+        for w in 0..<words {
+            let word = raw.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self)
+            totalA &+= equalBytes(word, pa).nonzeroBitCount
+            totalB &+= equalBytes(word, pb).nonzeroBitCount
+        }
+        for j in (words * 8)..<n {
+            if data[j] == a { totalA += 1 } else if data[j] == b { totalB += 1 }
+        }
+        return (totalA, totalB)
+    }
+
+    /// In place: a → outA, anything else (b, by then) → outB, eight at a time.
+    private static func selectTwo(_ data: UnsafeMutableBufferPointer<UInt8>, _ a: UInt8, _ outA: UInt8, _ outB: UInt8) {
+        let n = data.count, words = n / 8
+        let raw = UnsafeMutableRawPointer(data.baseAddress!)
+        let pa = spread(a), wa = spread(outA), wb = spread(outB)
+        for w in 0..<words {
+            let word = raw.loadUnaligned(fromByteOffset: w &* 8, as: UInt64.self)
+            let mask = (equalBytes(word, pa) >> 7) &* 0xFF  // 0xFF in each matching byte
+            raw.storeBytes(of: (mask & wa) | (~mask & wb), toByteOffset: w &* 8, as: UInt64.self)
+        }
+        for j in (words * 8)..<n { data[j] = data[j] == a ? outA : outB }
     }
 
     /// The hot loop, in place: replace each value by its table entry

@@ -18,6 +18,31 @@ final class RemapperTests: XCTestCase {
         XCTAssertEqual(result.after, Histogram([0: 2, 1: 3]))
     }
 
+    func testTwoValueFastPathAtEveryLengthAndStrayPosition() throws {
+        // Lengths around the 8-byte word size, masks drawn from a fixed LCG; 0 → 0 and 255 → 1 by definition.
+        var state: UInt64 = 1
+        for length in 1...41 {
+            var values: [UInt8] = []
+            for _ in 0..<length {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                values.append(state >> 63 == 0 ? 0 : 255)
+            }
+            let result = try Remapper(mapping: .binary).remap(gray(values), path: "t.png")
+            XCTAssertEqual(result.output, values.map { $0 == 255 ? 1 : 0 }, "length \(length)")
+            XCTAssertEqual(result.before, Histogram([0: values.filter { $0 == 0 }.count, 255: values.filter { $0 == 255 }.count]))
+            for stray in [0, length / 2, length - 1] {
+                var bad = values
+                bad[stray] = 254
+                XCTAssertThrowsError(try Remapper(mapping: .binary).remap(gray(bad), path: "t.png"), "stray at \(stray) of \(length)") { error in
+                    XCTAssertEqual((error as? RemapError)?.unexpected, Histogram([254: 1]))
+                }
+            }
+        }
+        // Any two listed values and outputs, e.g. 7 → 200 and 9 → 3.
+        XCTAssertEqual(try run(.table([7: 200, 9: 3], unmapped: nil), gray([7, 9, 9, 7, 7, 9, 7, 9, 9, 7, 7])),
+                       [200, 3, 3, 200, 200, 3, 200, 3, 3, 200, 200])
+    }
+
     func testUnexpectedValuesNameFileValuesAndCounts() {
         XCTAssertThrowsError(try run(.binary, gray([0, 255, 254, 254, 1, 0]))) { error in
             guard let error = error as? RemapError else { return XCTFail("\(error)") }
