@@ -101,6 +101,19 @@ public enum InputFiles {
         }
     }
 
+    /// The absolute, symlink-free form of `path`; for a path that does not
+    /// exist yet, its deepest existing ancestor is resolved and the rest appended.
+    public static func canonical(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let parent = (absolute as NSString).deletingLastPathComponent
+        if parent == absolute { return absolute }
+        return canonical(parent) + "/" + (absolute as NSString).lastPathComponent
+    }
+
     /// `path` with `.` and empty components removed and `..` applied to the
     /// text alone (no file-system access), for comparing spellings of a path.
     public static func lexicallyNormalized(_ path: String) -> String {

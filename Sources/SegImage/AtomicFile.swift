@@ -29,15 +29,22 @@ public enum AtomicFile {
         }
         // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
         // would need an extra fchmod, a journalled metadata update, on every file).
+        // The name is registered for interrupt clean-up *before* the file is created, so
+        // no signal can land between creating it and registering it.
         var fd: Int32 = -1
         var temp = ""
+        var slot: Int32 = -1
         for _ in 0..<100 {
             temp = "\(dir.isEmpty ? "/" : dir)/.\(name).tmp-\(uniqueSuffix())"
+            slot = seg_tempfile_register(temp)
             fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 || errno != EEXIST { break }
+            if fd >= 0 { break }
+            let failure = errno
+            seg_tempfile_unregister(slot)
+            errno = failure
+            if failure != EEXIST { break }
         }
         if fd < 0 { throw writeError(path, "cannot create a temporary file in \(dir)") }
-        let slot = seg_tempfile_register(temp)
         var placed = false
         defer {
             if !placed { unlink(temp) }

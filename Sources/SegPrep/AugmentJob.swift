@@ -80,9 +80,9 @@ public enum AugmentJob {
         let entries = try Manifest.read(manifest)
         var seen: [String: String] = [:]
         return try entries.map { entry in
-            guard let label = entry.label else { throw SplitError("\(manifest): \(entry.image) has no label") }
+            guard let label = entry.label else { throw PrepError("\(manifest): \(entry.image) has no label") }
             let key = InputFiles.stem(entry.image)
-            if let other = seen[key] { throw SplitError("\(manifest): \(other) and \(entry.image) share the name '\(key)'") }
+            if let other = seen[key] { throw PrepError("\(manifest): \(other) and \(entry.image) share the name '\(key)'") }
             seen[key] = entry.image
             return AugmentInput(key: key, image: entry.image, label: label)
         }
@@ -92,7 +92,7 @@ public enum AugmentJob {
     public static func inputs(images: String, labels: String, labelSuffix: String?) throws -> [AugmentInput] {
         let pairing = Pairing(images: try InputFiles.collect([images]), labels: try InputFiles.collect([labels]), labelSuffix: labelSuffix)
         let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
-        if !lonely.isEmpty { throw SplitError("unpaired files: \(lonely.prefix(10).joined(separator: ", "))") }
+        if !lonely.isEmpty { throw PrepError("unpaired files: \(lonely.prefix(10).joined(separator: ", "))") }
         return pairing.pairs.map { AugmentInput(key: $0.key, image: $0.image.path, label: $0.label!.path) }
     }
 
@@ -122,9 +122,9 @@ public enum AugmentJob {
     public static func run(_ inputs: [AugmentInput], options: AugmentOptions, progress: ProgressBar? = nil) throws -> AugmentReport {
         let fm = FileManager.default
         let manifestPath = options.out + "/manifest.txt"
-        guard !inputs.isEmpty else { throw SplitError("no pairs to augment") }
+        guard !inputs.isEmpty else { throw PrepError("no pairs to augment") }
         if fm.fileExists(atPath: manifestPath) && !options.force {
-            throw SplitError("\(manifestPath) exists; pass --force to replace the augmented set", .output)
+            throw PrepError("\(manifestPath) exists; pass --force to replace the augmented set", .output)
         }
         // Every output name is known up front: two pairs must never write the same file.
         var owner: [String: String] = [:]
@@ -132,7 +132,7 @@ public enum AugmentJob {
             for (variant, _) in variants(for: input.key, options: options) {
                 let name = input.key + "_" + variant.suffix
                 if let other = owner[name] {
-                    throw SplitError("\(other) and \(input.image) would both write \(name).png; rename one of them")
+                    throw PrepError("\(other) and \(input.image) would both write \(name).png; rename one of them")
                 }
                 owner[name] = input.image
             }
@@ -160,11 +160,11 @@ public enum AugmentJob {
             }
         }
         var entries: [ManifestEntry] = []
-        let outRoot = RemapJob.canonical(options.out)
+        let outRoot = InputFiles.canonical(options.out)
         if options.includeOriginals {
             for input in inputs {
-                entries.append(ManifestEntry(image: Manifest.relativePath(from: outRoot, to: RemapJob.canonical(input.image)),
-                                             label: Manifest.relativePath(from: outRoot, to: RemapJob.canonical(input.label))))
+                entries.append(ManifestEntry(image: Manifest.relativePath(from: outRoot, to: InputFiles.canonical(input.image)),
+                                             label: Manifest.relativePath(from: outRoot, to: InputFiles.canonical(input.label))))
             }
         }
         entries += written.map { ManifestEntry(image: $0.image, label: $0.label) }
@@ -187,7 +187,7 @@ public enum AugmentJob {
 
     static func makeFolder(_ path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw SplitError("\(path): cannot create the folder", .output)
+            throw PrepError("\(path): cannot create the folder", .output)
         }
     }
 
@@ -204,7 +204,7 @@ public enum AugmentJob {
         let fill = options.labelFill
         let limit = label.is16Bit ? 65535 : 255
         guard fill <= limit else {
-            throw SplitError("\(path): --label-fill \(fill) does not fit in this \(label.is16Bit ? 16 : 8)-bit label")
+            throw PrepError("\(path): --label-fill \(fill) does not fit in this \(label.is16Bit ? 16 : 8)-bit label")
         }
         if label.colorModel == .palette {
             label.sourceBitDepth = 8
@@ -218,10 +218,10 @@ public enum AugmentJob {
         let image = try ImageReader.read(input.image)
         let decodedLabel = try ImageReader.read(input.label)
         guard image.width == decodedLabel.width && image.height == decodedLabel.height else {
-            throw SplitError("\(input.image) is \(image.width)x\(image.height) but \(input.label) is \(decodedLabel.width)x\(decodedLabel.height)")
+            throw PrepError("\(input.image) is \(image.width)x\(image.height) but \(input.label) is \(decodedLabel.width)x\(decodedLabel.height)")
         }
         guard decodedLabel.channels == 1 || decodedLabel.labelPlane() != nil else {
-            throw SplitError("\(input.label): an RGB label with real colours; remap it to class indices first")
+            throw PrepError("\(input.label): an RGB label with real colours; remap it to class indices first")
         }
         let label = try prepareLabel(decodedLabel, path: input.label, options: options)
         var outputs: [(String, String, Double?, PreviewTiles?)] = []
@@ -275,7 +275,7 @@ enum PreviewSheet {
     static let tile = 192, gap = 4
 
     static func write(_ rows: [PreviewTiles], to path: String) throws {
-        guard !rows.isEmpty else { throw SplitError("nothing to preview", .input) }
+        guard !rows.isEmpty else { throw PrepError("nothing to preview", .input) }
         let columns = 1 + min(4, rows.map(\.copies.count).max() ?? 0)
         let rendered = rows.map { row in ([row.source] + row.copies.prefix(4)).map { render($0.0, $0.1) } }
         let cellH = rendered.flatMap { $0 }.map(\.height).max() ?? tile

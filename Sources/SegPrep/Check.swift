@@ -107,10 +107,10 @@ public enum Checker {
         let fm = FileManager.default
         for (index, argument) in arguments.enumerated() {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw SplitError("\(argument): no such file or folder", .usage) }
+            guard fm.fileExists(atPath: argument, isDirectory: &isDir) else { throw PrepError("\(argument): no such file or folder", .usage) }
             if !isDir.boolValue {
                 guard ManifestFormat(rawValue: InputFiles.fileExtension(argument)) != nil else {
-                    throw SplitError("\(argument): not a manifest (.txt, .csv or .json) nor a folder", .usage)
+                    throw PrepError("\(argument): not a manifest (.txt, .csv or .json) nor a folder", .usage)
                 }
                 let folder = (argument as NSString).deletingLastPathComponent
                 sources.append(try manifestSource(argument, name: InputFiles.stem(argument), folder: folder, hashes: [:], set: -1,
@@ -140,7 +140,7 @@ public enum Checker {
             }
             let manifests = manifestFiles(in: argument)
             guard !manifests.isEmpty else {
-                throw SplitError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders", .usage)
+                throw PrepError("\(argument): holds neither manifests (train.txt, …) nor images/ and labels/ folders", .usage)
             }
             let hashes = recordedHashes(in: argument)
             for manifest in manifests {
@@ -402,19 +402,6 @@ public enum Checker {
     }
 }
 
-/// Hands out indices 0, 1, 2, … to concurrent workers.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func take(below limit: Int) -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard value < limit else { return nil }
-        value += 1
-        return value - 1
-    }
-}
 
 extension LabelPlane {
     /// Pixels per value.

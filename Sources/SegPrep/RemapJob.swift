@@ -77,7 +77,7 @@ public enum RemapJob {
                 throw RemapPlanError("\(input.path): --in-place rewrites files as PNG, so it only accepts .png inputs (use --out DIR)")
             }
             // Write through symlinks to the real file, so the link stays a link.
-            return inputs.map { canonical($0.path) }
+            return inputs.map { InputFiles.canonical($0.path) }
         }
         guard let out = options.outputDirectory else {
             throw RemapPlanError("no output folder: pass --out DIR (or --dry-run, or --in-place to overwrite the inputs)")
@@ -158,19 +158,6 @@ public enum RemapJob {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return [UInt64(st.st_dev), UInt64(st.st_ino)]
-    }
-
-    /// The absolute, symlink-free form of `path`; for a path that does not
-    /// exist yet, its deepest existing ancestor is resolved and the rest appended.
-    static func canonical(_ path: String) -> String {
-        if let resolved = realpath(path, nil) {
-            defer { free(resolved) }
-            return String(cString: resolved)
-        }
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let parent = (absolute as NSString).deletingLastPathComponent
-        if parent == absolute { return absolute }
-        return canonical(parent) + "/" + (absolute as NSString).lastPathComponent
     }
 }
 

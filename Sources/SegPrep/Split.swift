@@ -6,8 +6,9 @@ public enum SplitName: String, Sendable, CaseIterable {
     case train, val, test
 }
 
-/// A malformed or impossible split request, or a failure to write it.
-public struct SplitError: Error, Sendable, CustomStringConvertible {
+/// A `segprep` request that is malformed, that the data cannot satisfy, or
+/// whose output cannot be written (split, check, augment).
+public struct PrepError: Error, Sendable, CustomStringConvertible {
     /// Which exit code the command line should give.
     public enum Category: Sendable {
         /// The request itself is malformed (exit 64).
@@ -43,34 +44,34 @@ public enum RatioSpec: Sendable, Equatable {
 
     public static func parse(_ text: String) throws -> RatioSpec {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard (1...3).contains(parts.count) else { throw SplitError("--ratio takes 1 to 3 comma-separated numbers, got '\(text)'", .usage) }
+        guard (1...3).contains(parts.count) else { throw PrepError("--ratio takes 1 to 3 comma-separated numbers, got '\(text)'", .usage) }
         if parts.allSatisfy({ Int($0) != nil }) {
             let counts = parts.map { Int($0)! }
-            guard counts.allSatisfy({ $0 >= 0 }) else { throw SplitError("--ratio counts must not be negative", .usage) }
+            guard counts.allSatisfy({ $0 >= 0 }) else { throw PrepError("--ratio counts must not be negative", .usage) }
             if counts == [1] { return .fractions(numerators: [1], denominator: 1) }
             return .counts(counts)
         }
         // Decimals are read exactly (0.85 is 85/100), so rounding ties are real ties.
         let digits = parts.map { $0.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0 }.max() ?? 0
-        guard digits <= 9 else { throw SplitError("--ratio: at most 9 decimal places", .usage) }
+        guard digits <= 9 else { throw PrepError("--ratio: at most 9 decimal places", .usage) }
         var denominator = 1
         for _ in 0..<digits { denominator *= 10 }
         let numerators = try parts.map { part -> Int in
             let pieces = part.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
                   !(pieces[0].isEmpty && (pieces.count == 1 || pieces[1].isEmpty)) else {
-                throw SplitError("--ratio: '\(part)' is neither a count nor a decimal fraction in 0…1", .usage)
+                throw PrepError("--ratio: '\(part)' is neither a count nor a decimal fraction in 0…1", .usage)
             }
             let whole = Int(pieces[0].isEmpty ? "0" : String(pieces[0]))!
             var fraction = pieces.count == 2 ? String(pieces[1]) : ""
             while fraction.count < digits { fraction += "0" }
             let value = whole * denominator + (fraction.isEmpty ? 0 : Int(fraction)!)
-            guard value <= denominator else { throw SplitError("--ratio: '\(part)' is more than 1", .usage) }
+            guard value <= denominator else { throw PrepError("--ratio: '\(part)' is more than 1", .usage) }
             return value
         }
         let sum = numerators.reduce(0, +)
-        if sum > denominator { throw SplitError("--ratio fractions add up to more than 1", .usage) }
-        if numerators.count == 3 && sum != denominator { throw SplitError("--ratio: three fractions must add up to 1", .usage) }
+        if sum > denominator { throw PrepError("--ratio fractions add up to more than 1", .usage) }
+        if numerators.count == 3 && sum != denominator { throw PrepError("--ratio: three fractions must add up to 1", .usage) }
         return .fractions(numerators: numerators, denominator: denominator)
     }
 
@@ -79,12 +80,12 @@ public enum RatioSpec: Sendable, Equatable {
         switch self {
         case .counts(let c):
             let listed = c.reduce(0, +)
-            guard listed <= total else { throw SplitError("--ratio asks for \(listed) units but there are only \(total)") }
+            guard listed <= total else { throw PrepError("--ratio asks for \(listed) units but there are only \(total)") }
             switch c.count {
             case 1: return [c[0], total - c[0], 0]
             case 2: return [c[0], c[1], total - listed]
             default:
-                guard listed == total else { throw SplitError("--ratio counts add up to \(listed), but there are \(total) units") }
+                guard listed == total else { throw PrepError("--ratio counts add up to \(listed), but there are \(total) units") }
                 return c
             }
         case .fractions(let numerators, let denominator):
@@ -119,7 +120,7 @@ public struct StratifySpec: Sendable, Equatable {
     public static func parse(_ text: String) throws -> StratifySpec {
         if text == "fg" { return StratifySpec(bins: 1) }
         if text.hasPrefix("fg:"), let n = Int(text.dropFirst(3)), (1...100).contains(n) { return StratifySpec(bins: n) }
-        throw SplitError("--stratify takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'", .usage)
+        throw PrepError("--stratify takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'", .usage)
     }
 
     /// The stratum of a foreground fraction: 0 for none, else 1…bins.
@@ -180,7 +181,7 @@ public enum Splitter {
         }
         if !misses.isEmpty {
             let shown = misses.prefix(5).joined(separator: ", ")
-            throw SplitError("--group-by '\(pattern)' matches no group in \(misses.count) image path(s): \(shown)\(misses.count > 5 ? ", …" : "")")
+            throw PrepError("--group-by '\(pattern)' matches no group in \(misses.count) image path(s): \(shown)\(misses.count > 5 ? ", …" : "")")
         }
         return ids
     }
@@ -201,7 +202,7 @@ public enum Splitter {
         }
         if let stratify = options.stratify {
             guard let measures, measures.allSatisfy({ $0.foreground != nil }) else {
-                throw SplitError("--stratify needs the labels' foreground fractions")
+                throw PrepError("--stratify needs the labels' foreground fractions")
             }
             let stratum = units.map { members -> Int in
                 let total = members.reduce(0) { $0 + measures[$1].pixels }
@@ -213,8 +214,8 @@ public enum Splitter {
         let n = units.count
         let targets: [Int]
         if let k = options.folds {
-            guard k >= 2 else { throw SplitError("--folds needs at least 2 folds") }
-            guard k <= n else { throw SplitError("--folds \(k) needs at least \(k) units, there are \(n)") }
+            guard k >= 2 else { throw PrepError("--folds needs at least 2 folds") }
+            guard k <= n else { throw PrepError("--folds \(k) needs at least \(k) units, there are \(n)") }
             targets = (0..<k).map { n / k + ($0 < n % k ? 1 : 0) }
         } else {
             targets = try options.ratio.sizes(total: n)
@@ -265,7 +266,7 @@ public struct GroupPattern: @unchecked Sendable {
 
     public init(_ pattern: String) throws {
         do { regex = try NSRegularExpression(pattern: pattern) } catch {
-            throw SplitError("--group-by: '\(pattern)' is not a valid regular expression", .usage)
+            throw PrepError("--group-by: '\(pattern)' is not a valid regular expression", .usage)
         }
         wholePath = pattern.contains("/")
     }

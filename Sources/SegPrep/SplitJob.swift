@@ -73,19 +73,19 @@ public enum SplitJob {
         let labels = try InputFiles.collect([options.labels])
         let pairing = Pairing(images: images, labels: labels, labelSuffix: options.labelSuffix)
         if let clash = pairing.ambiguous.first {
-            throw SplitError("ambiguous pairing: \(clash.paths.joined(separator: ", ")) share the key '\(clash.key)'")
+            throw PrepError("ambiguous pairing: \(clash.paths.joined(separator: ", ")) share the key '\(clash.key)'")
         }
         let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
         if !lonely.isEmpty && !options.allowUnpaired {
             let shown = lonely.prefix(10).joined(separator: ", ")
-            throw SplitError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : "") (--allow-unpaired skips them)")
+            throw PrepError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : "") (--allow-unpaired skips them)")
         }
-        guard !pairing.pairs.isEmpty else { throw SplitError("no image/label pairs found in \(options.images) and \(options.labels)") }
+        guard !pairing.pairs.isEmpty else { throw PrepError("no image/label pairs found in \(options.images) and \(options.labels)") }
         let measures = try measure(pairing.pairs, foreground: options.split.stratify != nil, options: options, progress: progress)
         let plan = try Splitter.plan(pairing.pairs, options: options.split, measures: measures)
         let tests = try options.testImages.map { try InputFiles.collect([$0]) } ?? []
         if !tests.isEmpty && plan.splits.count == 3 && !plan.splits[2].isEmpty {
-            throw SplitError("--ratio already makes a test split; drop --test-images or the third part of --ratio")
+            throw PrepError("--ratio already makes a test split; drop --test-images or the third part of --ratio")
         }
         let written = try write(plan, tests: tests, measures: measures, options: options)
         return SplitReport(plan: plan, measures: measures, written: written,
@@ -106,7 +106,7 @@ public enum SplitJob {
                     if foreground, let label = pairs[i].label {
                         let image = try ImageReader.read(label.path, options: options.decode)
                         guard let plane = image.labelPlane() else {
-                            throw SplitError("\(label.path): an RGB label cannot be measured; remap it first")
+                            throw PrepError("\(label.path): an RGB label cannot be measured; remap it first")
                         }
                         measure.foreground = plane.nonZeroCount
                     }
@@ -124,13 +124,13 @@ public enum SplitJob {
         do {
             try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
         } catch {
-            throw SplitError("\(options.out): cannot create the output folder", .output)
+            throw PrepError("\(options.out): cannot create the output folder", .output)
         }
-        let outRoot = RemapJob.canonical(options.out)
+        let outRoot = InputFiles.canonical(options.out)
         let ext = options.format.rawValue
         /// A data file's path as written in a manifest inside `folder` (relative to the output root).
         func shown(_ path: String, in folder: String = "") -> String {
-            let real = RemapJob.canonical(path)
+            let real = InputFiles.canonical(path)
             return options.absolute ? real : Manifest.relativePath(from: folder.isEmpty ? outRoot : outRoot + "/" + folder, to: real)
         }
         func entries(_ indices: [Int], in folder: String = "") -> [ManifestEntry] {
@@ -196,7 +196,7 @@ public enum SplitJob {
         // together with this one by `check` and by people: replace it whole or not at all.
         let existing = previousSplitFiles(in: outRoot)
         if !existing.isEmpty && !options.force {
-            throw SplitError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .output)
+            throw PrepError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .output)
         }
         let writing = Set(files.map(\.0))
         for stale in existing where !writing.contains(stale) {
@@ -211,7 +211,7 @@ public enum SplitJob {
             do {
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             } catch {
-                throw SplitError("\((path as NSString).deletingLastPathComponent): cannot create the folder", .output)
+                throw PrepError("\((path as NSString).deletingLastPathComponent): cannot create the folder", .output)
             }
             try AtomicFile.write(Array(content.utf8), to: path)
         }
@@ -232,22 +232,3 @@ public enum SplitJob {
     }
 }
 
-/// Fixed slots filled concurrently by index.
-final class ResultSlots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
-}

@@ -82,15 +82,9 @@ StandardError.line("segbench: \(inputs.count) files (\(names.count) labels x \(c
 func floorRun(_ out: String) throws {
     for copy in 0..<copies { try fm.createDirectory(atPath: out + "/\(copy)", withIntermediateDirectories: true) }
     let workers = ProcessInfo.processInfo.activeProcessorCount
-    let next = NSLock()
-    nonisolated(unsafe) var index = 0
+    let next = Counter()
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        while true {
-            next.lock()
-            let i = index
-            index += 1
-            next.unlock()
-            guard i < inputs.count else { return }
+        while let i = next.take(below: inputs.count) {
             let image = try! ImageReader.read(inputs[i].path)
             try! ImageWriter.write(image, to: out + "/" + inputs[i].relativePath, as: .labelPNG, content: .labels)
         }
@@ -144,14 +138,9 @@ func checkBenchmark() throws {
     var decodeBest = Double.infinity, checkBest = Double.infinity, findings = -1
     for _ in 0..<rounds {
         decodeBest = min(decodeBest, time {
-            let next = NSLock()
-            nonisolated(unsafe) var index = 0
+            let next = Counter()
             DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { _ in
-                while true {
-                    next.lock(); let i = index; index += 1; next.unlock()
-                    guard i < files.count else { return }
-                    _ = try! ImageReader.read(files[i].path)
-                }
+                while let i = next.take(below: files.count) { _ = try! ImageReader.read(files[i].path) }
             }
         })
         checkBest = min(checkBest, try time {

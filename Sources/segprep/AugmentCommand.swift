@@ -153,7 +153,7 @@ struct Augment: ParsableCommand {
             StandardError.line(summary)
         } catch let error as ImageError {
             throw fail("augment", error, code: error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-        } catch let error as SplitError {
+        } catch let error as PrepError {
             throw fail("augment", error, code: error.category == .output ? ExitStatus.writeFailed : ExitStatus.inputFailed)
         } catch {
             throw fail("augment", error, code: ExitStatus.inputFailed)

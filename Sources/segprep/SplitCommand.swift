@@ -91,8 +91,8 @@ struct Split: ParsableCommand {
             report = try SplitJob.run(options)
         } catch let error as ImageError {
             throw fail("split", error, code: error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-        } catch let error as SplitError {
-            let codes: [SplitError.Category: Int32] = [.usage: ExitStatus.usage, .input: ExitStatus.inputFailed, .output: ExitStatus.writeFailed]
+        } catch let error as PrepError {
+            let codes: [PrepError.Category: Int32] = [.usage: ExitStatus.usage, .input: ExitStatus.inputFailed, .output: ExitStatus.writeFailed]
             throw fail("split", error, code: codes[error.category]!)
         } catch {
             throw fail("split", error, code: ExitStatus.inputFailed)

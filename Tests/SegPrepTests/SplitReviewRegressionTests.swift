@@ -95,7 +95,7 @@ final class SplitReviewRegressionTests: XCTestCase {
         _ = try SplitJob.run(options)
         options.split.folds = nil
         options.format = .csv
-        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(($0 as? SplitError)?.category, .output) }
+        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(($0 as? PrepError)?.category, .output) }
         options.force = true
         _ = try SplitJob.run(options)
         XCTAssertEqual(listing(root + "/s"), ["split.json", "train.csv", "val.csv"])
@@ -125,7 +125,7 @@ final class SplitReviewRegressionTests: XCTestCase {
 
     func testCheckRefusesNonManifestFiles() throws {
         XCTAssertThrowsError(try Checker.sources([Repo.fixtures + "/cells/image/0.png"], labelSuffix: nil)) {
-            XCTAssertEqual(($0 as? SplitError)?.category, .usage)
+            XCTAssertEqual(($0 as? PrepError)?.category, .usage)
         }
     }
 }
