@@ -83,8 +83,7 @@ struct Augment: ParsableCommand {
     @Flag(name: .long, help: "Replace an earlier augmented set in OUT.")
     var force = false
 
-    @Option(name: .long, help: "Parallel workers (default: number of cores).")
-    var jobs: Int?
+    @OptionGroup var parallel: ParallelOptions
 
     func validate() throws {
         if (manifest == nil) == (images == nil || labels == nil) {
@@ -140,7 +139,7 @@ struct Augment: ParsableCommand {
         options.preview = preview
         options.saveFields = saveFields
         options.force = force
-        if let jobs { options.workers = jobs }
+        options.workers = parallel.workers(default: options.workers)
         do {
             let inputs = try manifest.map { try AugmentJob.inputs(manifest: $0) }
                 ?? AugmentJob.inputs(images: images!, labels: labels!, labelSuffix: labelSuffix)
@@ -151,12 +150,8 @@ struct Augment: ParsableCommand {
             var summary = "augmented \(report.inputs) pairs into \(report.written.count) new pairs in \(out)"
             if let mean = report.meanDisplacement { summary += String(format: ", mean displacement %.2f px", mean) }
             StandardError.line(summary)
-        } catch let error as ImageError {
-            throw fail("augment", error, code: error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-        } catch let error as PrepError {
-            throw fail("augment", error, code: error.category == .output ? ExitStatus.writeFailed : ExitStatus.inputFailed)
         } catch {
-            throw fail("augment", error, code: ExitStatus.inputFailed)
+            throw fail("augment", error, code: exitStatus(for: error))
         }
     }
 }

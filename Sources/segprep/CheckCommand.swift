@@ -32,8 +32,7 @@ struct Check: ParsableCommand {
     @Flag(name: .long, help: "Skip comparing files with the hashes in split.json.")
     var noVerifyHashes = false
 
-    @Option(name: .long, help: "Parallel workers (default: number of cores).")
-    var jobs: Int?
+    @OptionGroup var parallel: ParallelOptions
 
     func validate() throws {
         if !["text", "json"].contains(format) { throw ValidationError("--format must be text or json") }
@@ -46,7 +45,7 @@ struct Check: ParsableCommand {
         options.groupBy = groupBy
         options.labelSuffix = labelSuffix
         options.verifyHashes = !noVerifyHashes
-        if let jobs { options.workers = jobs }
+        options.workers = parallel.workers(default: options.workers)
         let report: CheckReport
         do {
             if let groupBy { _ = try GroupPattern(groupBy) }

@@ -66,8 +66,7 @@ struct Remap: ParsableCommand {
     @Flag(name: .long, help: "Accept truncated JPEGs (libjpeg fills the missing part with grey).")
     var lenientJpeg = false
 
-    @Option(name: .long, help: "Parallel workers (default: number of cores).")
-    var jobs: Int?
+    @OptionGroup var parallel: ParallelOptions
 
     @Flag(name: .long, help: "Flush each output to the device before it takes its final name (survives power loss; slower).")
     var fsync = false
@@ -80,7 +79,6 @@ struct Remap: ParsableCommand {
         if inPlace && out != nil { throw ValidationError("--in-place and --out exclude each other") }
         if classes < 1 || classes > 256 { throw ValidationError("--classes must be in 1..256") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json or csv") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if maxPixels < 1 || maxPixels > 1 << 32 { throw ValidationError("--max-pixels must be in 1...4294967296") }
     }
 
@@ -116,7 +114,7 @@ struct Remap: ParsableCommand {
         options.keepGoing = keepGoing
         options.decode = DecodeOptions(maxPixels: maxPixels, strictJPEG: !lenientJpeg)
         if palette { options.palette = Palettes.voc(overriding: classColors) }
-        if let jobs { options.workers = jobs }
+        options.workers = parallel.workers(default: options.workers)
         let files: [InputFile]
         do { files = try InputFiles.collect(inputs, base: base) } catch {
             throw fail("remap", error, code: ExitStatus.inputFailed)

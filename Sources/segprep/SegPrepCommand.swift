@@ -20,6 +20,36 @@ func fail(_ command: String, _ message: Any, code: Int32) -> ExitCode {
     return ExitCode(code)
 }
 
+/// The exit code for an error a job threw: image errors are bad inputs unless
+/// writing failed; PrepError says which of usage, input or output it is.
+func exitStatus(for error: Error) -> Int32 {
+    switch error {
+    case let error as ImageError:
+        return error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed
+    case let error as PrepError:
+        switch error.category {
+        case .usage: return ExitStatus.usage
+        case .input: return ExitStatus.inputFailed
+        case .output: return ExitStatus.writeFailed
+        }
+    default:
+        return ExitStatus.inputFailed
+    }
+}
+
+/// `--jobs N`, shared by the commands that spread files over cores.
+struct ParallelOptions: ParsableArguments {
+    @Option(name: .long, help: "Parallel workers (default: number of cores).")
+    var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    /// The worker count to use, given the default.
+    func workers(default value: Int) -> Int { jobs ?? value }
+}
+
 @main
 struct SegPrepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -89,13 +89,8 @@ struct Split: ParsableCommand {
         let report: SplitReport
         do {
             report = try SplitJob.run(options)
-        } catch let error as ImageError {
-            throw fail("split", error, code: error.kind == .writeFailed ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-        } catch let error as PrepError {
-            let codes: [PrepError.Category: Int32] = [.usage: ExitStatus.usage, .input: ExitStatus.inputFailed, .output: ExitStatus.writeFailed]
-            throw fail("split", error, code: codes[error.category]!)
         } catch {
-            throw fail("split", error, code: ExitStatus.inputFailed)
+            throw fail("split", error, code: exitStatus(for: error))
         }
         for path in report.unpairedImages { StandardError.line("segprep split: warning: \(path): image without a label, skipped") }
         for path in report.unpairedLabels { StandardError.line("segprep split: warning: \(path): label without an image, skipped") }
