@@ -6,8 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "segprep", targets: ["segprep"]),
+        .executable(name: "segeval", targets: ["segeval"]),
         .library(name: "SegImage", targets: ["SegImage"]),
         .library(name: "SegPrep", targets: ["SegPrep"]),
+        .library(name: "SegMetrics", targets: ["SegMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,14 +30,24 @@ let package = Package(
         .target(name: "SegCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Pixel loops (remap, warps, fields) run over real datasets in the tests too.
         .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Metric kernels run over real datasets in the agreement tests too.
+        .target(name: "SegMetrics", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Command-line pieces shared by the executables.
+        .target(name: "SegCLI", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "segprep",
-            dependencies: ["SegPrep", "SegCore", "SegImage", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SegPrep", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegImage", "SegCore"]),
+        .executableTarget(
+            name: "segeval",
+            dependencies: ["SegMetrics", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegImage", "SegCore"]),
         .testTarget(name: "SegImageTests", dependencies: ["SegImage"]),
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore"]),
         // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "segprep"]),
+        // segeval is a dependency for the same reason.
+        .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "segeval"]),
     ]
 )

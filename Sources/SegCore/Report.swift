@@ -32,11 +32,7 @@ public struct Table: Sendable {
 
     /// RFC 4180 CSV with a header line.
     public func csv() -> String {
-        func quote(_ s: String) -> String {
-            s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        return ([columns] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        ([columns] + rows).map { CSV.line($0) }.joined(separator: "\n") + "\n"
     }
 
     /// The rows as JSON-ready dictionaries.
@@ -49,6 +45,18 @@ public struct Table: Sendable {
             return object
         }
     }
+}
+
+/// RFC 4180 CSV cells.
+public enum CSV {
+    /// One cell, quoted when it holds a comma, quote or line break.
+    public static func quote(_ s: String) -> String {
+        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// Cells joined into one line (no line break).
+    public static func line(_ cells: [String]) -> String { cells.map(quote).joined(separator: ",") }
 }
 
 /// Serialises JSON with sorted keys so output is byte-identical across runs.

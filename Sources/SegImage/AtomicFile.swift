@@ -21,66 +21,101 @@ public enum AtomicFile {
     /// error, checked atomically (the finished file is linked, not renamed,
     /// into place).
     public static func write(_ bytes: [UInt8], to path: String, overwrite: Bool = true) throws {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        if !overwrite && access(path, F_OK) == 0 {
-            throw ImageError(.refused, path: path, "already exists (refusing to overwrite)")
+        let writer = try Writer(path: path, overwrite: overwrite)
+        try writer.append(bytes)
+        try writer.commit()
+    }
+
+    /// An atomic file written in pieces (a report streamed row by row): the
+    /// pieces go to a temporary file that ``commit()`` moves into place.
+    /// Dropped without a commit, the temporary file is deleted.
+    public final class Writer {
+        public let path: String
+        private let overwrite: Bool
+        private let temp: String
+        private var fd: Int32
+        private let slot: Int32
+        private var placed = false
+
+        /// Creates the temporary file next to `path`.
+        public init(path: String, overwrite: Bool = true) throws {
+            self.path = path
+            self.overwrite = overwrite
+            let slash = path.lastIndex(of: "/")
+            let dir = slash.map { String(path[..<$0]) } ?? "."
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            if !overwrite && access(path, F_OK) == 0 {
+                throw ImageError(.refused, path: path, "already exists (refusing to overwrite)")
+            }
+            // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
+            // would need an extra fchmod, a journalled metadata update, on every file).
+            // The name is registered for interrupt clean-up *before* the file is created, so
+            // no signal can land between creating it and registering it.
+            var fd: Int32 = -1
+            var temp = ""
+            var slot: Int32 = -1
+            for _ in 0..<100 {
+                temp = "\(dir.isEmpty ? "/" : dir)/.\(name).tmp-\(AtomicFile.uniqueSuffix())"
+                slot = seg_tempfile_register(temp)
+                fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+                if fd >= 0 { break }
+                let failure = errno
+                seg_tempfile_unregister(slot)
+                errno = failure
+                if failure != EEXIST { break }
+            }
+            if fd < 0 { throw AtomicFile.writeError(path, "cannot create a temporary file in \(dir)") }
+            self.fd = fd
+            self.temp = temp
+            self.slot = slot
         }
-        // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
-        // would need an extra fchmod, a journalled metadata update, on every file).
-        // The name is registered for interrupt clean-up *before* the file is created, so
-        // no signal can land between creating it and registering it.
-        var fd: Int32 = -1
-        var temp = ""
-        var slot: Int32 = -1
-        for _ in 0..<100 {
-            temp = "\(dir.isEmpty ? "/" : dir)/.\(name).tmp-\(uniqueSuffix())"
-            slot = seg_tempfile_register(temp)
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 { break }
-            let failure = errno
-            seg_tempfile_unregister(slot)
-            errno = failure
-            if failure != EEXIST { break }
-        }
-        if fd < 0 { throw writeError(path, "cannot create a temporary file in \(dir)") }
-        var placed = false
-        defer {
+
+        deinit {
+            if fd >= 0 { close(fd) }
             if !placed { unlink(temp) }
             seg_tempfile_unregister(slot)
         }
-        var open = true
-        defer { if open { close(fd) } }
-        var done = 0
-        try bytes.withUnsafeBytes { raw in
-            while done < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw writeError(path, "write failed")
+
+        /// Appends bytes to the temporary file.
+        public func append(_ bytes: [UInt8]) throws {
+            var done = 0
+            try bytes.withUnsafeBytes { raw in
+                while done < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw AtomicFile.writeError(path, "write failed")
+                    }
+                    done += n
                 }
-                done += n
             }
         }
-        // A replaced file keeps its permission bits.
-        var existing = stat()
-        if stat(path, &existing) == 0 && existing.st_mode & 0o7777 != 0o666 & ~processUmask {
-            if fchmod(fd, existing.st_mode & 0o7777) != 0 { throw writeError(path, "cannot set permissions") }
-        }
-        if syncBeforeRename && fsync(fd) != 0 { throw writeError(path, "fsync failed") }
-        open = false
-        if close(fd) != 0 { throw writeError(path, "closing the file failed") }
-        if overwrite {
-            if rename(temp, path) != 0 { throw writeError(path, "cannot move the finished file into place") }
-        } else {
-            if link(temp, path) != 0 {
-                if errno == EEXIST { throw ImageError(.refused, path: path, "already exists (refusing to overwrite)") }
-                throw writeError(path, "cannot move the finished file into place")
+
+        /// Appends UTF-8 text.
+        public func append(_ text: String) throws { try append(Array(text.utf8)) }
+
+        /// Closes the temporary file and moves it to `path`.
+        public func commit() throws {
+            // A replaced file keeps its permission bits.
+            var existing = stat()
+            if stat(path, &existing) == 0 && existing.st_mode & 0o7777 != 0o666 & ~AtomicFile.processUmask {
+                if fchmod(fd, existing.st_mode & 0o7777) != 0 { throw AtomicFile.writeError(path, "cannot set permissions") }
             }
-            unlink(temp)
+            if syncBeforeRename && fsync(fd) != 0 { throw AtomicFile.writeError(path, "fsync failed") }
+            let closing = fd
+            fd = -1
+            if close(closing) != 0 { throw AtomicFile.writeError(path, "closing the file failed") }
+            if overwrite {
+                if rename(temp, path) != 0 { throw AtomicFile.writeError(path, "cannot move the finished file into place") }
+            } else {
+                if link(temp, path) != 0 {
+                    if errno == EEXIST { throw ImageError(.refused, path: path, "already exists (refusing to overwrite)") }
+                    throw AtomicFile.writeError(path, "cannot move the finished file into place")
+                }
+                unlink(temp)
+            }
+            placed = true
         }
-        placed = true
     }
 
     /// Deletes in-flight temporary files when the process is interrupted, and

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegCLI
 import SegCore
 import SegImage
 import SegPrep

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegCLI
 import SegCore
 import SegImage
 import SegPrep
@@ -35,19 +36,6 @@ func exitStatus(for error: Error) -> Int32 {
     default:
         return ExitStatus.inputFailed
     }
-}
-
-/// `--jobs N`, shared by the commands that spread files over cores.
-struct ParallelOptions: ParsableArguments {
-    @Option(name: .long, help: "Parallel workers (default: number of cores).")
-    var jobs: Int?
-
-    func validate() throws {
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    }
-
-    /// The worker count to use, given the default.
-    func workers(default value: Int) -> Int { jobs ?? value }
 }
 
 @main

@@ -1,0 +1,99 @@
+/// How per-image confusion-matrix scores are combined over a dataset.
+public enum Aggregation: String, Sendable, CaseIterable, Codable {
+    /// Pixel counts summed over the dataset, then the ratios (mmseg `IoUMetric`).
+    case dataset
+    /// Ratios per image, then averaged over the defined (image, class)
+    /// scores (torchmetrics `MeanIoU`, MONAI).
+    case image
+}
+
+/// Per-class pixel counts of a K-class confusion matrix: rows are ground
+/// truth, columns prediction; ignored pixels are not counted.
+public struct ConfusionMatrix: Sendable, Equatable, Codable {
+    public let classes: Int
+    /// counts[gt * classes + pred]
+    public private(set) var counts: [UInt64]
+
+    public init(classes: Int) {
+        self.classes = classes
+        counts = [UInt64](repeating: 0, count: classes * classes)
+    }
+
+    public mutating func add(gt: Int, pred: Int, count: UInt64 = 1) {
+        counts[gt * classes + pred] += count
+    }
+
+    public mutating func merge(_ other: ConfusionMatrix) {
+        precondition(other.classes == classes)
+        for i in counts.indices { counts[i] += other.counts[i] }
+    }
+
+    /// Pixels of class c in both maps.
+    public func intersection(_ c: Int) -> UInt64 { counts[c * classes + c] }
+    /// Pixels the ground truth labels c.
+    public func label(_ c: Int) -> UInt64 { (0..<classes).reduce(0) { $0 + counts[c * classes + $1] } }
+    /// Pixels predicted as c.
+    public func predicted(_ c: Int) -> UInt64 { (0..<classes).reduce(0) { $0 + counts[$1 * classes + c] } }
+    /// label + predicted − intersection.
+    public func union(_ c: Int) -> UInt64 { label(c) + predicted(c) - intersection(c) }
+    /// All counted pixels.
+    public var total: UInt64 { counts.reduce(0, +) }
+}
+
+/// The confusion-matrix scores of one matrix (an image, or a whole dataset
+/// in mmseg's convention), per class; nil marks an undefined score.
+public struct ClassScores: Sendable, Equatable {
+    public var aAcc: Double?
+    public var iou: [Double?]
+    public var acc: [Double?]
+    public var dice: [Double?]
+    public var precision: [Double?]
+    public var recall: [Double?]
+    public var fscore: [Double?]
+
+    /// Scores of `m`: IoU = I/U, Acc = Recall = I/label, Dice = 2I/(pred+label),
+    /// Precision = I/pred, F = (1+β²)PR/(β²P+R). A 0/0 follows `empty`;
+    /// with `.skip` every score of a class absent from the ground truth is nil.
+    public init(_ m: ConfusionMatrix, beta: Double, empty: EmptyGTConvention) {
+        func ratio(_ num: UInt64, _ den: UInt64, absent: Bool) -> Double? {
+            if absent && empty == .skip { return nil }
+            if den == 0 {
+                switch empty {
+                case .nan, .skip: return nil
+                case .zero: return 0
+                case .one: return 1
+                }
+            }
+            return Double(num) / Double(den)
+        }
+        let k = m.classes
+        var intersectAll: UInt64 = 0, labelAll: UInt64 = 0
+        iou = []; acc = []; dice = []; precision = []; recall = []; fscore = []
+        for c in 0..<k {
+            let i = m.intersection(c), l = m.label(c), p = m.predicted(c)
+            intersectAll += i
+            labelAll += l
+            let absent = l == 0
+            iou.append(ratio(i, l + p - i, absent: absent))
+            acc.append(ratio(i, l, absent: absent))
+            dice.append(ratio(2 * i, p + l, absent: absent))
+            let pr = ratio(i, p, absent: absent), rc = ratio(i, l, absent: absent)
+            precision.append(pr)
+            recall.append(rc)
+            if let pr, let rc {
+                let b2 = beta * beta
+                let den = b2 * pr + rc
+                fscore.append(den == 0 ? ratio(0, 0, absent: absent) : (1 + b2) * (pr * rc) / den)
+            } else {
+                fscore.append(nil)
+            }
+        }
+        aAcc = ratio(intersectAll, labelAll, absent: false)
+    }
+}
+
+/// Mean of the defined entries (NumPy `nanmean`); NaN when none is defined.
+public func meanOfDefined(_ values: [Double?]) -> Double {
+    let defined = values.compactMap { $0 }
+    return defined.isEmpty ? .nan : defined.reduce(0, +) / Double(defined.count)
+}

@@ -1,0 +1,178 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+
+/// One `segeval` run: pairs each prediction folder with the ground truth,
+/// evaluates the pairs on all cores in bounded batches (memory does not
+/// grow with the number of images), and streams the per-image outputs.
+public struct EvalJob: Sendable {
+    /// Ground-truth files or folders (ignored when `manifest` is set).
+    public var gt: [String] = []
+    /// A manifest (`image<TAB>label` lines) naming the ground truth; the
+    /// predictions are matched to the image stems.
+    public var manifest: String?
+    /// Prediction folders or files; several compare models.
+    public var predictions: [String] = []
+    /// Suffix removed from ground-truth stems before pairing (`_mask`).
+    public var gtSuffix: String?
+    /// Evaluate the pairs present when files are missing on either side.
+    public var allowMissing = false
+    public var shard = Shard(index: 0, count: 1)
+    public var workers = 1
+    public var config = EvalConfig()
+    /// Per-image CSV path.
+    public var perImage: String?
+    /// Folder for TP/FP/FN overlay PNGs.
+    public var overlays: String?
+    /// Keep the `worst` images by `worstBy`.
+    public var worst = 0
+    public var worstBy = "mIoU"
+
+    public init() {}
+
+    /// What a run produced besides the states.
+    public struct Outcome: Sendable {
+        public var states: [EvalState] = []
+        /// The worst images per prediction set: (key, metric value).
+        public var worst: [[(key: String, value: Double)]] = []
+        /// Problems that did not stop the run (missing files with --allow-missing…).
+        public var warnings: [String] = []
+    }
+
+    /// The model names shown in outputs: folder names, or the paths as
+    /// given when two folders share a name.
+    public var names: [String] {
+        let short = predictions.map { p -> String in
+            let trimmed = p.hasSuffix("/") && p.count > 1 ? String(p.dropLast()) : p
+            return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
+        }
+        return Set(short).count == short.count ? short : predictions
+    }
+
+    /// Runs the evaluation, drawing a progress bar on stderr when it is a
+    /// terminal and `showProgress` is set.
+    public func run(showProgress: Bool = false) throws -> Outcome {
+        guard !predictions.isEmpty else { throw EvalError(.usage, "no --pred given") }
+        var outcome = Outcome()
+        let names = self.names
+        var perImageWriter: AtomicFile.Writer?
+        if let perImage { perImageWriter = try AtomicFile.Writer(path: perImage) }
+        var header = true
+        for (index, predArg) in predictions.enumerated() {
+            let pairs = try pairList(prediction: predArg, warnings: &outcome.warnings)
+            let digestInput = pairs.map(\.key).joined(separator: "\n")
+            var state = EvalState(config: config, name: names[index], shard: shard, pairCount: pairs.count,
+                                  pairDigest: SHA256.hex(Array(digestInput.utf8)))
+            let mine = pairs.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+            var worstList: [(key: String, value: Double)] = []
+            let progress = ProgressBar(total: mine.count, label: "segeval \(names[index])", enabled: showProgress && StandardError.isInteractive)
+            defer { progress.finish() }
+            let overlayDir = overlays.map { predictions.count > 1 ? $0 + "/" + names[index] : $0 }
+            let batch = 64
+            var start = 0
+            while start < mine.count {
+                let slice = Array(mine[start..<min(start + batch, mine.count)])
+                let slots = ResultSlots<Result<ImageResult, Error>>(count: slice.count)
+                let counter = Counter()
+                let config = self.config
+                DispatchQueue.concurrentPerform(iterations: min(workers, slice.count)) { _ in
+                    while let i = counter.take(below: slice.count) {
+                        let pair = slice[i]
+                        slots.set(i, Result(catching: {
+                            let inputs = try PairEvaluator.load(gtPath: pair.gt, predPath: pair.pred, config: config)
+                            let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred, config: config)
+                            if let overlayDir {
+                                try Overlay.write(inputs, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
+                            }
+                            return result
+                        }))
+                        progress.advance()
+                    }
+                }
+                for slot in slots.values {
+                    let result = try slot!.get()
+                    state.add(result)
+                    let row = PerImageRow(result, config: config)
+                    if let writer = perImageWriter {
+                        if header {
+                            try writer.append(PerImageRow.header(config: config, models: predictions.count > 1).joined(separator: ",") + "\n")
+                            header = false
+                        }
+                        try writer.append(row.csv(model: predictions.count > 1 ? names[index] : nil) + "\n")
+                    }
+                    if worst > 0, let v = row.value(worstBy), !v.isNaN {
+                        worstList.append((result.key, v))
+                        let lower = EvalResults.lowerIsBetter.contains(worstBy)
+                        worstList.sort { lower ? $0.value > $1.value : $0.value < $1.value }
+                        if worstList.count > worst { worstList.removeLast() }
+                    }
+                }
+                start += batch
+            }
+            if state.nonBinaryImages > 0 {
+                outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do)")
+            }
+            outcome.states.append(state)
+            outcome.worst.append(worstList)
+        }
+        if let writer = perImageWriter {
+            if header { try writer.append(PerImageRow.header(config: config, models: predictions.count > 1).joined(separator: ",") + "\n") }
+            try writer.commit()
+        }
+        return outcome
+    }
+
+    /// One ground-truth/prediction pair.
+    public struct Pair: Sendable {
+        public let key: String
+        public let gt: String
+        public let pred: String
+    }
+
+    /// The pairs of one prediction folder, in natural key order; missing and
+    /// extra files are errors unless `allowMissing`.
+    public func pairList(prediction: String, warnings: inout [String]) throws -> [Pair] {
+        let predFiles: [InputFile]
+        do { predFiles = try InputFiles.collect([prediction]) } catch { throw EvalError(.input, "\(error)") }
+        var pairs: [Pair] = []
+        var missing: [String] = [], extra: [String] = []
+        if let manifest {
+            let entries: [ManifestEntry]
+            do { entries = try Manifest.read(manifest) } catch { throw EvalError(.input, "\(error)") }
+            let folder = (manifest as NSString).deletingLastPathComponent
+            var byStem: [String: InputFile] = [:]
+            for f in predFiles { byStem[InputFiles.stem(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath)] = f }
+            var used = Set<String>()
+            for entry in entries {
+                guard let label = entry.label else { throw EvalError(.input, "\(manifest): '\(entry.image)' has no label column") }
+                let imageName = entry.image.split(separator: "/").last.map(String.init) ?? entry.image
+                let stem = InputFiles.stem(imageName)
+                guard let pred = byStem[stem] else { missing.append(Manifest.resolve(entry.image, in: folder)); continue }
+                used.insert(stem)
+                pairs.append(Pair(key: stem, gt: Manifest.resolve(label, in: folder), pred: pred.path))
+            }
+            extra = predFiles.filter { !used.contains(InputFiles.stem($0.relativePath.split(separator: "/").last.map(String.init) ?? "")) }.map(\.path)
+        } else {
+            let gtFiles: [InputFile]
+            do { gtFiles = try InputFiles.collect(gt) } catch { throw EvalError(.input, "\(error)") }
+            let pairing = Pairing(images: predFiles, labels: gtFiles, labelSuffix: gtSuffix)
+            if let a = pairing.ambiguous.first {
+                throw EvalError(.input, "'\(a.key)' names several files: \(a.paths.joined(separator: ", "))")
+            }
+            pairs = pairing.pairs.map { Pair(key: $0.key, gt: $0.label!.path, pred: $0.image.path) }
+            missing = pairing.unpairedLabels.map(\.path)
+            extra = pairing.unpairedImages.map(\.path)
+        }
+        if !missing.isEmpty || !extra.isEmpty {
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("\(missing.count) ground-truth files have no prediction in \(prediction) (first: \(missing[0]))") }
+            if !extra.isEmpty { parts.append("\(extra.count) predictions have no ground truth (first: \(extra[0]))") }
+            let message = parts.joined(separator: "; ")
+            if !allowMissing { throw EvalError(.input, message + " (--allow-missing evaluates the pairs that exist)") }
+            warnings.append(message)
+        }
+        if pairs.isEmpty { throw EvalError(.input, "no ground-truth/prediction pairs found for \(prediction)") }
+        return pairs.sorted { NaturalOrder.less($0.key, $1.key) }
+    }
+}

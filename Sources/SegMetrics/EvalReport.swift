@@ -1,0 +1,89 @@
+import Foundation
+import SegCore
+
+/// Output formats of `segeval`.
+public enum EvalFormat: String, Sendable, CaseIterable {
+    case table, json, csv, markdown
+}
+
+/// Renders results of one or more prediction sets.
+public enum EvalReport {
+    /// The whole report in `format`. JSON for one set is the set's object;
+    /// for several, `{"results": [...]}` in the order given.
+    public static func render(_ results: [EvalResults], format: EvalFormat) -> String {
+        switch format {
+        case .json:
+            if results.count == 1 { return JSONText.encode(results[0].jsonObject()) }
+            return JSONText.encode(["results": results.map { $0.jsonObject() }])
+        case .csv:
+            return summaryTable(results, digits: nil).csv()
+        case .table:
+            var text = summaryTable(results, digits: 4).text()
+            for r in results where !r.perClass.isEmpty {
+                text += "\n" + (results.count > 1 ? "\(r.name): " : "") + "per class\n" + classTable(r).text()
+            }
+            text += "\n" + conventionLines(results[0]).joined(separator: "\n") + "\n"
+            return text
+        case .markdown:
+            var text = markdown(summaryTable(results, digits: 4))
+            for r in results where !r.perClass.isEmpty {
+                text += "\n" + (results.count > 1 ? "**\(r.name)** per class\n\n" : "Per class\n\n") + markdown(classTable(r))
+            }
+            text += "\n" + conventionLines(results[0]).map { "- " + $0 }.joined(separator: "\n") + "\n"
+            return text
+        }
+    }
+
+    /// One row per prediction set, one column per scalar metric (and per
+    /// class for CSV).
+    static func summaryTable(_ results: [EvalResults], digits: Int?) -> Table {
+        let first = results[0]
+        var columns = ["pred", "images"] + first.scalars.map(\.name)
+        if digits == nil { for (name, values) in first.perClass { for c in values.indices { columns.append("\(name)_\(c)") } } }
+        var table = Table(columns: columns)
+        for r in results {
+            var row = [r.name, String(r.images)] + r.scalars.map { format($0.value, digits) }
+            if digits == nil { for (_, values) in r.perClass { row += values.map { format($0, nil) } } }
+            table.rows.append(row)
+        }
+        return table
+    }
+
+    /// Per-class scores of one set.
+    static func classTable(_ r: EvalResults) -> Table {
+        var table = Table(columns: ["class"] + r.perClass.map(\.name))
+        let k = r.perClass.first?.values.count ?? 0
+        for c in 0..<k { table.rows.append([String(c)] + r.perClass.map { format($0.values[c], 4) }) }
+        return table
+    }
+
+    /// A value for text output: fixed digits, or full precision; `nan` when undefined.
+    public static func format(_ v: Double, _ digits: Int?) -> String {
+        if v.isNaN { return "nan" }
+        guard let digits else { return "\(v)" }
+        return String(format: "%.\(digits)f", v)
+    }
+
+    /// GitHub-flavoured Markdown table.
+    static func markdown(_ t: Table) -> String {
+        var lines = ["| " + t.columns.joined(separator: " | ") + " |",
+                     "|" + t.columns.map { _ in " --- |" }.joined()]
+        for row in t.rows { lines.append("| " + row.joined(separator: " | ") + " |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Human-readable statement of the conventions.
+    static func conventionLines(_ r: EvalResults) -> [String] {
+        let c = r.state.config
+        var lines: [String] = []
+        if c.salientEnabled {
+            lines.append("salient-object metrics: PySODMetrics 1.6 conventions (GT > 128, prediction min-max normalised, F β² = \(c.salient.beta2), "
+                + "maxF/meanF from \(c.salient.fCurve == .meanF ? "per-image F averaged over images" : "precision and recall averaged over images (meanPR)"), empty GT: \(c.salient.emptyGT.rawValue))")
+        }
+        if c.confusion {
+            lines.append("confusion-matrix metrics: mmsegmentation IoUMetric conventions (\(c.aggregate == .dataset ? "pixel counts summed over the dataset" : "per image, then averaged over defined scores"), "
+                + "\(c.classes) classes, ignore index \(c.ignoreIndex.map(String.init) ?? "none"), threshold \(c.threshold), empty GT: \(c.confusionEmptyGT.rawValue), F-score β = \(c.fscoreBeta))")
+        }
+        return lines
+    }
+}

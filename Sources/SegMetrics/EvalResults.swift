@@ -1,0 +1,161 @@
+import Foundation
+
+/// How the maximum and mean F-measure are taken from per-image curves.
+public enum FCurveConvention: String, Sendable, CaseIterable, Codable {
+    /// F per image and threshold, averaged over images, then max / mean over
+    /// thresholds (PySODMetrics).
+    case meanF
+    /// Precision and recall averaged over images first, F from the averages
+    /// (the MATLAB toolbox and the U²-Net authors' evaluator).
+    case meanPR
+}
+
+/// Final metrics of one prediction set, derived from an ``EvalState``.
+public struct EvalResults: Sendable {
+    /// Scalar metrics in output order (NaN when undefined).
+    public let scalars: [(name: String, value: Double)]
+    /// Per-class lists (IoU, Acc, Dice, Precision, Recall, Fscore).
+    public let perClass: [(name: String, values: [Double])]
+    /// Mean curves by threshold 0…255 (empty when not computed).
+    public let precision: [Double], recall: [Double], fCurve: [Double], eCurve: [Double]
+    /// The threshold (0…255) where the F curve peaks.
+    public let maxFThreshold: Int?
+    public let name: String
+    public let images: Int
+    public let state: EvalState
+
+    /// Names of the metrics where smaller is better.
+    public static let lowerIsBetter: Set<String> = ["MAE"]
+
+    public init(_ state: EvalState) {
+        self.state = state
+        name = state.name
+        images = state.images
+        let config = state.config
+        var scalars: [(String, Double)] = []
+        var perClass: [(String, [Double])] = []
+        if config.salientEnabled {
+            let s = config.salient
+            if s.mae { scalars.append(("MAE", state.mae.mean)) }
+            if s.fMeasure {
+                let p = state.precision.means, r = state.recall.means
+                let curve: [Double]
+                switch s.fCurve {
+                case .meanF:
+                    curve = state.fCurve.means
+                case .meanPR:
+                    curve = zip(p, r).map { p, r in
+                        let numerator = (1 + s.beta2) * p * r
+                        return numerator == 0 ? 0 : numerator / (s.beta2 * p + r)
+                    }
+                }
+                let defined = curve.enumerated().filter { !$0.element.isNaN }
+                let best = defined.max { a, b in a.element < b.element || (a.element == b.element && a.offset < b.offset) }
+                scalars.append(("maxF", best?.element ?? .nan))
+                scalars.append(("meanF", defined.isEmpty ? .nan : defined.map(\.element).reduce(0, +) / Double(defined.count)))
+                scalars.append(("adpF", state.adaptiveF.mean))
+                precision = p; recall = r; fCurve = curve
+                maxFThreshold = best?.offset
+            } else {
+                precision = []; recall = []; fCurve = []; maxFThreshold = nil
+            }
+            if s.sMeasure { scalars.append(("Sm", state.sMeasure.mean)) }
+            if s.eMeasure {
+                let curve = state.eCurve.means
+                let defined = curve.filter { !$0.isNaN }
+                scalars.append(("maxEm", defined.max() ?? .nan))
+                scalars.append(("meanEm", defined.isEmpty ? .nan : defined.reduce(0, +) / Double(defined.count)))
+                scalars.append(("adpEm", state.adaptiveE.mean))
+                eCurve = curve
+            } else {
+                eCurve = []
+            }
+            if s.weightedF { scalars.append(("wF", state.weightedF.mean)) }
+        } else {
+            precision = []; recall = []; fCurve = []; eCurve = []; maxFThreshold = nil
+        }
+        if config.confusion {
+            let lists: [(String, FixedSumArray, [Double?])]
+            let aAcc: Double
+            switch config.aggregate {
+            case .dataset:
+                let c = ClassScores(state.confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT)
+                aAcc = c.aAcc ?? .nan
+                lists = [("IoU", state.imageIoU, c.iou), ("Acc", state.imageAcc, c.acc), ("Dice", state.imageDice, c.dice),
+                         ("Precision", state.imagePrecision, c.precision), ("Recall", state.imageRecall, c.recall),
+                         ("Fscore", state.imageFscore, c.fscore)]
+            case .image:
+                aAcc = state.imageAAcc.mean
+                lists = [("IoU", state.imageIoU, []), ("Acc", state.imageAcc, []), ("Dice", state.imageDice, []),
+                         ("Precision", state.imagePrecision, []), ("Recall", state.imageRecall, []),
+                         ("Fscore", state.imageFscore, [])]
+            }
+            scalars.append(("aAcc", aAcc))
+            for (name, sums, datasetValues) in lists {
+                let values: [Double]
+                let mean: Double
+                if config.aggregate == .dataset {
+                    values = datasetValues.map { $0 ?? .nan }
+                    mean = meanOfDefined(datasetValues)
+                } else {
+                    // Mean over every defined (image, class) score.
+                    values = sums.means
+                    let total = sums.sums.reduce(FixedSum()) { var t = $0; t.merge($1); return t }
+                    mean = total.mean
+                }
+                perClass.append((name, values))
+                scalars.append(("m" + name, mean))
+            }
+        }
+        self.scalars = scalars
+        self.perClass = perClass
+    }
+
+    /// A scalar by name.
+    public func value(_ name: String) -> Double? { scalars.first { $0.name == name }?.value }
+
+    /// Which convention each family used, for the output.
+    public var conventions: [String: Any] {
+        let c = state.config
+        var out: [String: Any] = [:]
+        if c.confusion {
+            out["confusion"] = [
+                "reference": "mmsegmentation IoUMetric",
+                "aggregate": c.aggregate.rawValue,
+                "empty_gt": c.confusionEmptyGT.rawValue,
+                "classes": c.classes,
+                "ignore_index": c.ignoreIndex.map { $0 as Any } ?? NSNull(),
+                "threshold": c.threshold,
+                "gt_values": c.gtValues.rawValue,
+                "pred_values": c.predValues.rawValue,
+                "fscore_beta": c.fscoreBeta,
+                "counts": "exact integers",
+            ] as [String: Any]
+        }
+        if c.salientEnabled {
+            out["salient"] = [
+                "reference": "PySODMetrics 1.6",
+                "f_curve": c.salient.fCurve.rawValue,
+                "beta2": c.salient.beta2,
+                "alpha": c.salient.alpha,
+                "empty_gt": c.salient.emptyGT.rawValue,
+                "gt": "value > 128",
+                "prediction": "v/max, min-max normalised unless constant",
+            ] as [String: Any]
+        }
+        if let r = c.resize { out["resize_pred"] = r.rawValue }
+        return out
+    }
+
+    /// The JSON object: metric keys, per-class lists, `images`, `conventions`.
+    public func jsonObject() -> [String: Any] {
+        func json(_ v: Double) -> Any { v.isNaN ? NSNull() : v }
+        var out: [String: Any] = ["pred": name, "images": images, "conventions": conventions]
+        for (name, value) in scalars { out[name] = json(value) }
+        for (name, values) in perClass { out[name] = values.map(json) }
+        if let t = maxFThreshold { out["maxF_threshold"] = t }
+        if !state.isComplete { out["shards"] = state.shards.map(\.description) }
+        if state.nonBinaryImages > 0 { out["non_binary_gt_images"] = state.nonBinaryImages }
+        return out
+    }
+}

@@ -1,0 +1,180 @@
+import SegImage
+
+/// How ground-truth values become classes.
+public enum GTValues: String, Sendable, CaseIterable, Codable {
+    /// Binary masks: class 1 where the value is > 128 on the 0…255 scale
+    /// (1-bit masks count as 0/255; RGB becomes BT.601 luma).
+    case binary
+    /// The stored value is the class (palette index or gray value); the
+    /// ignore index marks pixels left out.
+    case index
+    /// `index` for palette images, 8-bit files whose values are all below the
+    /// class count (or the ignore index), and whenever there are more than
+    /// two classes; `binary` otherwise.
+    case auto
+}
+
+/// How prediction values become classes for the confusion-matrix metrics.
+public enum PredValues: String, Sendable, CaseIterable, Codable {
+    /// Foreground where `v / max ≥ threshold` (8-bit max 255, 16-bit 65535).
+    case probability
+    /// The stored value is the class.
+    case index
+    /// `index` for palette and 1-bit images, 8-bit files holding only values
+    /// below the class count, and more than two classes; `probability` otherwise.
+    case auto
+}
+
+/// A problem with one input pair, named by file.
+public struct EvalError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case usage, input, output, gate }
+    public let kind: Kind
+    public let description: String
+    public init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
+    }
+}
+
+/// Ground-truth classes of one image: `0..<classes`, and `classes` itself
+/// for ignored pixels.
+public struct GroundTruth: Sendable {
+    public let width: Int, height: Int
+    public let classes: [UInt8]
+    /// Pixels whose value was neither 0 nor 255 in a binary mask (JPEG damage,
+    /// resampling): they were binarised at > 128 like the reference tools do.
+    public let nonBinaryPixels: Int
+
+    /// Reads `image` with the given conventions; throws for values that are
+    /// neither a class nor the ignore index.
+    public init(_ image: Image, path: String, mode: GTValues, classes k: Int, ignoreIndex: Int?) throws {
+        width = image.width
+        height = image.height
+        let ignoreCode = UInt8(k)
+        let oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
+        if oneBit {
+            // 0/1 in the file, whichever convention: the same mask.
+            classes = image.grayLevels8().map { $0 > 128 ? 1 : 0 }
+            nonBinaryPixels = 0
+            return
+        }
+        var resolved = mode
+        if mode == .auto {
+            if k > 2 || image.colorModel == .palette {
+                resolved = .index
+            } else if case .uint8 = image.samples, image.sourceBitDepth == 8,
+                      image.colorModel == .gray, let plane = image.labelPlane(), case .values8(let v) = plane {
+                var seen = [Bool](repeating: false, count: 256)
+                for x in v { seen[Int(x)] = true }
+                let onlyClasses = (0..<256).allSatisfy { !seen[$0] || $0 < k || $0 == ignoreIndex }
+                // 0/255 masks are binary even though 255 is the usual ignore index.
+                let hasClassOne = seen[1]
+                resolved = onlyClasses && hasClassOne ? .index : .binary
+            } else {
+                resolved = .binary
+            }
+        }
+        if resolved == .binary {
+            let gray = image.grayLevels8()
+            var out = [UInt8](repeating: 0, count: gray.count)
+            var damaged = 0
+            for i in gray.indices {
+                let g = gray[i]
+                out[i] = g > 128 ? 1 : 0
+                if g != 0 && g != 255 { damaged += 1 }
+            }
+            if mode == .binary, image.sourceBitDepth == 8, gray.contains(1), gray.allSatisfy({ $0 <= 1 }) {
+                throw EvalError(.input, "\(path): ground truth holds 0/1 values; read it with --gt-values index (or auto)")
+            }
+            classes = out
+            nonBinaryPixels = damaged
+            return
+        }
+        guard let plane = image.labelPlane() else {
+            throw EvalError(.input, "\(path): colour mask; convert it to class indices first (segprep remap --colors)")
+        }
+        var out = [UInt8](repeating: 0, count: plane.count)
+        var bad: Set<Int> = []
+        func classify(_ value: Int, _ i: Int) {
+            if let ignoreIndex, value == ignoreIndex { out[i] = ignoreCode }
+            else if value < k { out[i] = UInt8(value) }
+            else { bad.insert(value) }
+        }
+        switch plane {
+        case .values8(let v): for i in v.indices { classify(Int(v[i]), i) }
+        case .values16(let v): for i in v.indices { classify(Int(v[i]), i) }
+        }
+        if !bad.isEmpty {
+            let list = bad.sorted().prefix(8).map(String.init).joined(separator: ", ")
+            throw EvalError(.input, "\(path): ground-truth values \(list) are neither a class below \(k) nor the ignore index")
+        }
+        classes = out
+        nonBinaryPixels = 0
+    }
+
+    /// Pixels of class 1, and their summed row and column indices.
+    var foreground: (count: Int, rowSum: Int, columnSum: Int) {
+        var count = 0, rows = 0, columns = 0
+        classes.withUnsafeBufferPointer { c in
+            for y in 0..<height {
+                var rowCount = 0
+                for x in 0..<width where c[y * width + x] == 1 {
+                    rowCount += 1
+                    columns += x
+                }
+                count += rowCount
+                rows += rowCount * y
+            }
+        }
+        return (count, rows, columns)
+    }
+}
+
+/// Prediction levels of one image and how they become classes.
+public struct Prediction: Sendable {
+    public let width: Int, height: Int
+    /// 8-bit levels (gray, luma of RGB, palette indices), or nil for 16-bit.
+    public let levels8: [UInt8]?
+    public let levels16: [UInt16]?
+    /// 255 or 65535: the level that means probability 1.
+    public let scale: Int
+    /// Class of each level, -1 where the level is not a class.
+    public let classOfLevel: [Int]
+
+    public init(_ image: Image, path: String, mode: PredValues, classes k: Int, threshold: Double) {
+        width = image.width
+        height = image.height
+        let oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
+        if image.is16Bit && image.colorModel != .palette && image.colorModel != .rgb && image.colorModel != .rgba,
+           case .values16(let v)? = image.labelPlane() {
+            levels16 = v
+            levels8 = nil
+            scale = 65535
+        } else {
+            levels8 = image.grayLevels8()
+            levels16 = nil
+            scale = 255
+        }
+        var resolved = mode
+        if mode == .auto {
+            if k > 2 || oneBit || image.colorModel == .palette {
+                resolved = .index
+            } else if let l = levels8, l.allSatisfy({ $0 <= 1 }), l.contains(1) {
+                resolved = .index
+            } else {
+                resolved = .probability
+            }
+        }
+        let count = scale + 1, top = Double(scale)
+        switch resolved {
+        case .probability, .auto:
+            classOfLevel = (0..<count).map { Double($0) / top >= threshold ? 1 : 0 }
+        case .index:
+            if oneBit {
+                classOfLevel = (0..<count).map { $0 == 0 ? 0 : ($0 == 255 ? 1 : -1) }
+            } else {
+                classOfLevel = (0..<count).map { $0 < k ? $0 : -1 }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// CI gating: absolute bounds (`--fail-under mIoU=0.8`, `--fail-over MAE=0.1`)
+/// and regressions against an earlier JSON report (`--baseline`, `--max-drop`).
+public struct QualityGate: Sendable {
+    public var failUnder: [(metric: String, bound: Double)] = []
+    public var failOver: [(metric: String, bound: Double)] = []
+    /// Earlier results by prediction-set name ("" for a single-set report).
+    public var baseline: [String: [String: Double]]?
+    public var maxDrop = 0.0
+
+    public init() {}
+
+    /// Parses `name=value,name=value`.
+    public static func parseBounds(_ text: String) throws -> [(metric: String, bound: Double)] {
+        try text.split(separator: ",").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
+                throw EvalError(.usage, "bad bound '\(item)': expected METRIC=VALUE, e.g. mIoU=0.80")
+            }
+            return (parts[0], v)
+        }
+    }
+
+    /// Reads a report written by `segeval --format json`.
+    public static func readBaseline(_ path: String) throws -> [String: [String: Double]] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw EvalError(.input, "\(path): not a segeval JSON report")
+        }
+        func scalars(_ o: [String: Any]) -> [String: Double] {
+            var out: [String: Double] = [:]
+            for (k, v) in o where !["images", "maxF_threshold", "non_binary_gt_images"].contains(k) {
+                if let n = v as? NSNumber { out[k] = n.doubleValue }
+            }
+            return out
+        }
+        if let list = object["results"] as? [[String: Any]] {
+            var out: [String: [String: Double]] = [:]
+            for r in list { out[(r["pred"] as? String) ?? ""] = scalars(r) }
+            return out
+        }
+        return ["": scalars(object)]
+    }
+
+    /// One line per failed check (empty when everything passes). Throws for
+    /// a metric name no result has.
+    public func failures(_ results: [EvalResults]) throws -> [String] {
+        var lines: [String] = []
+        let prefix = { (r: EvalResults) in results.count > 1 ? "\(r.name): " : "" }
+        for r in results {
+            for (metric, bound) in failUnder {
+                guard let v = r.value(metric) else { throw unknown(metric, r) }
+                if v.isNaN || v < bound { lines.append("\(prefix(r))\(metric) = \(EvalReport.format(v, 4)) is below \(bound)") }
+            }
+            for (metric, bound) in failOver {
+                guard let v = r.value(metric) else { throw unknown(metric, r) }
+                if v.isNaN || v > bound { lines.append("\(prefix(r))\(metric) = \(EvalReport.format(v, 4)) is above \(bound)") }
+            }
+            if let baseline {
+                guard let previous = baseline[r.name] ?? (baseline.count == 1 && results.count == 1 ? baseline.values.first : nil) else {
+                    lines.append("\(prefix(r))no baseline entry for '\(r.name)'")
+                    continue
+                }
+                for (metric, value) in r.scalars {
+                    guard let before = previous[metric], !value.isNaN else { continue }
+                    let drop = EvalResults.lowerIsBetter.contains(metric) ? value - before : before - value
+                    if drop > maxDrop {
+                        lines.append("\(prefix(r))\(metric) dropped by \(EvalReport.format(drop, 4)) (from \(EvalReport.format(before, 4)) to \(EvalReport.format(value, 4)); allowed \(maxDrop))")
+                    }
+                }
+            }
+        }
+        return lines
+    }
+
+    private func unknown(_ metric: String, _ r: EvalResults) -> EvalError {
+        EvalError(.usage, "unknown metric '\(metric)' (this run has \(r.scalars.map(\.name).joined(separator: ", ")))")
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A line chart written as standalone SVG: axes with ticks and labels, a
+/// title and a legend, one polyline per series.
+public struct LineChart: Sendable {
+    public struct Series: Sendable {
+        public let name: String
+        public let points: [(x: Double, y: Double)]
+        public init(name: String, points: [(x: Double, y: Double)]) {
+            self.name = name
+            self.points = points
+        }
+    }
+
+    public var title: String
+    public var xLabel: String, yLabel: String
+    public var xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
+    public var xTicks: [Double], yTicks: [Double]
+    public var series: [Series] = []
+
+    /// Colour-blind-safe palette (Okabe–Ito).
+    static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+    public init(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
+                xTicks: [Double], yTicks: [Double]) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
+        self.xRange = xRange; self.yRange = yRange; self.xTicks = xTicks; self.yTicks = yTicks
+    }
+
+    /// The SVG document.
+    public func svg(width: Double = 640, height: Double = 480) -> String {
+        let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        func px(_ x: Double) -> Double { left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotW }
+        func py(_ y: Double) -> Double { top + plotH - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotH }
+        func n(_ v: Double) -> String { String(format: "%.2f", v) }
+        func tick(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", v) }
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        s += "<text x=\"\(n(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(escape(title))</text>\n"
+        for t in xTicks {
+            s += "<line x1=\"\(n(px(t)))\" y1=\"\(n(top))\" x2=\"\(n(px(t)))\" y2=\"\(n(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<line x1=\"\(n(px(t)))\" y1=\"\(n(top + plotH))\" x2=\"\(n(px(t)))\" y2=\"\(n(top + plotH + 5))\" stroke=\"black\"/>\n"
+            s += "<text x=\"\(n(px(t)))\" y=\"\(n(top + plotH + 19))\" text-anchor=\"middle\">\(tick(t))</text>\n"
+        }
+        for t in yTicks {
+            s += "<line x1=\"\(n(left))\" y1=\"\(n(py(t)))\" x2=\"\(n(left + plotW))\" y2=\"\(n(py(t)))\" stroke=\"#e5e5e5\"/>\n"
+            s += "<line x1=\"\(n(left - 5))\" y1=\"\(n(py(t)))\" x2=\"\(n(left))\" y2=\"\(n(py(t)))\" stroke=\"black\"/>\n"
+            s += "<text x=\"\(n(left - 8))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\">\(tick(t))</text>\n"
+        }
+        s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        s += "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        for (i, line) in series.enumerated() {
+            let color = Self.colors[i % Self.colors.count]
+            let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
+                .map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
+            s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points)\"/>\n"
+            let ly = top + 14 + Double(i) * 18
+            s += "<line x1=\"\(n(left + plotW - 150))\" y1=\"\(n(ly))\" x2=\"\(n(left + plotW - 125))\" y2=\"\(n(ly))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            s += "<text x=\"\(n(left + plotW - 120))\" y=\"\(n(ly + 4))\">\(escape(line.name))</text>\n"
+        }
+        return s + "</svg>\n"
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+/// The curves outputs: `--curves FILE.csv` and `--plot DIR`.
+public enum CurveOutput {
+    /// CSV with one row per prediction set and threshold 0…255.
+    public static func csv(_ results: [EvalResults]) -> String {
+        var lines = ["pred,threshold,precision,recall,F,Em"]
+        for r in results where !r.fCurve.isEmpty || !r.eCurve.isEmpty {
+            for t in 0..<256 {
+                func cell(_ curve: [Double]) -> String { curve.isEmpty || curve[t].isNaN ? "" : "\(curve[t])" }
+                lines.append([r.name, String(t), cell(r.precision), cell(r.recall), cell(r.fCurve), cell(r.eCurve)].map { $0 }.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The precision–recall chart and the F-measure-by-threshold chart.
+    public static func charts(_ results: [EvalResults]) -> (pr: LineChart, f: LineChart) {
+        let unit = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+        var pr = LineChart(title: "Precision–recall (256 thresholds)", xLabel: "Recall", yLabel: "Precision",
+                           xRange: 0...1, yRange: 0...1, xTicks: unit, yTicks: unit)
+        var f = LineChart(title: "F-measure by threshold", xLabel: "Threshold (8-bit prediction ≥ t)", yLabel: "F-measure",
+                          xRange: 0...255, yRange: 0...1, xTicks: [0, 32, 64, 96, 128, 160, 192, 224, 255], yTicks: unit)
+        for r in results where !r.fCurve.isEmpty {
+            let maxF = r.value("maxF").map { String(format: " (maxF %.3f)", $0) } ?? ""
+            pr.series.append(.init(name: r.name + maxF, points: (0..<256).map { (r.recall[$0], r.precision[$0]) }))
+            f.series.append(.init(name: r.name + maxF, points: (0..<256).map { (Double($0), r.fCurve[$0]) }))
+        }
+        return (pr, f)
+    }
+}

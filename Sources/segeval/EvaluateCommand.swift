@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import SegCLI
+import SegCore
+import SegImage
+import SegMetrics
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate prediction folders against ground truth (the default subcommand).",
+        discussion: """
+        Pairs files by stem (7.png ↔ 7.png, across formats and subfolders). Metrics: the confusion-matrix \
+        family (aAcc, IoU, Acc, Dice, Precision, Recall, F-score; mmseg conventions) and, for two classes, \
+        the salient-object family (MAE, F-measure, S-measure, E-measure, weighted F; PySODMetrics conventions). \
+        Results go to stdout; warnings and progress to stderr. Exit codes: 0 ok, 1 bad input, 2 write error, \
+        3 quality gate failed, 64 usage. See docs/segeval.md and docs/metrics.md.
+        """
+    )
+
+    @Option(name: .long, help: "Prediction folder or file; repeat to compare several models.")
+    var pred: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Ground-truth folders or files ('-' reads paths from stdin).")
+    var gt: [String] = []
+
+    @Option(name: .long, help: "Manifest (image<TAB>label lines) naming the ground truth; predictions match the image stems.")
+    var manifest: String?
+
+    @Option(name: .long, help: "Suffix removed from ground-truth stems before pairing (e.g. _mask).")
+    var gtSuffix: String?
+
+    @Flag(name: .long, help: "Evaluate the pairs that exist when files are missing on either side (a warning, not an error).")
+    var allowMissing = false
+
+    @Option(name: .long, help: "Resample predictions whose size differs from the ground truth: nearest or bilinear.")
+    var resizePred: String?
+
+    @Option(name: .long, help: "Number of classes (default 2: binary masks).")
+    var numClasses = 2
+
+    @Option(name: .long, help: "Ground-truth value left out of the confusion-matrix metrics (default 255).")
+    var ignoreIndex = 255
+
+    @Flag(name: .long, help: "Leave no ground-truth value out.")
+    var noIgnore = false
+
+    @Option(name: .long, help: "Probability threshold for soft predictions: foreground where v/255 >= t (default 0.5).")
+    var threshold = 0.5
+
+    @Option(name: .long, help: "Ground truth as binary masks (> 128), class indices, or auto.")
+    var gtValues = "auto"
+
+    @Option(name: .long, help: "Predictions as probability maps, class indices, or auto.")
+    var predValues = "auto"
+
+    @Option(name: .long, help: "Metric groups: iou,mae,f,s,e,wf (default: all that apply).")
+    var metrics: String?
+
+    @Option(name: .long, help: "Confusion-matrix metrics over the dataset (mmseg) or per image then averaged.")
+    var aggregate = "dataset"
+
+    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip (default: nan for confusion metrics, zero for salient-object F and wF).")
+    var emptyGT: String?
+
+    @Option(name: .long, help: "maxF/meanF from per-image F curves (meanF, PySODMetrics) or from averaged precision/recall (meanPR).")
+    var fCurve = "meanF"
+
+    @Option(name: .long, help: "β of the confusion-matrix F-score (default 1).")
+    var beta = 1.0
+
+    @Option(name: .long, help: "Write every image's metrics to this CSV file.")
+    var perImage: String?
+
+    @Option(name: .long, help: "List the K worst images (by --worst-by) on stderr.")
+    var worst = 0
+
+    @Option(name: .long, help: "Metric for --worst (default mIoU, or wF/maxF without confusion metrics).")
+    var worstBy: String?
+
+    @Option(name: .long, help: "Write a TP/FP/FN colour map per image into this folder.")
+    var overlays: String?
+
+    @Option(name: .long, help: "Evaluate only pairs i, i+N, i+2N… (0-based i/N).")
+    var shard: String?
+
+    @Option(name: .long, help: "Write the mergeable partial state to this file (see `segeval merge`).")
+    var state: String?
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var parallel: ParallelOptions
+
+    func validate() throws {
+        if pred.isEmpty { throw ValidationError("give at least one --pred folder") }
+        if gt.isEmpty == (manifest == nil) { throw ValidationError("give either --gt or --manifest") }
+        if numClasses < 2 || numClasses > 255 { throw ValidationError("--num-classes must be 2…255") }
+        if !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must be in [0, 1]") }
+        if GTValues(rawValue: gtValues) == nil { throw ValidationError("--gt-values must be auto, binary or index") }
+        if PredValues(rawValue: predValues) == nil { throw ValidationError("--pred-values must be auto, probability or index") }
+        if Aggregation(rawValue: aggregate) == nil { throw ValidationError("--aggregate must be dataset or image") }
+        if let emptyGT, EmptyGTConvention(rawValue: emptyGT) == nil { throw ValidationError("--empty-gt must be nan, zero, one or skip") }
+        if FCurveConvention(rawValue: fCurve) == nil { throw ValidationError("--f-curve must be meanF or meanPR") }
+        if let resizePred, ResizeMode(rawValue: resizePred) == nil { throw ValidationError("--resize-pred must be nearest or bilinear") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard takes i/N with 0 <= i < N, e.g. 0/4") }
+        if worst < 0 { throw ValidationError("--worst must be 0 or more") }
+        if ignoreIndex < 0 { throw ValidationError("--ignore-index must be 0 or more") }
+    }
+
+    /// The evaluation configuration the options describe.
+    func config() throws -> EvalConfig {
+        var c = EvalConfig()
+        c.classes = numClasses
+        c.ignoreIndex = noIgnore ? nil : ignoreIndex
+        c.threshold = threshold
+        c.gtValues = GTValues(rawValue: gtValues)!
+        c.predValues = PredValues(rawValue: predValues)!
+        c.aggregate = Aggregation(rawValue: aggregate)!
+        c.fscoreBeta = beta
+        c.resize = resizePred.flatMap(ResizeMode.init(rawValue:))
+        c.salient.fCurve = FCurveConvention(rawValue: fCurve)!
+        if let emptyGT, let e = EmptyGTConvention(rawValue: emptyGT) {
+            c.confusionEmptyGT = e
+            c.salient.emptyGT = e
+        }
+        if let metrics {
+            let groups = Set(metrics.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let known: Set<String> = ["iou", "mae", "f", "s", "e", "wf"]
+            if let bad = groups.subtracting(known).first {
+                throw EvalError(.usage, "unknown metric group '\(bad)' (use iou, mae, f, s, e, wf)")
+            }
+            c.confusion = groups.contains("iou")
+            c.salient.mae = groups.contains("mae")
+            c.salient.fMeasure = groups.contains("f")
+            c.salient.sMeasure = groups.contains("s")
+            c.salient.eMeasure = groups.contains("e")
+            c.salient.weightedF = groups.contains("wf")
+            if numClasses > 2 && c.salient.any {
+                throw EvalError(.usage, "salient-object metrics (mae, f, s, e, wf) need two classes")
+            }
+        }
+        return c
+    }
+
+    func run() throws {
+        AtomicFile.installInterruptCleanup()
+        do {
+            var job = EvalJob()
+            job.config = try config()
+            job.predictions = pred
+            job.gt = gt
+            job.manifest = manifest
+            job.gtSuffix = gtSuffix
+            job.allowMissing = allowMissing
+            job.shard = shard.flatMap(Shard.init(parsing:)) ?? Shard(index: 0, count: 1)
+            job.workers = parallel.workers(default: ProcessInfo.processInfo.activeProcessorCount)
+            job.perImage = perImage
+            job.overlays = overlays
+            job.worst = worst
+            job.worstBy = worstBy ?? (job.config.confusion ? "mIoU" : (job.config.salient.weightedF ? "wF" : "maxF"))
+            if worst > 0, !PerImageRow.metricColumns(config: job.config).contains(job.worstBy) {
+                throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(PerImageRow.metricColumns(config: job.config).joined(separator: ", ")))")
+            }
+            let outcome = try job.run(showProgress: true)
+            for warning in outcome.warnings { StandardError.line("segeval: warning: \(warning)") }
+            if worst > 0 {
+                for (i, list) in outcome.worst.enumerated() {
+                    StandardError.line("segeval: worst \(list.count) by \(job.worstBy)\(pred.count > 1 ? " (\(job.names[i]))" : ""):")
+                    for item in list { StandardError.line("  \(item.key)  \(EvalReport.format(item.value, 4))") }
+                }
+            }
+            if let state { try EvalState.write(outcome.states, to: state) }
+            try output.emit(outcome.states.map(EvalResults.init))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the --state files of shards into the results of one run over all pairs.",
+        discussion: "The merged numbers are identical to a single run (integer counts and order-independent sums)."
+    )
+
+    @Argument(help: "State files written with --state.")
+    var states: [String]
+
+    @Option(name: .long, help: "Also write the merged state to this file.")
+    var state: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        AtomicFile.installInterruptCleanup()
+        do {
+            var merged: [EvalState] = []
+            for path in states {
+                for s in try EvalState.read(path) {
+                    if let i = merged.firstIndex(where: { $0.name == s.name }) {
+                        do { try merged[i].merge(s) } catch let e as EvalError { throw EvalError(e.kind, "\(path): \(e.description)") }
+                    } else {
+                        merged.append(s)
+                    }
+                }
+            }
+            guard !merged.isEmpty else { throw EvalError(.usage, "no states given") }
+            for s in merged where !s.isComplete {
+                let n = s.shards.first?.count ?? 0
+                let missing = (0..<n).filter { i in !s.shards.contains { $0.index == i } }
+                StandardError.line("segeval: warning: \(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs")
+            }
+            if let state { try EvalState.write(merged, to: state) }
+            try output.emit(merged.map(EvalResults.init))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error)
+        }
+    }
+}

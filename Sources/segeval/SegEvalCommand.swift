@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SegCLI
+import SegCore
+import SegImage
+import SegMetrics
+
+/// Exit codes of segeval (documented in docs/segeval.md).
+enum ExitStatus {
+    /// A bad or missing input (unreadable image, size mismatch, unpaired files).
+    static let inputFailed: Int32 = 1
+    /// An output could not be written.
+    static let writeFailed: Int32 = 2
+    /// A quality gate (--fail-under, --fail-over, --baseline) failed.
+    static let gateFailed: Int32 = 3
+    /// The command line is wrong.
+    static let usage: Int32 = 64
+}
+
+/// Prints `segeval: error: …` and returns the exit code for `error`.
+func fail(_ error: Error) -> ExitCode {
+    StandardError.line("segeval: error: \(error)")
+    switch error {
+    case let e as EvalError:
+        switch e.kind {
+        case .usage: return ExitCode(ExitStatus.usage)
+        case .input: return ExitCode(ExitStatus.inputFailed)
+        case .output: return ExitCode(ExitStatus.writeFailed)
+        case .gate: return ExitCode(ExitStatus.gateFailed)
+        }
+    case let e as ImageError:
+        return ExitCode(e.kind == .writeFailed || e.kind == .refused ? ExitStatus.writeFailed : ExitStatus.inputFailed)
+    default:
+        return ExitCode(ExitStatus.inputFailed)
+    }
+}
+
+/// Report, curve and gating options shared by `evaluate` and `merge`.
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "table, json, csv or markdown.")
+    var format: String = "table"
+
+    @Option(name: .long, help: "Write precision, recall, F and E by threshold to this CSV file.")
+    var curves: String?
+
+    @Option(name: .long, help: "Write pr.svg and f-threshold.svg (all prediction sets on one chart) into this folder.")
+    var plot: String?
+
+    @Option(name: .long, help: "Fail (exit 3) when a metric is below its bound: mIoU=0.80,maxF=0.85.")
+    var failUnder: String?
+
+    @Option(name: .long, help: "Fail (exit 3) when a metric is above its bound: MAE=0.1.")
+    var failOver: String?
+
+    @Option(name: .long, help: "An earlier --format json report to compare with.")
+    var baseline: String?
+
+    @Option(name: .long, help: "With --baseline: fail (exit 3) when a metric got worse by more than this.")
+    var maxDrop: Double = 0
+
+    func validate() throws {
+        if EvalFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json, csv or markdown") }
+        if maxDrop < 0 || !maxDrop.isFinite { throw ValidationError("--max-drop must be a non-negative number") }
+    }
+
+    /// Prints the report, writes curves and plots, then applies the gates.
+    func emit(_ results: [EvalResults]) throws {
+        var gate = QualityGate()
+        gate.failUnder = try failUnder.map(QualityGate.parseBounds) ?? []
+        gate.failOver = try failOver.map(QualityGate.parseBounds) ?? []
+        gate.baseline = try baseline.map(QualityGate.readBaseline)
+        gate.maxDrop = maxDrop
+        let failures = try gate.failures(results)
+        StandardOutput.write(EvalReport.render(results, format: EvalFormat(rawValue: format)!))
+        if let curves { try AtomicFile.write(Array(CurveOutput.csv(results).utf8), to: curves) }
+        if let plot {
+            do { try FileManager.default.createDirectory(atPath: plot, withIntermediateDirectories: true) }
+            catch { throw EvalError(.output, "\(plot): cannot create folder") }
+            let charts = CurveOutput.charts(results)
+            try AtomicFile.write(Array(charts.pr.svg().utf8), to: plot + "/pr.svg")
+            try AtomicFile.write(Array(charts.f.svg().utf8), to: plot + "/f-threshold.svg")
+        }
+        if !failures.isEmpty {
+            for line in failures { StandardError.line("segeval: gate failed: \(line)") }
+            throw ExitCode(ExitStatus.gateFailed)
+        }
+    }
+}
+
+@main
+struct SegEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segeval",
+        abstract: "Score segmentation predictions against ground truth (mmseg and PySODMetrics conventions).",
+        version: "0.1.0",
+        subcommands: [Evaluate.self, Merge.self],
+        defaultSubcommand: Evaluate.self
+    )
+}
+
