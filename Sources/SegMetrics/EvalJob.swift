@@ -28,6 +28,9 @@ public struct EvalJob: Sendable {
     /// Keep the `worst` images by `worstBy`.
     public var worst = 0
     public var worstBy = "mIoU"
+    /// Keep every image's result in the outcome (for tests and small sets:
+    /// memory then grows with the number of images).
+    public var keepImageResults = false
 
     public init() {}
 
@@ -36,6 +39,8 @@ public struct EvalJob: Sendable {
         public var states: [EvalState] = []
         /// The worst images per prediction set: (key, metric value).
         public var worst: [[(key: String, value: Double)]] = []
+        /// Every image's result per prediction set, when `keepImageResults`.
+        public var imageResults: [[ImageResult]] = []
         /// Problems that did not stop the run (missing files with --allow-missing…).
         public var warnings: [String] = []
     }
@@ -66,6 +71,7 @@ public struct EvalJob: Sendable {
                                   pairDigest: SHA256.hex(Array(digestInput.utf8)))
             let mine = pairs.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
             var worstList: [(key: String, value: Double)] = []
+            var kept: [ImageResult] = []
             let progress = ProgressBar(total: mine.count, label: "segeval \(names[index])", enabled: showProgress && StandardError.isInteractive)
             defer { progress.finish() }
             let overlayDir = overlays.map { predictions.count > 1 ? $0 + "/" + names[index] : $0 }
@@ -93,6 +99,7 @@ public struct EvalJob: Sendable {
                 for slot in slots.values {
                     let result = try slot!.get()
                     state.add(result)
+                    if keepImageResults { kept.append(result) }
                     let row = PerImageRow(result, config: config)
                     if let writer = perImageWriter {
                         if header {
@@ -115,6 +122,7 @@ public struct EvalJob: Sendable {
             }
             outcome.states.append(state)
             outcome.worst.append(worstList)
+            outcome.imageResults.append(kept)
         }
         if let writer = perImageWriter {
             if header { try writer.append(PerImageRow.header(config: config, models: predictions.count > 1).joined(separator: ",") + "\n") }

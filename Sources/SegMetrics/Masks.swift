@@ -47,7 +47,7 @@ public struct GroundTruth: Sendable {
 
     /// Reads `image` with the given conventions; throws for values that are
     /// neither a class nor the ignore index.
-    public init(_ image: Image, path: String, mode: GTValues, classes k: Int, ignoreIndex: Int?) throws {
+    public init(_ image: Image, format: ImageFormat, path: String, mode: GTValues, classes k: Int, ignoreIndex: Int?) throws {
         width = image.width
         height = image.height
         let ignoreCode = UInt8(k)
@@ -75,7 +75,7 @@ public struct GroundTruth: Sendable {
             }
         }
         if resolved == .binary {
-            let gray = image.grayLevels8()
+            let gray = ReferenceGray.levels(image, format: format)
             var out = [UInt8](repeating: 0, count: gray.count)
             var damaged = 0
             for i in gray.indices {
@@ -141,7 +141,7 @@ public struct Prediction: Sendable {
     /// Class of each level, -1 where the level is not a class.
     public let classOfLevel: [Int]
 
-    public init(_ image: Image, path: String, mode: PredValues, classes k: Int, threshold: Double) {
+    public init(_ image: Image, format: ImageFormat, path: String, mode: PredValues, classes k: Int, threshold: Double) {
         width = image.width
         height = image.height
         let oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
@@ -151,7 +151,7 @@ public struct Prediction: Sendable {
             levels8 = nil
             scale = 65535
         } else {
-            levels8 = image.grayLevels8()
+            levels8 = ReferenceGray.levels(image, format: format)
             levels16 = nil
             scale = 255
         }
@@ -175,6 +175,43 @@ public struct Prediction: Sendable {
             } else {
                 classOfLevel = (0..<count).map { $0 < k ? $0 : -1 }
             }
+        }
+    }
+}
+
+/// 8-bit gray levels exactly as OpenCV's `imread(path, IMREAD_GRAYSCALE)`
+/// gives them, which is how the reference tools read masks and maps.
+///
+/// OpenCV lets the codec library do the conversion, so it depends on the
+/// format: for PNG, libpng's `png_set_rgb_to_gray` gives
+/// `(9797 R + 19234 G + 3737 B) >> 15` and 16-bit samples keep their high
+/// byte; for TIFF (and others) OpenCV's own BT.601 conversion
+/// `(4899 R + 9617 G + 1868 B + 8192) >> 14` applies (``Image/grayLevels8()``).
+/// Palette images give their indices (a class, not a colour).
+public enum ReferenceGray {
+    public static func levels(_ image: Image, format: ImageFormat) -> [UInt8] {
+        guard format == .png, image.colorModel != .palette else { return image.grayLevels8() }
+        let n = image.pixelCount, ch = image.channels
+        switch image.samples {
+        case .uint8(let s):
+            guard ch >= 3 else { return image.grayLevels8() }
+            var out = [UInt8](repeating: 0, count: n)
+            for i in 0..<n {
+                let r = Int(s[i * ch]), g = Int(s[i * ch + 1]), b = Int(s[i * ch + 2])
+                out[i] = UInt8((9797 * r + 19234 * g + 3737 * b) >> 15)
+            }
+            return out
+        case .uint16(let s):
+            var out = [UInt8](repeating: 0, count: n)
+            for i in 0..<n {
+                if ch >= 3 {
+                    let r = Int(s[i * ch] >> 8), g = Int(s[i * ch + 1] >> 8), b = Int(s[i * ch + 2] >> 8)
+                    out[i] = UInt8((9797 * r + 19234 * g + 3737 * b) >> 15)
+                } else {
+                    out[i] = UInt8(s[i * ch] >> 8)
+                }
+            }
+            return out
         }
     }
 }

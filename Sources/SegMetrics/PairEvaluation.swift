@@ -56,16 +56,18 @@ public enum PairEvaluator {
     /// Reads both files, checks sizes (resampling the prediction when
     /// `config.resize` says so) and converts them to classes and levels.
     public static func load(gtPath: String, predPath: String, config: EvalConfig) throws -> Inputs {
-        let gtImage = try ImageReader.read(gtPath)
-        var predImage = try ImageReader.read(predPath)
+        let gtBytes = try FileBytes.read(gtPath), predBytes = try FileBytes.read(predPath)
+        let gtFormat = try ImageReader.detect(gtBytes, path: gtPath), predFormat = try ImageReader.detect(predBytes, path: predPath)
+        let gtImage = try ImageReader.decode(gtBytes, path: gtPath)
+        var predImage = try ImageReader.decode(predBytes, path: predPath)
         if gtImage.width != predImage.width || gtImage.height != predImage.height {
             guard let mode = config.resize else {
                 throw EvalError(.input, "\(predPath): prediction is \(predImage.width)×\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)×\(gtImage.height) (--resize-pred nearest|bilinear to resample)")
             }
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
-        let gt = try GroundTruth(gtImage, path: gtPath, mode: config.gtValues, classes: config.classes, ignoreIndex: config.ignoreIndex)
-        let prediction = Prediction(predImage, path: predPath, mode: config.predValues, classes: config.classes, threshold: config.threshold)
+        let gt = try GroundTruth(gtImage, format: gtFormat, path: gtPath, mode: config.gtValues, classes: config.classes, ignoreIndex: config.ignoreIndex)
+        let prediction = Prediction(predImage, format: predFormat, path: predPath, mode: config.predValues, classes: config.classes, threshold: config.threshold)
         return Inputs(gt: gt, prediction: prediction)
     }
 
