@@ -64,6 +64,8 @@ public struct EvalJob: Sendable {
         var perImageWriter: AtomicFile.Writer?
         if let perImage { perImageWriter = try AtomicFile.Writer(path: perImage) }
         var header = true
+        // One scratch workspace per worker, reused across images and batches.
+        let workspaces = (0..<max(workers, 1)).map { _ in WeightedFWorkspace() }
         for (index, predArg) in predictions.enumerated() {
             let pairs = try pairList(prediction: predArg, warnings: &outcome.warnings)
             let digestInput = pairs.map(\.key).joined(separator: "\n")
@@ -82,12 +84,14 @@ public struct EvalJob: Sendable {
                 let slots = ResultSlots<Result<ImageResult, Error>>(count: slice.count)
                 let counter = Counter()
                 let config = self.config
-                DispatchQueue.concurrentPerform(iterations: min(workers, slice.count)) { _ in
+                DispatchQueue.concurrentPerform(iterations: min(workers, slice.count)) { worker in
+                    let workspace = workspaces[worker]
                     while let i = counter.take(below: slice.count) {
                         let pair = slice[i]
                         slots.set(i, Result(catching: {
                             let inputs = try PairEvaluator.load(gtPath: pair.gt, predPath: pair.pred, config: config)
-                            let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred, config: config)
+                            let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred,
+                                                                   config: config, workspace: workspace)
                             if let overlayDir {
                                 try Overlay.write(inputs, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
                             }

@@ -73,7 +73,7 @@ public enum PairEvaluator {
 
     /// Scores one loaded pair.
     public static func evaluate(_ inputs: Inputs, key: String, gtPath: String, predPath: String,
-                                config: EvalConfig) throws -> ImageResult {
+                                config: EvalConfig, workspace: WeightedFWorkspace = WeightedFWorkspace()) throws -> ImageResult {
         let gt = inputs.gt, pred = inputs.prediction
         let k = config.classes
         var confusion = ConfusionMatrix(classes: k)
@@ -109,17 +109,21 @@ public enum PairEvaluator {
                     throw EvalError(.input, "\(gtPath): ground truth has ignored pixels (value \(config.ignoreIndex ?? -1)); the salient-object metrics cannot leave pixels out (use --metrics iou)")
                 }
                 salient = SalientImage.scores(histogram, scale: Double(pred.scale), options: config.salient) { p in
-                    let values = p.values
-                    if let l = pred.levels8 {
-                        return WeightedFMeasure.score(gt: gt.classes, width: gt.width, height: gt.height, beta: config.salient.weightedBeta) { i, object in
-                            let v = values[Int(l[i])]
-                            return object ? abs(v - 1) : v
+                    let background = p.values, object = p.values.map { abs($0 - 1) }
+                    let classes = gt.classes
+                    return WeightedFMeasure.score(gt: classes, width: gt.width, height: gt.height,
+                                                  beta: config.salient.weightedBeta, workspace: workspace) { e in
+                        classes.withUnsafeBufferPointer { g in
+                            if let l = pred.levels8 {
+                                l.withUnsafeBufferPointer { l in
+                                    for i in 0..<e.count { e[i] = g[i] != 0 ? object[Int(l[i])] : background[Int(l[i])] }
+                                }
+                            } else {
+                                pred.levels16!.withUnsafeBufferPointer { l in
+                                    for i in 0..<e.count { e[i] = g[i] != 0 ? object[Int(l[i])] : background[Int(l[i])] }
+                                }
+                            }
                         }
-                    }
-                    let l = pred.levels16!
-                    return WeightedFMeasure.score(gt: gt.classes, width: gt.width, height: gt.height, beta: config.salient.weightedBeta) { i, object in
-                        let v = values[Int(l[i])]
-                        return object ? abs(v - 1) : v
                     }
                 }
             }

@@ -1,5 +1,37 @@
 import Foundation
 
+/// Reusable buffers for ``WeightedFMeasure`` (one per worker thread), so
+/// that scoring an image allocates nothing once the buffers have grown.
+public final class WeightedFWorkspace: @unchecked Sendable {
+    var columnNearest: [Int32] = []
+    var nearestIndex: [Int32] = []
+    var squaredDistance: [Int32] = []
+    var stack: [Int] = []
+    var error: [Double] = []
+    var spread: [Double] = []
+    var horizontal: [Double] = []
+    /// `2 − exp(ln 0.5 / 5 · √d²)` by d², filled on first use (NaN = not yet).
+    var weightBySquaredDistance: [Double] = []
+
+    public init() {}
+
+    func reserve(pixels n: Int, width: Int, height: Int) {
+        if columnNearest.count < n {
+            columnNearest = [Int32](repeating: 0, count: n)
+            nearestIndex = columnNearest
+            squaredDistance = columnNearest
+            error = [Double](repeating: 0, count: n)
+            spread = error
+            horizontal = error
+        }
+        if stack.count < width { stack = [Int](repeating: 0, count: width) }
+        let maxD2 = width * width + height * height
+        if weightBySquaredDistance.count <= maxD2 {
+            weightBySquaredDistance += [Double](repeating: .nan, count: maxD2 + 1 - weightBySquaredDistance.count)
+        }
+    }
+}
+
 /// Margolin et al.'s weighted F-measure as PySODMetrics computes it
 /// (a port of the authors' MATLAB): errors outside the object are taken at
 /// the nearest object pixel, smoothed by a 7×7 Gaussian (σ = 5) inside the
@@ -9,57 +41,83 @@ import Foundation
 /// feature transform exactly (Maurer et al.'s algorithm with its tie
 /// rules), because with ties a different choice changes the score.
 enum WeightedFMeasure {
+    /// The normalised 1-D Gaussian whose outer product is MATLAB's
+    /// `fspecial('gaussian', 7, 5)`.
+    static let kernel: [Double] = {
+        let k = (-3...3).map { d -> Double in exp(-Double(d * d) / 50) }
+        let sum = k.reduce(0, +)
+        return k.map { $0 / sum }
+    }()
+
     /// - Parameters:
     ///   - gt: 1 for object pixels, 0 elsewhere (at least one object pixel).
-    ///   - errorOfLevel: `|p(v) − 0|` and `|p(v) − 1|` per prediction level.
-    static func score(gt: [UInt8], width: Int, height: Int, beta: Double,
-                      error: (_ index: Int, _ object: Bool) -> Double) -> Double {
+    ///   - fill: writes `|p − gt|` for every pixel into the buffer it is given.
+    static func score(gt: [UInt8], width: Int, height: Int, beta: Double, workspace ws: WeightedFWorkspace,
+                      fill: (UnsafeMutableBufferPointer<Double>) -> Void) -> Double {
         let n = width * height
-        let nearest = nearestObjectPixel(gt: gt, width: width, height: height)
-        // E, and Et (E taken at the nearest object pixel outside the object).
-        var e = [Double](repeating: 0, count: n)
-        for i in 0..<n { e[i] = error(i, gt[i] != 0) }
-        var et = e
-        for i in 0..<n where gt[i] == 0 { et[i] = e[Int(nearest.index[i])] }
-
-        // Horizontal then vertical pass of the normalised 7×7 Gaussian
-        // (zero outside the image), the vertical one only where it is used.
-        var k = (-3...3).map { d -> Double in exp(-Double(d * d) / 50) }
-        let ksum = k.reduce(0, +)
-        k = k.map { $0 / ksum }
-        var horizontal = [Double](repeating: 0, count: n)
-        for y in 0..<height {
-            let row = y * width
-            for x in 0..<width {
-                var s = 0.0
-                for d in -3...3 {
-                    let xx = x + d
-                    if xx >= 0 && xx < width { s += k[d + 3] * et[row + xx] }
-                }
-                horizontal[row + x] = s
-            }
-        }
-
+        ws.reserve(pixels: n, width: width, height: height)
+        nearestObjectPixel(gt: gt, width: width, height: height, workspace: ws)
+        let k = kernel
+        let k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6]
+        let decay = log(0.5) / 5
         var objectPixels = 0
         var sumObject = 0.0, sumBackground = 0.0
-        let decay = log(0.5) / 5
-        for y in 0..<height {
-            for x in 0..<width {
-                let i = y * width + x
-                if gt[i] != 0 {
-                    var ea = 0.0
-                    for d in -3...3 {
-                        let yy = y + d
-                        if yy >= 0 && yy < height { ea += k[d + 3] * horizontal[yy * width + x] }
+        gt.withUnsafeBufferPointer { g in
+        ws.error.withUnsafeMutableBufferPointer { e in
+        ws.spread.withUnsafeMutableBufferPointer { et in
+        ws.horizontal.withUnsafeMutableBufferPointer { hz in
+        ws.nearestIndex.withUnsafeBufferPointer { nearest in
+        ws.squaredDistance.withUnsafeBufferPointer { d2 in
+        ws.weightBySquaredDistance.withUnsafeMutableBufferPointer { weight in
+            fill(e)
+            // Et: the error at the nearest object pixel outside the object.
+            for i in 0..<n { et[i] = g[i] != 0 ? e[i] : e[Int(nearest[i])] }
+            // Horizontal pass of the Gaussian, zero outside the image.
+            for y in 0..<height {
+                let row = y * width
+                for x in 0..<width {
+                    if x >= 3 && x + 3 < width {
+                        let p = row + x
+                        var s = k0 * et[p - 3]
+                        s += k1 * et[p - 2]; s += k2 * et[p - 1]; s += k3 * et[p]
+                        s += k4 * et[p + 1]; s += k5 * et[p + 2]; s += k6 * et[p + 3]
+                        hz[p] = s
+                    } else {
+                        var s = 0.0
+                        for d in -3...3 where x + d >= 0 && x + d < width { s += k[d + 3] * et[row + x + d] }
+                        hz[row + x] = s
                     }
-                    objectPixels += 1
-                    sumObject += ea < e[i] ? ea : e[i]
-                } else {
-                    let distance = Double(nearest.squaredDistance[i]).squareRoot()
-                    sumBackground += e[i] * (2 - exp(decay * distance))
                 }
             }
-        }
+            for y in 0..<height {
+                let row = y * width
+                let interior = y >= 3 && y + 3 < height
+                for x in 0..<width {
+                    let i = row + x
+                    if g[i] != 0 {
+                        var ea: Double
+                        if interior {
+                            ea = k0 * hz[i - 3 * width]
+                            ea += k1 * hz[i - 2 * width]; ea += k2 * hz[i - width]; ea += k3 * hz[i]
+                            ea += k4 * hz[i + width]; ea += k5 * hz[i + 2 * width]; ea += k6 * hz[i + 3 * width]
+                        } else {
+                            ea = 0
+                            for d in -3...3 where y + d >= 0 && y + d < height { ea += k[d + 3] * hz[i + d * width] }
+                        }
+                        objectPixels += 1
+                        sumObject += ea < e[i] ? ea : e[i]
+                    } else {
+                        let q = Int(d2[i])
+                        var w = weight[q]
+                        if w.isNaN {
+                            w = 2 - exp(decay * Double(q).squareRoot())
+                            weight[q] = w
+                        }
+                        sumBackground += e[i] * w
+                    }
+                }
+            }
+        }}}}}}}
         let tpw = Double(objectPixels) - sumObject
         let fpw = sumBackground
         let recall = 1 - sumObject / Double(objectPixels)
@@ -68,69 +126,74 @@ enum WeightedFMeasure {
     }
 
     /// For every pixel, the index of the nearest object pixel and the squared
-    /// distance to it, with SciPy's choice among equally near ones.
-    static func nearestObjectPixel(gt: [UInt8], width: Int, height: Int) -> (index: [Int32], squaredDistance: [Int32]) {
-        let n = width * height
-        // Pass 1 (along columns): the nearest object row in the same column,
-        // the upper one on a tie; -1 when the column has none.
-        var columnNearest = [Int32](repeating: -1, count: n)
-        var last = [Int32](repeating: -1, count: width)
-        for y in 0..<height {
-            for x in 0..<width {
-                if gt[y * width + x] != 0 { last[x] = Int32(y) }
-                columnNearest[y * width + x] = last[x]
+    /// distance to it (into the workspace), with SciPy's choice among equally
+    /// near ones.
+    static func nearestObjectPixel(gt: [UInt8], width: Int, height: Int, workspace ws: WeightedFWorkspace) {
+        ws.reserve(pixels: width * height, width: width, height: height)
+        gt.withUnsafeBufferPointer { g in
+        ws.columnNearest.withUnsafeMutableBufferPointer { col in
+        ws.nearestIndex.withUnsafeMutableBufferPointer { index in
+        ws.squaredDistance.withUnsafeMutableBufferPointer { squared in
+        ws.stack.withUnsafeMutableBufferPointer { stack in
+            // Pass 1 (along columns): the nearest object row in the same
+            // column, the upper one on a tie; -1 when the column has none.
+            // Rows above are swept first; `stack` holds each column's last object row.
+            for x in 0..<width { stack[x] = -1 }
+            for y in 0..<height {
+                let row = y * width
+                for x in 0..<width {
+                    if g[row + x] != 0 { stack[x] = y }
+                    col[row + x] = Int32(stack[x])
+                }
             }
-        }
-        for x in 0..<width { last[x] = -1 }
-        for y in stride(from: height - 1, through: 0, by: -1) {
-            for x in 0..<width {
-                let i = y * width + x
-                if gt[i] != 0 { last[x] = Int32(y) }
-                let down = last[x], up = columnNearest[i]
-                if up < 0 || (down >= 0 && Int32(y) - up > down - Int32(y)) { columnNearest[i] = down }
+            for x in 0..<width { stack[x] = -1 }
+            for y in stride(from: height - 1, through: 0, by: -1) {
+                let row = y * width
+                for x in 0..<width {
+                    if g[row + x] != 0 { stack[x] = y }
+                    let down = stack[x], up = Int(col[row + x])
+                    if up < 0 || (down >= 0 && y - up > down - y) { col[row + x] = Int32(down) }
+                }
             }
-        }
 
-        // Pass 2 (along rows): lower envelope of the column candidates.
-        var index = [Int32](repeating: 0, count: n)
-        var squared = [Int32](repeating: 0, count: n)
-        var stack = [Int](repeating: 0, count: width)
-        for y in 0..<height {
-            let row = y * width
-            var top = -1
-            for x in 0..<width {
-                let r = Int(columnNearest[row + x])
-                guard r >= 0 else { continue }
-                let wR = (r - y) * (r - y)
-                while top >= 1 {
-                    let i1 = stack[top], i2 = stack[top - 1]
-                    let a = i1 - i2, b = x - i1, c = a + b
-                    let u = Int(columnNearest[row + i2]) - y, v = Int(columnNearest[row + i1]) - y
-                    if c * (v * v) - b * (u * u) - a * wR - a * b * c <= 0 { break }
-                    top -= 1
+            // Pass 2 (along rows): lower envelope of the column candidates.
+            for y in 0..<height {
+                let row = y * width
+                var top = -1
+                for x in 0..<width {
+                    let r = Int(col[row + x])
+                    guard r >= 0 else { continue }
+                    let wR = (r - y) * (r - y)
+                    while top >= 1 {
+                        let i1 = stack[top], i2 = stack[top - 1]
+                        let a = i1 - i2, b = x - i1, c = a + b
+                        let u = Int(col[row + i2]) - y, v = Int(col[row + i1]) - y
+                        if c * (v * v) - b * (u * u) - a * wR - a * b * c <= 0 { break }
+                        top -= 1
+                    }
+                    top += 1
+                    stack[top] = x
                 }
-                top += 1
-                stack[top] = x
+                guard top >= 0 else { continue }
+                var l = 0
+                var c1 = stack[0], dr = Int(col[row + c1]) - y
+                var d1 = dr * dr + c1 * c1
+                for x in 0..<width {
+                    dr = Int(col[row + c1]) - y
+                    d1 = dr * dr + (c1 - x) * (c1 - x)
+                    while l < top {
+                        let c2 = stack[l + 1]
+                        let dr2 = Int(col[row + c2]) - y
+                        let d2 = dr2 * dr2 + (c2 - x) * (c2 - x)
+                        if d1 <= d2 { break }
+                        d1 = d2
+                        c1 = c2
+                        l += 1
+                    }
+                    index[row + x] = Int32(Int(col[row + c1]) * width + c1)
+                    squared[row + x] = Int32(d1)
+                }
             }
-            guard top >= 0 else { continue }
-            var l = 0
-            for x in 0..<width {
-                func distance(_ candidate: Int) -> Int {
-                    let dr = Int(columnNearest[row + candidate]) - y, dc = candidate - x
-                    return dr * dr + dc * dc
-                }
-                var d1 = distance(stack[l])
-                while l < top {
-                    let d2 = distance(stack[l + 1])
-                    if d1 <= d2 { break }
-                    d1 = d2
-                    l += 1
-                }
-                let c = stack[l]
-                index[row + x] = Int32(Int(columnNearest[row + c]) * width + c)
-                squared[row + x] = Int32(d1)
-            }
-        }
-        return (index, squared)
+        }}}}}
     }
 }
