@@ -81,6 +81,7 @@ public struct Image: Sendable, Equatable {
     /// `(4899 R + 9617 G + 1868 B + 8192) >> 14`. Palette images are returned
     /// as their raw indices (an index is a class, not a brightness).
     public func grayLevels8() -> [UInt8] {
+        if case .uint8(let s) = samples, channels == 1, sourceBitDepth == 8 { return s }
         let n = pixelCount
         let ch = channels
         var out = [UInt8](repeating: 0, count: n)

@@ -77,7 +77,7 @@ public struct EvalJob: Sendable {
             let progress = ProgressBar(total: mine.count, label: "segeval \(names[index])", enabled: showProgress && StandardError.isInteractive)
             defer { progress.finish() }
             let overlayDir = overlays.map { predictions.count > 1 ? $0 + "/" + names[index] : $0 }
-            let batch = 64
+            let batch = 256
             var start = 0
             while start < mine.count {
                 let slice = Array(mine[start..<min(start + batch, mine.count)])
@@ -93,7 +93,8 @@ public struct EvalJob: Sendable {
                             let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred,
                                                                    config: config, workspace: workspace)
                             if let overlayDir {
-                                try Overlay.write(inputs, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
+                                let gt = try PairEvaluator.groundTruth(inputs, path: pair.gt, config: config)
+                                try Overlay.write(gt, inputs.prediction, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
                             }
                             return result
                         }))
@@ -104,6 +105,7 @@ public struct EvalJob: Sendable {
                     let result = try slot!.get()
                     state.add(result)
                     if keepImageResults { kept.append(result) }
+                    guard perImageWriter != nil || worst > 0 else { continue }
                     let row = PerImageRow(result, config: config)
                     if let writer = perImageWriter {
                         if header {

@@ -36,89 +36,156 @@ public struct EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Ground-truth classes of one image: `0..<classes`, and `classes` itself
-/// for ignored pixels.
-public struct GroundTruth: Sendable {
+/// The stored values of a ground-truth image before they become classes:
+/// the reference gray levels (binary masks) or the raw label values (class
+/// indices), and the facts the `auto` convention looks at.
+public struct GTPlane: Sendable {
     public let width: Int, height: Int
-    public let classes: [UInt8]
+    /// 8-bit values (1-bit masks keep their 0/1), or nil when 16-bit.
+    public let values8: [UInt8]?
+    public let values16: [UInt16]?
+    public let oneBit: Bool
+    public let palette: Bool
+    /// 8-bit single-channel gray as stored (no conversion was needed).
+    public let plainGray8: Bool
+    /// A colour image that is not gray: only binary reading is possible.
+    public let colour: Bool
+    /// Reference gray of a colour or 16-bit image, for binary reading.
+    let gray: [UInt8]?
+
+    public init(_ image: Image, format: ImageFormat) {
+        width = image.width
+        height = image.height
+        oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
+        palette = image.colorModel == .palette
+        plainGray8 = image.colorModel == .gray && image.sourceBitDepth == 8
+        switch image.labelPlane() {
+        case .values8(let v)?:
+            // 1-bit masks keep 0/1 (the raw samples); everything else as labelPlane gives it.
+            if oneBit, case .uint8(let raw) = image.samples { values8 = raw } else { values8 = v }
+            values16 = nil
+            colour = false
+        case .values16(let v)?:
+            values8 = nil
+            values16 = v
+            colour = false
+        case nil:
+            values8 = nil
+            values16 = nil
+            colour = true
+        }
+        // Binary reading uses OpenCV's gray; it differs from the stored values
+        // only for colour, 16-bit and 2/4-bit images.
+        gray = (colour || values16 != nil || (!oneBit && !palette && image.sourceBitDepth < 8) || image.colorModel == .rgb || image.colorModel == .rgba)
+            ? ReferenceGray.levels(image, format: format) : nil
+    }
+
+    /// Histogram of `values8`, for ``GroundTruth/init(_:valueCounts:path:mode:classes:ignoreIndex:)``.
+    public func valueCounts() -> [Int] {
+        var counts = [Int](repeating: 0, count: 256)
+        if let v = gray ?? values8 {
+            v.withUnsafeBufferPointer { p in for x in p { counts[Int(x)] += 1 } }
+        }
+        return counts
+    }
+}
+
+/// Ground-truth classes of one image: `0..<classes`, and `classes` itself
+/// for ignored pixels, as a table from stored value to class.
+public struct GroundTruth: Sendable {
+    public let plane: GTPlane
+    public var width: Int { plane.width }
+    public var height: Int { plane.height }
+    /// The per-pixel values the table applies to.
+    public let values8: [UInt8]?
+    public let values16: [UInt16]?
+    /// Class (or the ignore code) of each stored value.
+    public let classOfValue: [UInt8]
     /// Pixels whose value was neither 0 nor 255 in a binary mask (JPEG damage,
     /// resampling): they were binarised at > 128 like the reference tools do.
     public let nonBinaryPixels: Int
 
-    /// Reads `image` with the given conventions; throws for values that are
-    /// neither a class nor the ignore index.
-    public init(_ image: Image, format: ImageFormat, path: String, mode: GTValues, classes k: Int, ignoreIndex: Int?) throws {
-        width = image.width
-        height = image.height
+    /// Resolves the convention and the value table. `valueCounts` is the
+    /// histogram of the 8-bit values (``GTPlane/valueCounts()``), or nil for
+    /// 16-bit planes. Throws for values that are neither a class nor the
+    /// ignore index.
+    public init(_ plane: GTPlane, valueCounts: [Int]?, path: String, mode: GTValues, classes k: Int, ignoreIndex: Int?) throws {
+        self.plane = plane
         let ignoreCode = UInt8(k)
-        let oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
-        if oneBit {
+        if plane.oneBit {
             // 0/1 in the file, whichever convention: the same mask.
-            classes = image.grayLevels8().map { $0 > 128 ? 1 : 0 }
+            values8 = plane.values8; values16 = nil
+            classOfValue = (0..<256).map { $0 == 0 ? 0 : 1 }
             nonBinaryPixels = 0
             return
         }
         var resolved = mode
         if mode == .auto {
-            if k > 2 || image.colorModel == .palette {
+            if k > 2 || plane.palette {
                 resolved = .index
-            } else if case .uint8 = image.samples, image.sourceBitDepth == 8,
-                      image.colorModel == .gray, let plane = image.labelPlane(), case .values8(let v) = plane {
-                var seen = [Bool](repeating: false, count: 256)
-                for x in v { seen[Int(x)] = true }
-                let onlyClasses = (0..<256).allSatisfy { !seen[$0] || $0 < k || $0 == ignoreIndex }
+            } else if plane.plainGray8, let counts = valueCounts {
+                let onlyClasses = (0..<256).allSatisfy { counts[$0] == 0 || $0 < k || $0 == ignoreIndex }
                 // 0/255 masks are binary even though 255 is the usual ignore index.
-                let hasClassOne = seen[1]
-                resolved = onlyClasses && hasClassOne ? .index : .binary
+                resolved = onlyClasses && counts[1] > 0 ? .index : .binary
             } else {
                 resolved = .binary
             }
         }
         if resolved == .binary {
-            let gray = ReferenceGray.levels(image, format: format)
-            var out = [UInt8](repeating: 0, count: gray.count)
-            var damaged = 0
-            for i in gray.indices {
-                let g = gray[i]
-                out[i] = g > 128 ? 1 : 0
-                if g != 0 && g != 255 { damaged += 1 }
-            }
-            if mode == .binary, image.sourceBitDepth == 8, gray.contains(1), gray.allSatisfy({ $0 <= 1 }) {
+            values8 = plane.gray ?? plane.values8
+            values16 = nil
+            let counts = valueCounts ?? [Int](repeating: 0, count: 256)
+            if mode == .binary, plane.plainGray8, counts[1] > 0, counts[2...].allSatisfy({ $0 == 0 }) {
                 throw EvalError(.input, "\(path): ground truth holds 0/1 values; read it with --gt-values index (or auto)")
             }
-            classes = out
-            nonBinaryPixels = damaged
+            classOfValue = (0..<256).map { $0 > 128 ? 1 : 0 }
+            nonBinaryPixels = (1..<255).reduce(0) { $0 + counts[$1] }
             return
         }
-        guard let plane = image.labelPlane() else {
+        if plane.colour {
             throw EvalError(.input, "\(path): colour mask; convert it to class indices first (segprep remap --colors)")
         }
-        var out = [UInt8](repeating: 0, count: plane.count)
-        var bad: Set<Int> = []
-        func classify(_ value: Int, _ i: Int) {
-            if let ignoreIndex, value == ignoreIndex { out[i] = ignoreCode }
-            else if value < k { out[i] = UInt8(value) }
-            else { bad.insert(value) }
+        values8 = plane.values8
+        values16 = plane.values16
+        var table = [UInt8](repeating: 0, count: plane.values16 != nil ? 65536 : 256)
+        var bad: [Int] = []
+        var present = [Bool](repeating: true, count: table.count)
+        if let counts = valueCounts, plane.values16 == nil {
+            present = counts.map { $0 > 0 }
+        } else if let v = plane.values16 {
+            present = [Bool](repeating: false, count: 65536)
+            for x in v { present[Int(x)] = true }
         }
-        switch plane {
-        case .values8(let v): for i in v.indices { classify(Int(v[i]), i) }
-        case .values16(let v): for i in v.indices { classify(Int(v[i]), i) }
+        for value in table.indices {
+            if let ignoreIndex, value == ignoreIndex { table[value] = ignoreCode }
+            else if value < k { table[value] = UInt8(value) }
+            else { table[value] = ignoreCode; if present[value] { bad.append(value) } }
         }
         if !bad.isEmpty {
-            let list = bad.sorted().prefix(8).map(String.init).joined(separator: ", ")
+            let list = bad.prefix(8).map(String.init).joined(separator: ", ")
             throw EvalError(.input, "\(path): ground-truth values \(list) are neither a class below \(k) nor the ignore index")
         }
-        classes = out
+        classOfValue = table
         nonBinaryPixels = 0
     }
 
-    /// Pixels of class 1, and their summed row and column indices.
-    var foreground: (count: Int, rowSum: Int, columnSum: Int) {
+    /// The class of every pixel.
+    public func classes() -> [UInt8] {
+        let table = classOfValue
+        if let v = values8 {
+            return v.withUnsafeBufferPointer { p in table.withUnsafeBufferPointer { t in p.map { t[Int($0)] } } }
+        }
+        return values16!.map { table[Int($0)] }
+    }
+
+    /// Pixels of class 1 in `classes`, and their summed row and column indices.
+    static func foreground(_ classes: [UInt8], width: Int, height: Int) -> (count: Int, rowSum: Int, columnSum: Int) {
         var count = 0, rows = 0, columns = 0
         classes.withUnsafeBufferPointer { c in
             for y in 0..<height {
                 var rowCount = 0
-                for x in 0..<width where c[y * width + x] == 1 {
+                let row = y * width
+                for x in 0..<width where c[row + x] == 1 {
                     rowCount += 1
                     columns += x
                 }

@@ -14,12 +14,12 @@ public enum Overlay {
     /// The overlay of a pair: true positive (a correct non-background class),
     /// false positive (a wrong non-background prediction), false negative
     /// (an object predicted as background), true negative, ignored.
-    public static func image(_ inputs: PairEvaluator.Inputs, classes k: Int) -> Image {
-        let gt = inputs.gt, pred = inputs.prediction
+    public static func image(_ gt: GroundTruth, _ pred: Prediction, classes k: Int) -> Image {
+        let classes = gt.classes()
         let n = gt.width * gt.height
         var rgb = [UInt8](repeating: 0, count: n * 3)
         for i in 0..<n {
-            let g = Int(gt.classes[i])
+            let g = Int(classes[i])
             let level = pred.levels8.map { Int($0[i]) } ?? Int(pred.levels16![i])
             let p = pred.classOfLevel[level]
             let color: RGBA
@@ -33,12 +33,12 @@ public enum Overlay {
     }
 
     /// Writes the overlay of a pair as an RGB PNG (creating folders).
-    public static func write(_ inputs: PairEvaluator.Inputs, to path: String, classes k: Int) throws {
+    public static func write(_ gt: GroundTruth, _ pred: Prediction, to path: String, classes k: Int) throws {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             catch { throw EvalError(.output, "\(folder): cannot create folder") }
         }
-        try ImageWriter.write(image(inputs, classes: k), to: path, as: .png(level: 3, filtered: true))
+        try ImageWriter.write(image(gt, pred, classes: k), to: path, as: .png(level: 3, filtered: true))
     }
 }

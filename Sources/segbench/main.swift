@@ -1,6 +1,7 @@
 // segbench: speed figures for docs/benchmarks.md (run by hand, not in CI).
 //
 //   swift run -c release segbench remap [--copies 30] [--dir /tmp/segkit-bench] [--rounds 3]
+//   swift run -c release segbench eval [--data /dev/shm/segkit-eval-bench] [--rounds 3]
 //
 // Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
 // into COPIES folders (900 files by default), then times
@@ -52,6 +53,11 @@ if CommandLine.arguments.dropFirst().first == "codec" {
 
 if CommandLine.arguments.dropFirst().first == "elastic" {
     try elasticBenchmark()
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "eval" {
+    try evalBenchmark()
     exit(0)
 }
 

@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+import SegMetrics
+
+/// `segbench eval [--data DIR] [--rounds N]`: on the pairs in DIR/gt and
+/// DIR/pred (made by scripts/make-eval-bench-data: 900 ISBI labels against
+/// blurred images), best of N rounds on all cores:
+///   decode: read + decode both files of every pair;
+///   MAE + F: the evaluation job with --metrics mae,f;
+///   full: every salient-object metric (MAE, F, S, E, weighted F) and the confusion family.
+func evalBenchmark() throws {
+    let data = argument("--data", default: "/dev/shm/segkit-eval-bench")
+    let gt = try InputFiles.collect([data + "/gt"]), pred = try InputFiles.collect([data + "/pred"])
+    guard gt.count == pred.count, !gt.isEmpty else {
+        throw InputListError("\(data): expected gt/ and pred/ with the same number of files (run scripts/make-eval-bench-data \(data))")
+    }
+    let files = gt + pred
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    StandardError.line("segbench eval: \(gt.count) pairs, \(cores) cores, \(rounds) rounds")
+    func job(_ metrics: (inout EvalConfig) -> Void) -> EvalJob {
+        var job = EvalJob()
+        job.gt = [data + "/gt"]
+        job.predictions = [data + "/pred"]
+        job.workers = cores
+        metrics(&job.config)
+        return job
+    }
+    let maeF = job { c in
+        c.confusion = false
+        c.salient.sMeasure = false; c.salient.eMeasure = false; c.salient.weightedF = false
+    }
+    let full = job { _ in }
+    var decodeBest = Double.infinity, maeFBest = Double.infinity, fullBest = Double.infinity
+    for _ in 0..<rounds {
+        decodeBest = min(decodeBest, time {
+            let next = Counter()
+            DispatchQueue.concurrentPerform(iterations: cores) { _ in
+                while let i = next.take(below: files.count) { _ = try! ImageReader.read(files[i].path) }
+            }
+        })
+        maeFBest = min(maeFBest, try time { _ = try maeF.run() })
+        fullBest = min(fullBest, try time { _ = try full.run() })
+    }
+    print(String(format: "decode only (read+decode %d files): %.3f s", files.count, decodeBest))
+    print(String(format: "MAE + F family: %.3f s (%.3fx decode; goal <= 1.3x)", maeFBest, maeFBest / decodeBest))
+    print(String(format: "full set (MAE, F, S, E, wF + confusion): %.3f s (%.1f pairs/s)", fullBest, Double(gt.count) / fullBest))
+}
