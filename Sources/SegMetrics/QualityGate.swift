@@ -65,7 +65,8 @@ public struct QualityGate: Sendable {
                 for (metric, value) in r.scalars {
                     guard let before = previous[metric], !value.isNaN else { continue }
                     let drop = EvalResults.lowerIsBetter.contains(metric) ? value - before : before - value
-                    if drop > maxDrop {
+                    // 1e-12 absorbs the last-digit noise of a JSON round trip.
+                    if drop > maxDrop + 1e-12 {
                         lines.append("\(prefix(r))\(metric) dropped by \(EvalReport.format(drop, 4)) (from \(EvalReport.format(before, 4)) to \(EvalReport.format(value, 4)); allowed \(maxDrop))")
                     }
                 }

@@ -67,6 +67,17 @@ final class AgreementTests: XCTestCase {
             expectClose(pr.value("meanF"), dataset["meanF_meanPR"], "\(model) meanF meanPR")
             expectCurve(pr.fCurve, dataset["F_meanPR_curve"], "\(model) F meanPR curve")
 
+            // The one-pass path taken without S and weighted F gives the same numbers.
+            var quick = job
+            quick.config.salient.sMeasure = false
+            quick.config.salient.weightedF = false
+            quick.keepImageResults = false
+            let q = EvalResults(try quick.run().states[0])
+            for key in ["MAE", "adpF", "maxF", "meanF", "adpEm", "maxEm", "aAcc", "mIoU", "mDice"] {
+                XCTAssertEqual(q.value(key)!, results.value(key)!, accuracy: Self.tolerance, "\(model) one-pass \(key)")
+            }
+            expectCurve(q.fCurve, dataset["F_curve"], "\(model) one-pass F curve")
+
             // Per-image aggregation of the confusion metrics (torchmetrics/MONAI style).
             var imageJob = job
             imageJob.config.aggregate = .image

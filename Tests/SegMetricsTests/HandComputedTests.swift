@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+@testable import SegMetrics
+
+/// Confusion-matrix metrics on tiny cases worked out by hand from mmseg's definitions.
+final class HandComputedTests: XCTestCase {
+    /// Four classes, an ignored pixel, class 2 never predicted, class 3 absent from the GT.
+    ///
+    ///     gt   0 0 1 1 | 0 2 1 255 | 0 0 1 1
+    ///     pred 0 1 1 1 | 0 0 1 3   | 0 3 0 1
+    ///
+    /// Non-ignored pixels (11): class 0 label 5, pred 5, I 3; class 1 label 5,
+    /// pred 5, I 4; class 2 label 1, pred 0, I 0; class 3 label 0, pred 1, I 0.
+    func testFourClassesWithIgnoreAbsentAndNeverPredicted() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([0, 0, 1, 1, 0, 2, 1, 255, 0, 0, 1, 1], width: 4, to: dir + "/gt/a.png")
+        try writeGray([0, 1, 1, 1, 0, 0, 1, 3, 0, 3, 0, 1], width: 4, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        job.config.classes = 4
+        let r = EvalResults(try job.run().states[0])
+        func list(_ name: String) -> [Double] { r.perClass.first { $0.name == name }!.values }
+        XCTAssertEqual(r.value("aAcc")!, 7.0 / 11, accuracy: 1e-15)
+        XCTAssertEqual(list("IoU")[0], 3.0 / 7, accuracy: 1e-15)
+        XCTAssertEqual(list("IoU")[1], 4.0 / 6, accuracy: 1e-15)
+        XCTAssertEqual(list("IoU")[2], 0)
+        XCTAssertEqual(list("IoU")[3], 0, "predicted but absent from the GT: IoU 0, counted")
+        XCTAssertEqual(list("Acc")[2], 0)
+        XCTAssertTrue(list("Acc")[3].isNaN, "absent from the GT: Acc 0/0")
+        XCTAssertTrue(list("Precision")[2].isNaN, "never predicted: precision 0/0")
+        XCTAssertEqual(list("Precision")[3], 0)
+        XCTAssertEqual(list("Dice")[0], 0.6, accuracy: 1e-15)
+        XCTAssertEqual(list("Dice")[1], 0.8, accuracy: 1e-15)
+        XCTAssertEqual(list("Fscore")[0], 0.6, accuracy: 1e-15)
+        XCTAssertTrue(list("Fscore")[2].isNaN && list("Fscore")[3].isNaN)
+        XCTAssertEqual(r.value("mIoU")!, (3.0 / 7 + 4.0 / 6) / 4, accuracy: 1e-15)
+        XCTAssertEqual(r.value("mAcc")!, (0.6 + 0.8 + 0) / 3, accuracy: 1e-15)
+        XCTAssertEqual(r.value("mDice")!, (0.6 + 0.8) / 4, accuracy: 1e-15)
+        XCTAssertEqual(r.value("mFscore")!, 0.7, accuracy: 1e-15)
+    }
+
+    /// Two binary images: A (gt 1 1 0 0, pred 1 0 0 0) and B (all background).
+    /// Per image: A IoU1 = 1/2, IoU0 = 2/3; B IoU1 = 0/0, IoU0 = 4/4.
+    func testImageAggregationAndEmptyGTConventions() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([255, 255, 0, 0], width: 2, to: dir + "/gt/a.png")
+        try writeGray([255, 0, 0, 0], width: 2, to: dir + "/pred/a.png")
+        try writeGray([0, 0, 0, 0], width: 2, to: dir + "/gt/b.png")
+        try writeGray([0, 0, 0, 0], width: 2, to: dir + "/pred/b.png")
+        func run(_ aggregate: Aggregation, _ empty: EmptyGTConvention) throws -> EvalResults {
+            var job = EvalJob()
+            job.gt = [dir + "/gt"]
+            job.predictions = [dir + "/pred"]
+            job.config.aggregate = aggregate
+            job.config.confusionEmptyGT = empty
+            return EvalResults(try job.run().states[0])
+        }
+        let dataset = try run(.dataset, .nan)
+        XCTAssertEqual(dataset.value("mIoU")!, (0.5 + 6.0 / 7) / 2, accuracy: 1e-15)
+        XCTAssertEqual(try run(.image, .nan).value("mIoU")!, (0.5 + 2.0 / 3 + 1) / 3, accuracy: 1e-15)
+        XCTAssertEqual(try run(.image, .zero).value("mIoU")!, (0.5 + 2.0 / 3 + 1 + 0) / 4, accuracy: 1e-15)
+        XCTAssertEqual(try run(.image, .one).value("mIoU")!, (0.5 + 2.0 / 3 + 1 + 1) / 4, accuracy: 1e-15)
+        XCTAssertEqual(try run(.image, .skip).value("mIoU")!, (0.5 + 2.0 / 3 + 1) / 3, accuracy: 1e-15)
+        let image = try run(.image, .nan)
+        XCTAssertEqual(image.perClass.first { $0.name == "IoU" }!.values[1], 0.5, "class 1 defined in one image only")
+        XCTAssertEqual(image.value("aAcc")!, (0.75 + 1) / 2, accuracy: 1e-15)
+    }
+
+    /// Soft predictions: v/255 >= 0.5 means v >= 128; GT binarised at > 128.
+    func testThresholdsOnTheEightBitScale() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([0, 255, 128, 129, 255, 0], width: 6, to: dir + "/gt/a.png")
+        try writeGray([127, 128, 0, 255, 200, 10], width: 6, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        job.config.salient.sMeasure = false
+        let state = try job.run().states[0]
+        // gt classes 0 1 0 1 1 0 ; pred classes 0 1 0 1 1 0
+        XCTAssertEqual(state.confusion.counts, [3, 0, 0, 3])
+        XCTAssertEqual(state.nonBinaryImages, 1, "128 and 129 are not 0/255")
+        job.config.threshold = 0.51   // 128/255 = 0.50196 < 0.51
+        XCTAssertEqual(try job.run().states[0].confusion.counts, [3, 0, 1, 2])
+    }
+
+    /// A 0/1 class-index GT must not be read as a 0/255 mask (everything background).
+    func testZeroOneGroundTruthIsReadAsClasses() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([0, 1, 1, 0], width: 2, to: dir + "/gt/a.png")
+        try writeGray([0, 255, 255, 0], width: 2, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        XCTAssertEqual(try job.run().states[0].confusion.counts, [2, 0, 0, 2])
+        job.config.gtValues = .binary
+        XCTAssertThrowsError(try job.run()) { error in
+            XCTAssertTrue("\(error)".contains("0/1 values"), "\(error)")
+        }
+    }
+}
