@@ -62,7 +62,10 @@ public struct EvalJob: Sendable {
         var outcome = Outcome()
         let names = self.names
         var perImageWriter: AtomicFile.Writer?
-        if let perImage { perImageWriter = try AtomicFile.Writer(path: perImage) }
+        if let perImage {
+            try createParentFolder(of: perImage)
+            perImageWriter = try AtomicFile.Writer(path: perImage)
+        }
         var header = true
         // One scratch workspace per worker, reused across images and batches.
         let workspaces = (0..<max(workers, 1)).map { _ in WeightedFWorkspace() }
@@ -154,19 +157,17 @@ public struct EvalJob: Sendable {
         if let manifest {
             let entries: [ManifestEntry]
             do { entries = try Manifest.read(manifest) } catch { throw EvalError(.input, "\(error)") }
-            let folder = (manifest as NSString).deletingLastPathComponent
+            // Manifest.read resolves the entries against the manifest's folder.
             var byStem: [String: InputFile] = [:]
             for f in predFiles { byStem[InputFiles.stem(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath)] = f }
-            var used = Set<String>()
             for entry in entries {
                 guard let label = entry.label else { throw EvalError(.input, "\(manifest): '\(entry.image)' has no label column") }
                 let imageName = entry.image.split(separator: "/").last.map(String.init) ?? entry.image
                 let stem = InputFiles.stem(imageName)
-                guard let pred = byStem[stem] else { missing.append(Manifest.resolve(entry.image, in: folder)); continue }
-                used.insert(stem)
-                pairs.append(Pair(key: stem, gt: Manifest.resolve(label, in: folder), pred: pred.path))
+                guard let pred = byStem[stem] else { missing.append(entry.image); continue }
+                pairs.append(Pair(key: stem, gt: label, pred: pred.path))
             }
-            extra = predFiles.filter { !used.contains(InputFiles.stem($0.relativePath.split(separator: "/").last.map(String.init) ?? "")) }.map(\.path)
+            // The manifest chooses the subset: other predictions in the folder are not extra.
         } else {
             let gtFiles: [InputFile]
             do { gtFiles = try InputFiles.collect(gt) } catch { throw EvalError(.input, "\(error)") }

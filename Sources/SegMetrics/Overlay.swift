@@ -34,11 +34,19 @@ public enum Overlay {
 
     /// Writes the overlay of a pair as an RGB PNG (creating folders).
     public static func write(_ gt: GroundTruth, _ pred: Prediction, to path: String, classes k: Int) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty {
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            catch { throw EvalError(.output, "\(folder): cannot create folder") }
-        }
+        try createParentFolder(of: path)
         try ImageWriter.write(image(gt, pred, classes: k), to: path, as: .png(level: 3, filtered: true))
     }
+}
+
+/// Creates the folder an output file goes into, like `mkdir -p`.
+public func createParentFolder(of path: String) throws {
+    try createFolder((path as NSString).deletingLastPathComponent)
+}
+
+/// `mkdir -p`, as an output error when it fails.
+public func createFolder(_ folder: String) throws {
+    guard !folder.isEmpty else { return }
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+    catch { throw EvalError(.output, "\(folder): cannot create folder") }
 }

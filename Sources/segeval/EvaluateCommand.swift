@@ -167,7 +167,10 @@ struct Evaluate: ParsableCommand {
                     for item in list { StandardError.line("  \(item.key)  \(EvalReport.format(item.value, 4))") }
                 }
             }
-            if let state { try EvalState.write(outcome.states, to: state) }
+            if let state {
+                try createParentFolder(of: state)
+                try EvalState.write(outcome.states, to: state)
+            }
             try output.emit(outcome.states.map(EvalResults.init))
         } catch let exit as ExitCode {
             throw exit

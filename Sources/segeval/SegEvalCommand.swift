@@ -72,10 +72,12 @@ struct OutputOptions: ParsableArguments {
         gate.maxDrop = maxDrop
         let failures = try gate.failures(results)
         StandardOutput.write(EvalReport.render(results, format: EvalFormat(rawValue: format)!))
-        if let curves { try AtomicFile.write(Array(CurveOutput.csv(results).utf8), to: curves) }
+        if let curves {
+            try createParentFolder(of: curves)
+            try AtomicFile.write(Array(CurveOutput.csv(results).utf8), to: curves)
+        }
         if let plot {
-            do { try FileManager.default.createDirectory(atPath: plot, withIntermediateDirectories: true) }
-            catch { throw EvalError(.output, "\(plot): cannot create folder") }
+            try createFolder(plot)
             let charts = CurveOutput.charts(results)
             try AtomicFile.write(Array(charts.pr.svg().utf8), to: plot + "/pr.svg")
             try AtomicFile.write(Array(charts.f.svg().utf8), to: plot + "/f-threshold.svg")

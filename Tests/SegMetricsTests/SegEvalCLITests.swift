@@ -203,9 +203,12 @@ final class SegEvalCLITests: XCTestCase {
         let names = ["blobs_smooth_a", "rects_ties"]
         let manifest = names.map { "images/\($0).png\t" + Self.edgeGT + "/\($0).png" }.joined(separator: "\n") + "\n"
         try manifest.write(toFile: dir + "/test.txt", atomically: true, encoding: .utf8)
-        let r = try segeval(["--manifest", dir + "/test.txt", "--pred", Self.edgePred, "--format", "json", "--allow-missing"])
+        let r = try segeval(["--manifest", dir + "/test.txt", "--pred", Self.edgePred, "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(try json(r.stdout)["images"] as? Int, 2)
-        XCTAssertEqual(try segeval(["--manifest", dir + "/test.txt", "--pred", Self.edgePred]).status, 1, "17 extra predictions")
+        XCTAssertEqual(try json(r.stdout)["images"] as? Int, 2, "the manifest picks 2 of the 19 predictions")
+        try (manifest + "images/not_predicted.png\t" + Self.edgeGT + "/rects_ties.png\n").write(toFile: dir + "/test.txt", atomically: true, encoding: .utf8)
+        let missing = try segeval(["--manifest", dir + "/test.txt", "--pred", Self.edgePred])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("not_predicted.png"), missing.stderr)
     }
 }
