@@ -83,7 +83,9 @@ public struct ClassScores: Sendable, Equatable {
             if let pr, let rc {
                 let b2 = beta * beta
                 let den = b2 * pr + rc
-                fscore.append(den == 0 ? ratio(0, 0, absent: absent) : (1 + b2) * (pr * rc) / den)
+                // P = R = 0 with predictions and labels present: mmseg's 0/0 is NaN;
+                // otherwise no true positive means F = 0.
+                fscore.append(den == 0 ? (empty == .nan || empty == .skip ? nil : 0) : (1 + b2) * (pr * rc) / den)
             } else {
                 fscore.append(nil)
             }

@@ -3,14 +3,15 @@ import SegImage
 /// How ground-truth values become classes.
 public enum GTValues: String, Sendable, CaseIterable, Codable {
     /// Binary masks: class 1 where the value is > 128 on the 0…255 scale
-    /// (1-bit masks count as 0/255; RGB becomes BT.601 luma).
+    /// (1-bit masks count as 0/255; colour becomes gray as OpenCV reads it,
+    /// see ``ReferenceGray``).
     case binary
     /// The stored value is the class (palette index or gray value); the
     /// ignore index marks pixels left out.
     case index
-    /// `index` for palette images, 8-bit files whose values are all below the
-    /// class count (or the ignore index), and whenever there are more than
-    /// two classes; `binary` otherwise.
+    /// `index` for palette images, 8-bit gray files whose values are all
+    /// below the class count (or the ignore index) and include 1, and
+    /// whenever there are more than two classes; `binary` otherwise.
     case auto
 }
 
@@ -251,17 +252,19 @@ public struct Prediction: Sendable {
 ///
 /// OpenCV lets the codec library do the conversion, so it depends on the
 /// format: for PNG, libpng's `png_set_rgb_to_gray` gives
-/// `(9797 R + 19234 G + 3737 B) >> 15` and 16-bit samples keep their high
-/// byte; for TIFF (and others) OpenCV's own BT.601 conversion
+/// `(9797 R + 19234 G + 3737 B) >> 15` (16-bit: the same with rounding on
+/// the 16-bit values, then the high byte); 16-bit gray keeps its high byte;
+/// for TIFF (and others) OpenCV's own BT.601 conversion
 /// `(4899 R + 9617 G + 1868 B + 8192) >> 14` applies (``Image/grayLevels8()``).
+/// JPEG colour differs slightly (OpenCV takes libjpeg's Y channel).
 /// Palette images give their indices (a class, not a colour).
 public enum ReferenceGray {
     public static func levels(_ image: Image, format: ImageFormat) -> [UInt8] {
-        guard format == .png, image.colorModel != .palette else { return image.grayLevels8() }
+        guard image.colorModel != .palette else { return image.grayLevels8() }
         let n = image.pixelCount, ch = image.channels
         switch image.samples {
         case .uint8(let s):
-            guard ch >= 3 else { return image.grayLevels8() }
+            guard format == .png, ch >= 3 else { return image.grayLevels8() }
             var out = [UInt8](repeating: 0, count: n)
             for i in 0..<n {
                 let r = Int(s[i * ch]), g = Int(s[i * ch + 1]), b = Int(s[i * ch + 2])
@@ -269,11 +272,14 @@ public enum ReferenceGray {
             }
             return out
         case .uint16(let s):
+            // 16-bit gray keeps its high byte (PNG and TIFF alike); 16-bit RGB
+            // PNG goes through libpng's 16-bit conversion first.
+            guard ch < 3 || format == .png else { return image.grayLevels8() }
             var out = [UInt8](repeating: 0, count: n)
             for i in 0..<n {
                 if ch >= 3 {
-                    let r = Int(s[i * ch] >> 8), g = Int(s[i * ch + 1] >> 8), b = Int(s[i * ch + 2] >> 8)
-                    out[i] = UInt8((9797 * r + 19234 * g + 3737 * b) >> 15)
+                    let r = Int(s[i * ch]), g = Int(s[i * ch + 1]), b = Int(s[i * ch + 2])
+                    out[i] = UInt8(((9797 * r + 19234 * g + 3737 * b + 16384) >> 15) >> 8)
                 } else {
                     out[i] = UInt8(s[i * ch] >> 8)
                 }

@@ -81,6 +81,9 @@ public enum PairEvaluator {
                                 config: EvalConfig, workspace: WeightedFWorkspace = WeightedFWorkspace()) throws -> ImageResult {
         let pred = inputs.prediction
         let k = config.classes
+        if config.salientEnabled && pred.width * pred.height < 2 {
+            throw EvalError(.input, "\(gtPath): a \(pred.width)×\(pred.height) image has too few pixels for the salient-object metrics (the E-measure divides by N − 1)")
+        }
         var confusion = ConfusionMatrix(classes: k)
         var salient: SalientScores?
         var badLevels: Set<Int> = []
@@ -89,7 +92,7 @@ public enum PairEvaluator {
             let histogram: JointHistogram
             let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF)
             var classes: [UInt8] = []
-            if !needsPixels, let g = inputs.gt.gray ?? inputs.gt.values8, let l = pred.levels8 {
+            if !needsPixels, inputs.gt.values16 == nil, let g = inputs.gt.gray ?? inputs.gt.values8, let l = pred.levels8 {
                 // One pass: counts by (stored GT value, prediction level), folded
                 // into classes once the convention is known.
                 let valueCounts = rawJointCounts(g, l, workspace: workspace)

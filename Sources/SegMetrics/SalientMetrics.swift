@@ -16,6 +16,25 @@ public enum EmptyGTConvention: String, Sendable, CaseIterable, Codable {
     /// out, whatever was predicted (MONAI `ignore_empty=True`).
     case skip
 
+    /// Parses `--empty-gt`: one convention for both families (`skip`), or
+    /// per family (`iou=skip,salient=zero`; `confusion` and `sod` also work).
+    public static func parse(_ text: String) throws -> (confusion: EmptyGTConvention?, salient: EmptyGTConvention?) {
+        if let both = EmptyGTConvention(rawValue: text) { return (both, both) }
+        var confusion: EmptyGTConvention?, salient: EmptyGTConvention?
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = EmptyGTConvention(rawValue: parts[1]) else {
+                throw EvalError(.usage, "bad --empty-gt '\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero)")
+            }
+            switch parts[0] {
+            case "iou", "confusion": confusion = value
+            case "salient", "sod": salient = value
+            default: throw EvalError(.usage, "bad --empty-gt family '\(parts[0])': use iou or salient")
+            }
+        }
+        return (confusion, salient)
+    }
+
     /// The score of a ratio whose ground truth is empty, given whether the
     /// prediction is empty too and what the formula gives otherwise.
     func resolve(predictionEmpty: Bool, formula: Double) -> Double? {
@@ -172,7 +191,8 @@ enum SalientImage {
                     if gtEmpty {
                         let empty = predicted == 0
                         precision[t] = options.emptyGT.resolve(predictionEmpty: empty, formula: pr)
-                        recall[t] = options.emptyGT.resolve(predictionEmpty: empty, formula: rc)
+                        // Recall TP / #GT is 0/0 whatever was predicted.
+                        recall[t] = options.emptyGT.resolve(predictionEmpty: true, formula: rc)
                         fCurve[t] = options.emptyGT.resolve(predictionEmpty: empty, formula: f)
                     } else {
                         precision[t] = pr

@@ -17,6 +17,8 @@ func evalBenchmark() throws {
         throw InputListError("\(data): expected gt/ and pred/ with the same number of files (run scripts/make-eval-bench-data \(data))")
     }
     let files = gt + pred
+    // As segeval does; the decode-only floor runs under the same setting.
+    MemoryTuning.reuseLargeAllocations()
     let cores = ProcessInfo.processInfo.activeProcessorCount
     StandardError.line("segbench eval: \(gt.count) pairs, \(cores) cores, \(rounds) rounds")
     func job(_ metrics: (inout EvalConfig) -> Void) -> EvalJob {

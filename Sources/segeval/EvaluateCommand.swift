@@ -44,7 +44,7 @@ struct Evaluate: ParsableCommand {
     @Flag(name: .long, help: "Leave no ground-truth value out.")
     var noIgnore = false
 
-    @Option(name: .long, help: "Probability threshold for soft predictions: foreground where v/255 >= t (default 0.5).")
+    @Option(name: .long, help: "Probability threshold for soft predictions: foreground where v/max >= t, max 255 or 65535 (default 0.5).")
     var threshold = 0.5
 
     @Option(name: .long, help: "Ground truth as binary masks (> 128), class indices, or auto.")
@@ -59,7 +59,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Confusion-matrix metrics over the dataset (mmseg) or per image then averaged.")
     var aggregate = "dataset"
 
-    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip (default: nan for confusion metrics, zero for salient-object F and wF).")
+    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics).")
     var emptyGT: String?
 
     @Option(name: .long, help: "maxF/meanF from per-image F curves (meanF, PySODMetrics) or from averaged precision/recall (meanPR).")
@@ -97,7 +97,7 @@ struct Evaluate: ParsableCommand {
         if GTValues(rawValue: gtValues) == nil { throw ValidationError("--gt-values must be auto, binary or index") }
         if PredValues(rawValue: predValues) == nil { throw ValidationError("--pred-values must be auto, probability or index") }
         if Aggregation(rawValue: aggregate) == nil { throw ValidationError("--aggregate must be dataset or image") }
-        if let emptyGT, EmptyGTConvention(rawValue: emptyGT) == nil { throw ValidationError("--empty-gt must be nan, zero, one or skip") }
+        if let emptyGT, (try? EmptyGTConvention.parse(emptyGT)) == nil { throw ValidationError("--empty-gt takes nan, zero, one or skip, optionally per family: iou=skip,salient=zero") }
         if FCurveConvention(rawValue: fCurve) == nil { throw ValidationError("--f-curve must be meanF or meanPR") }
         if let resizePred, ResizeMode(rawValue: resizePred) == nil { throw ValidationError("--resize-pred must be nearest or bilinear") }
         if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard takes i/N with 0 <= i < N, e.g. 0/4") }
@@ -117,9 +117,10 @@ struct Evaluate: ParsableCommand {
         c.fscoreBeta = beta
         c.resize = resizePred.flatMap(ResizeMode.init(rawValue:))
         c.salient.fCurve = FCurveConvention(rawValue: fCurve)!
-        if let emptyGT, let e = EmptyGTConvention(rawValue: emptyGT) {
-            c.confusionEmptyGT = e
-            c.salient.emptyGT = e
+        if let emptyGT {
+            let parsed = try EmptyGTConvention.parse(emptyGT)
+            if let e = parsed.confusion { c.confusionEmptyGT = e }
+            if let e = parsed.salient { c.salient.emptyGT = e }
         }
         if let metrics {
             let groups = Set(metrics.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -142,6 +143,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         AtomicFile.installInterruptCleanup()
+        MemoryTuning.reuseLargeAllocations()
         do {
             var job = EvalJob()
             job.config = try config()

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import SegMetrics
+import SegImage
 
 /// Confusion-matrix metrics on tiny cases worked out by hand from mmseg's definitions.
 final class HandComputedTests: XCTestCase {
@@ -97,5 +98,54 @@ final class HandComputedTests: XCTestCase {
         XCTAssertThrowsError(try job.run()) { error in
             XCTAssertTrue("\(error)".contains("0/1 values"), "\(error)")
         }
+    }
+}
+
+/// Review regressions: conventions at the edges.
+final class ConventionEdgeTests: XCTestCase {
+    /// P = R = 0 with both maps non-empty is no match, not a 0/0: F = 0 under
+    /// `one` and `zero`, NaN (mmseg) under `nan`.
+    func testFScoreOfDisjointMasks() {
+        var m = ConfusionMatrix(classes: 2)
+        m.add(gt: 1, pred: 0, count: 2)
+        m.add(gt: 0, pred: 1, count: 3)
+        XCTAssertEqual(ClassScores(m, beta: 1, empty: .one).fscore[1], 0)
+        XCTAssertEqual(ClassScores(m, beta: 1, empty: .zero).fscore[1], 0)
+        XCTAssertNil(ClassScores(m, beta: 1, empty: .nan).fscore[1])
+    }
+
+    func testEmptyGTParsing() throws {
+        XCTAssertTrue(try EmptyGTConvention.parse("skip") == (.skip, .skip))
+        XCTAssertTrue(try EmptyGTConvention.parse("iou=skip,salient=one") == (.skip, .one))
+        XCTAssertTrue(try EmptyGTConvention.parse("sod=nan") == (nil, .nan))
+        XCTAssertThrowsError(try EmptyGTConvention.parse("iou=maybe"))
+        XCTAssertThrowsError(try EmptyGTConvention.parse("dice=zero"))
+    }
+
+    /// 16-bit class-index ground truth with the one-pass path (no S, no wF).
+    func testSixteenBitIndexGroundTruth() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let gt = Image(width: 4, height: 1, colorModel: .gray, samples: .uint16([0, 1, 1, 0]))
+        try FileManager.default.createDirectory(atPath: dir + "/gt", withIntermediateDirectories: true)
+        try ImageWriter.write(gt, to: dir + "/gt/a.png", as: .png(level: 1, filtered: false))
+        try writeGray([0, 255, 255, 0], width: 4, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        job.config.gtValues = .index
+        job.config.salient.sMeasure = false
+        job.config.salient.weightedF = false
+        XCTAssertEqual(try job.run().states[0].confusion.counts, [2, 0, 0, 2])
+    }
+
+    /// A 1×1 image cannot have an E-measure (N − 1 = 0): an error, not a crash.
+    func testOnePixelImageIsAnError() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([255], width: 1, to: dir + "/gt/a.png")
+        try writeGray([200], width: 1, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("too few pixels"), "\($0)") }
     }
 }
