@@ -82,13 +82,18 @@ public struct EvalJob: Sendable {
             let overlayDir = overlays.map { predictions.count > 1 ? $0 + "/" + names[index] : $0 }
             let batch = 256
             var start = 0
+            // Each worker adds its images to its own partial state (merged at the
+            // end: integer counts and order-independent sums make the order moot).
+            final class Partial: @unchecked Sendable { var state: EvalState; init(_ s: EvalState) { state = s } }
+            let partials = workspaces.map { _ in Partial(state) }
+            let needResults = perImageWriter != nil || worst > 0 || keepImageResults
             while start < mine.count {
                 let slice = Array(mine[start..<min(start + batch, mine.count)])
-                let slots = ResultSlots<Result<ImageResult, Error>>(count: slice.count)
+                let slots = ResultSlots<Result<ImageResult?, Error>>(count: slice.count)
                 let counter = Counter()
                 let config = self.config
                 DispatchQueue.concurrentPerform(iterations: min(workers, slice.count)) { worker in
-                    let workspace = workspaces[worker]
+                    let workspace = workspaces[worker], partial = partials[worker]
                     while let i = counter.take(below: slice.count) {
                         let pair = slice[i]
                         slots.set(i, Result(catching: {
@@ -99,14 +104,14 @@ public struct EvalJob: Sendable {
                                 let gt = try PairEvaluator.groundTruth(inputs, path: pair.gt, config: config)
                                 try Overlay.write(gt, inputs.prediction, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
                             }
-                            return result
+                            partial.state.add(result)
+                            return needResults ? result : nil
                         }))
                         progress.advance()
                     }
                 }
                 for slot in slots.values {
-                    let result = try slot!.get()
-                    state.add(result)
+                    guard let result = try slot!.get() else { continue }
                     if keepImageResults { kept.append(result) }
                     guard perImageWriter != nil || worst > 0 else { continue }
                     let row = PerImageRow(result, config: config)
@@ -126,6 +131,7 @@ public struct EvalJob: Sendable {
                 }
                 start += batch
             }
+            for partial in partials { state.absorb(partial.state) }
             if state.nonBinaryImages > 0 {
                 outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do)")
             }

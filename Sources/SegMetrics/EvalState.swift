@@ -100,6 +100,11 @@ public struct EvalState: Sendable, Equatable, Codable {
         }
         shards += o.shards
         shards.sort { $0.index < $1.index }
+        absorb(o)
+    }
+
+    /// Adds the counts and sums of a partial state of the same run (a worker's share).
+    mutating func absorb(_ o: EvalState) {
         images += o.images
         nonBinaryImages += o.nonBinaryImages
         confusion.merge(o.confusion)

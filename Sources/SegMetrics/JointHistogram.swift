@@ -31,21 +31,11 @@ public struct JointHistogram: Sendable {
         fill(gt: gt, pred: pred16)
     }
 
-    /// Folds counts by (stored GT value << 8 | level) into classes, one
-    /// quadrant only (no S-measure split), and clears the rows it read.
-    init(folding raw: inout [UInt32], valueCounts: [Int], classOfValue: [UInt8], width: Int, height: Int) {
+    /// A histogram with one quadrant (no S-measure split) from counts by
+    /// (class × 256 + level).
+    init(classRows: [UInt32], width: Int, height: Int) {
         self.init(levels: 256, width: width, height: height, splitRow: height, splitColumn: width)
-        counts.withUnsafeMutableBufferPointer { c in
-            raw.withUnsafeMutableBufferPointer { r in
-                for value in 0..<256 where valueCounts[value] > 0 {
-                    let base = Int(classOfValue[value]) * 256, row = value << 8
-                    for level in 0..<256 {
-                        c[base + level] &+= r[row + level]
-                        r[row + level] = 0
-                    }
-                }
-            }
-        }
+        for i in classRows.indices { counts[i] = classRows[i] }
     }
 
     private init(levels: Int, width: Int, height: Int, splitRow: Int, splitColumn: Int) {

@@ -93,18 +93,18 @@ public enum PairEvaluator {
             let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF)
             var classes: [UInt8] = []
             if !needsPixels, inputs.gt.values16 == nil, let g = inputs.gt.gray ?? inputs.gt.values8, let l = pred.levels8 {
-                // One pass: counts by (stored GT value, prediction level), folded
-                // into classes once the convention is known.
-                let valueCounts = rawJointCounts(g, l, workspace: workspace)
-                do {
-                    gt = try GroundTruth(inputs.gt, valueCounts: valueCounts, path: gtPath, mode: config.gtValues, classes: k, ignoreIndex: config.ignoreIndex)
-                } catch {
-                    // Leave the shared table zeroed for the next image.
-                    workspace.joint.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-                    throw error
+                // One pass: counts by (GT value category, prediction level), folded
+                // into classes once the convention is known. A GT the fast
+                // categories cannot judge (bad values) takes the exact path for its message.
+                let categories = GTCategories(ignoreIndex: config.ignoreIndex)
+                let counts = categories.count(gt: g, pred: l)
+                if let resolved = try? GroundTruth(inputs.gt, valueCounts: categories.valueCounts(counts), path: gtPath,
+                                                   mode: config.gtValues, classes: k, ignoreIndex: config.ignoreIndex) {
+                    gt = resolved
+                } else {
+                    gt = try groundTruth(inputs, path: gtPath, config: config)
                 }
-                histogram = JointHistogram(folding: &workspace.joint, valueCounts: valueCounts, classOfValue: gt.classOfValue,
-                                           width: gt.width, height: gt.height)
+                histogram = categories.histogram(counts, classOfValue: gt.classOfValue, width: gt.width, height: gt.height)
             } else {
                 gt = try groundTruth(inputs, path: gtPath, config: config)
                 classes = gt.classes()
@@ -180,64 +180,101 @@ public enum PairEvaluator {
         return ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
                            confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels)
     }
+}
 
-    /// Pixel counts by (8-bit GT value << 8 | 8-bit prediction level) into
-    /// `ws.joint` (two interleaved tables so that runs of equal pixels do not
-    /// serialise, summed into the first); returns the per-GT-value totals.
-    /// Only the rows of GT values that occur are touched afterwards.
-    static func rawJointCounts(_ gt: [UInt8], _ pred: [UInt8], workspace ws: WeightedFWorkspace) -> [Int] {
-        if ws.joint.count != 2 * 65536 { ws.joint = [UInt32](repeating: 0, count: 2 * 65536) }
-        var valueCounts = [Int](repeating: 0, count: 256)
-        var seen = [UInt8](repeating: 0, count: 256)
+/// For two classes, every convention treats the 8-bit GT values in six
+/// groups alike: 0, 1, 255, the ignore index, 2…128 and 129…254 (binary
+/// masks threshold at > 128; index maps accept only 0, 1 and the ignore
+/// index). Counting pixels by (group, prediction level) is therefore enough
+/// to resolve the convention and fold into classes, with tables small
+/// enough to stay in L1 cache.
+struct GTCategories {
+    static let count = 6
+    /// Group of each GT value.
+    let categoryOfValue: [UInt8]
+    /// A value standing for each group (what the group maps to is what it maps to).
+    let representative: [Int]
+
+    init(ignoreIndex: Int?) {
+        let ignore = ignoreIndex.flatMap { (2...254).contains($0) ? $0 : nil }
+        var table = [UInt8](repeating: 0, count: 256)
+        for v in 0..<256 {
+            switch v {
+            case 0: table[v] = 0
+            case 1: table[v] = 1
+            case 255: table[v] = 2
+            case ignore: table[v] = 3
+            case 2...128: table[v] = 4
+            default: table[v] = 5
+            }
+        }
+        categoryOfValue = table
+        let low = (2...128).first { $0 != ignore }!, high = (129...254).first { $0 != ignore }!
+        representative = [0, 1, 255, ignore ?? low, low, high]
+    }
+
+    /// Counts by (group << 8 | level), eight interleaved tables (one per
+    /// byte of a 64-bit load) so that runs of equal pixels do not serialise
+    /// on one counter.
+    func count(gt: [UInt8], pred: [UInt8]) -> [UInt32] {
+        // Tables 6 KiB + 64 B apart: a multiple of 4 KiB would make loads of one
+        // table wait on stores to another (4K aliasing).
+        let size = Self.count * 256 + 16, tables = 8
+        var h = [UInt32](repeating: 0, count: tables * size)
         gt.withUnsafeBufferPointer { g in
             pred.withUnsafeBufferPointer { p in
-                ws.joint.withUnsafeMutableBufferPointer { h in
-                    seen.withUnsafeMutableBufferPointer { seen in
+                categoryOfValue.withUnsafeBufferPointer { cat in
+                    h.withUnsafeMutableBufferPointer { h in
                         let n = g.count
                         var i = 0
-                        // Eight pixels per step from two 64-bit loads.
                         let gRaw = UnsafeRawPointer(g.baseAddress!), pRaw = UnsafeRawPointer(p.baseAddress!)
-                        while i + 8 <= n {
-                            var gw = gRaw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                            var pw = pRaw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                            for _ in 0..<4 {
-                                let g0 = Int(gw & 0xFF), g1 = Int((gw >> 8) & 0xFF)
-                                h[g0 << 8 | Int(pw & 0xFF)] &+= 1
-                                h[65536 + (g1 << 8 | Int((pw >> 8) & 0xFF))] &+= 1
-                                seen[g0] = 1
-                                seen[g1] = 1
-                                gw >>= 16
-                                pw >>= 16
+                        let base = h.baseAddress!
+                        while i &+ 8 <= n {
+                            let gw = gRaw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            let pw = pRaw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                            @inline(__always) func bump(_ lane: Int) {
+                                let shift = UInt64(lane &* 8)
+                                let gv = Int(truncatingIfNeeded: (gw &>> shift) & 0xFF)
+                                let pv = Int(truncatingIfNeeded: (pw &>> shift) & 0xFF)
+                                base[lane &* size &+ (Int(cat[gv]) &<< 8 | pv)] &+= 1
                             }
-                            i += 8
+                            bump(0); bump(1); bump(2); bump(3); bump(4); bump(5); bump(6); bump(7)
+                            i &+= 8
                         }
-                        while i + 1 < n {
-                            let g0 = Int(g[i]), g1 = Int(g[i + 1])
-                            h[g0 << 8 | Int(p[i])] &+= 1
-                            h[65536 + (g1 << 8 | Int(p[i + 1]))] &+= 1
-                            seen[g0] = 1
-                            seen[g1] = 1
-                            i += 2
+                        while i < n {
+                            base[Int(cat[Int(g[i])]) &<< 8 | Int(p[i])] &+= 1
+                            i &+= 1
                         }
-                        if i < n {
-                            h[Int(g[i]) << 8 | Int(p[i])] &+= 1
-                            seen[Int(g[i])] = 1
-                        }
-                        for value in 0..<256 where seen[value] != 0 {
-                            var total: UInt32 = 0
-                            let row = value << 8
-                            for level in 0..<256 {
-                                let sum = h[row | level] &+ h[65536 + (row | level)]
-                                h[row | level] = sum
-                                h[65536 + (row | level)] = 0
-                                total &+= sum
-                            }
-                            valueCounts[value] = Int(total)
+                        for j in 0..<size {
+                            var sum: UInt32 = 0
+                            for t in 0..<tables { sum &+= h[t &* size &+ j] }
+                            h[j] = sum
                         }
                     }
                 }
             }
         }
-        return valueCounts
+        return Array(h[0..<(Self.count * 256)])
+    }
+
+    /// A GT value histogram with each group's pixels at its representative value.
+    func valueCounts(_ counts: [UInt32]) -> [Int] {
+        var out = [Int](repeating: 0, count: 256)
+        for c in 0..<Self.count {
+            var total = 0
+            for level in 0..<256 { total += Int(counts[c << 8 | level]) }
+            out[representative[c]] += total
+        }
+        return out
+    }
+
+    /// The joint histogram by class (one quadrant: no S-measure split).
+    func histogram(_ counts: [UInt32], classOfValue: [UInt8], width: Int, height: Int) -> JointHistogram {
+        var rows = [UInt32](repeating: 0, count: JointHistogram.rows * 256)
+        for c in 0..<Self.count {
+            let base = Int(classOfValue[representative[c]]) * 256
+            for level in 0..<256 { rows[base + level] &+= counts[c << 8 | level] }
+        }
+        return JointHistogram(classRows: rows, width: width, height: height)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reusable buffers for ``WeightedFMeasure`` and the joint counts (one per worker thread), so
+/// Reusable buffers for ``WeightedFMeasure`` (one per worker thread), so
 /// that scoring an image allocates nothing once the buffers have grown.
 public final class WeightedFWorkspace: @unchecked Sendable {
     var columnNearest: [Int32] = []
@@ -12,8 +12,6 @@ public final class WeightedFWorkspace: @unchecked Sendable {
     var horizontal: [Double] = []
     /// `2 − exp(ln 0.5 / 5 · √d²)` by d², filled on first use (NaN = not yet).
     var weightBySquaredDistance: [Double] = []
-    /// Counts by (GT value, prediction level), two tables; all zero between uses.
-    var joint: [UInt32] = []
 
     public init() {}
 
