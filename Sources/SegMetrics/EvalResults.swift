@@ -156,6 +156,7 @@ public struct EvalResults: Sendable {
         if let t = maxFThreshold { out["maxF_threshold"] = t }
         if !state.isComplete { out["shards"] = state.shards.map(\.description) }
         if state.nonBinaryImages > 0 { out["non_binary_gt_images"] = state.nonBinaryImages }
+        if state.onlyIgnoreImages > 0 { out["only_ignore_gt_images"] = state.onlyIgnoreImages }
         return out
     }
 }

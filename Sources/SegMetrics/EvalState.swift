@@ -41,6 +41,8 @@ public struct EvalState: Sendable, Equatable, Codable {
     public var images = 0
     /// Images whose binary ground truth held values other than 0 and 255.
     public var nonBinaryImages = 0
+    /// Images read as class indices whose only values were 0 and the ignore index.
+    public var onlyIgnoreImages = 0
 
     public var confusion: ConfusionMatrix
     /// Per-image scores summed for `--aggregate image`, one slot per class.
@@ -68,6 +70,7 @@ public struct EvalState: Sendable, Equatable, Codable {
     public mutating func add(_ r: ImageResult) {
         images += 1
         if r.nonBinaryPixels > 0 { nonBinaryImages += 1 }
+        if r.onlyBackgroundAndIgnore { onlyIgnoreImages += 1 }
         confusion.merge(r.confusion)
         if let s = r.classScores {
             imageIoU.add(s.iou); imageAcc.add(s.acc); imageDice.add(s.dice)
@@ -107,6 +110,7 @@ public struct EvalState: Sendable, Equatable, Codable {
     mutating func absorb(_ o: EvalState) {
         images += o.images
         nonBinaryImages += o.nonBinaryImages
+        onlyIgnoreImages += o.onlyIgnoreImages
         confusion.merge(o.confusion)
         imageIoU.merge(o.imageIoU); imageAcc.merge(o.imageAcc); imageDice.merge(o.imageDice)
         imagePrecision.merge(o.imagePrecision); imageRecall.merge(o.imageRecall); imageFscore.merge(o.imageFscore)

@@ -105,6 +105,10 @@ public struct GroundTruth: Sendable {
     /// Pixels whose value was neither 0 nor 255 in a binary mask (JPEG damage,
     /// resampling): they were binarised at > 128 like the reference tools do.
     public let nonBinaryPixels: Int
+    /// Read as class indices, yet the only values are 0 and the ignore index:
+    /// most likely a 0/255 mask whose foreground is now ignored (mmseg's
+    /// classic pitfall), worth a warning.
+    public let onlyBackgroundAndIgnore: Bool
 
     /// Resolves the convention and the value table. `valueCounts` is the
     /// histogram of the 8-bit values (``GTPlane/valueCounts()``), or nil for
@@ -118,6 +122,7 @@ public struct GroundTruth: Sendable {
             values8 = plane.values8; values16 = nil
             classOfValue = (0..<256).map { $0 == 0 ? 0 : 1 }
             nonBinaryPixels = 0
+            onlyBackgroundAndIgnore = false
             return
         }
         var resolved = mode
@@ -141,6 +146,7 @@ public struct GroundTruth: Sendable {
             }
             classOfValue = (0..<256).map { $0 > 128 ? 1 : 0 }
             nonBinaryPixels = (1..<255).reduce(0) { $0 + counts[$1] }
+            onlyBackgroundAndIgnore = false
             return
         }
         if plane.colour {
@@ -168,6 +174,11 @@ public struct GroundTruth: Sendable {
         }
         classOfValue = table
         nonBinaryPixels = 0
+        if let counts = valueCounts, plane.values16 == nil, let ignoreIndex, ignoreIndex > 0, ignoreIndex < 256 {
+            onlyBackgroundAndIgnore = counts[ignoreIndex] > 0 && counts.indices.allSatisfy { counts[$0] == 0 || $0 == 0 || $0 == ignoreIndex }
+        } else {
+            onlyBackgroundAndIgnore = false
+        }
     }
 
     /// The class of every pixel.

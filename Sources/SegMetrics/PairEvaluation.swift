@@ -43,6 +43,8 @@ public struct ImageResult: Sendable {
     public let salient: SalientScores?
     /// Ground-truth pixels that were neither 0 nor 255 in a binary mask.
     public let nonBinaryPixels: Int
+    /// The ground truth held only 0 and the ignore index (see ``GroundTruth/onlyBackgroundAndIgnore``).
+    public let onlyBackgroundAndIgnore: Bool
 }
 
 /// Evaluates one prediction against its ground truth.
@@ -178,7 +180,8 @@ public enum PairEvaluator {
         }
         let scores = config.confusion ? ClassScores(confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT) : nil
         return ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
-                           confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels)
+                           confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels,
+                           onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
     }
 }
 

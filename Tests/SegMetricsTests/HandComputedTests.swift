@@ -148,4 +148,24 @@ final class ConventionEdgeTests: XCTestCase {
         job.predictions = [dir + "/pred"]
         XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("too few pixels"), "\($0)") }
     }
+
+    /// mmseg's pitfall: a 0/255 mask read with 255 as the ignore index loses
+    /// its foreground. segeval still follows the convention asked for, but says so.
+    func testZero255MaskReadAsIndicesIsFlagged() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try writeGray([0, 255, 255, 0], width: 2, to: dir + "/gt/a.png")
+        try writeGray([0, 1, 1, 0], width: 2, to: dir + "/pred/a.png")
+        var job = EvalJob()
+        job.gt = [dir + "/gt"]
+        job.predictions = [dir + "/pred"]
+        job.config.classes = 3
+        let outcome = try job.run()
+        XCTAssertEqual(outcome.states[0].onlyIgnoreImages, 1)
+        XCTAssertEqual(outcome.states[0].confusion.total, 2, "the two 255 pixels are ignored")
+        XCTAssertTrue(outcome.warnings.contains { $0.contains("--num-classes 2") }, "\(outcome.warnings)")
+        job.config.classes = 2
+        let binary = try job.run()
+        XCTAssertEqual(binary.states[0].onlyIgnoreImages, 0)
+        XCTAssertEqual(binary.states[0].confusion.counts, [2, 0, 0, 2])
+    }
 }
