@@ -77,7 +77,7 @@ static SegStatus seg_jpeg_fail(SegJpegDecoder *d, char *msg, size_t cap) {
     return (ran_out || seg_jpeg_is_truncation(code)) ? SEG_ERR_TRUNCATED : SEG_ERR_CORRUPT;
 }
 
-SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels,
+SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels, int32_t gray,
                         SegJpegDecoder **out, SegInfo *info, char *msg, size_t msg_cap) {
     *out = NULL;
     memset(info, 0, sizeof *info);
@@ -112,9 +112,17 @@ SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels,
         break;
     case JCS_YCbCr:
     case JCS_RGB:
-        d->cinfo.out_color_space = JCS_RGB;
-        info->color = SEG_COLOR_RGB;
-        info->channels = 3;
+        if (gray) {
+            /* libjpeg's own colour-to-gray output (the Y channel of YCbCr),
+               which is what OpenCV's IMREAD_GRAYSCALE returns. */
+            d->cinfo.out_color_space = JCS_GRAYSCALE;
+            info->color = SEG_COLOR_GRAY;
+            info->channels = 1;
+        } else {
+            d->cinfo.out_color_space = JCS_RGB;
+            info->color = SEG_COLOR_RGB;
+            info->channels = 3;
+        }
         break;
     case JCS_CMYK:
     case JCS_YCCK:

@@ -12,6 +12,10 @@ public struct DecodeOptions: Sendable, Equatable {
     /// (identical pixels, about twice as fast); anything unusual still goes
     /// through libpng. Off only to compare the two in tests.
     public var fastPNG: Bool
+    /// Decode colour JPEG straight to libjpeg's gray output (its Y channel),
+    /// which is exactly what OpenCV's `IMREAD_GRAYSCALE` returns; the
+    /// evaluator reads masks and maps this way. Off by default (RGB).
+    public var grayJPEG = false
 
     /// The limit handed to the decoders: `maxPixels`, but never more than
     /// 64 GiB of samples could need (8 bytes a pixel), whatever the caller set,
@@ -78,7 +82,7 @@ public enum ImageReader {
                 }
             case .jpeg:
                 var decoder: OpaquePointer?
-                try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, limit, &decoder, &info, $0, $1) },
+                try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, limit, options.grayJPEG ? 1 : 0, &decoder, &info, $0, $1) },
                           message, format: "JPEG", path: path)
                 seg_jpeg_close(decoder)
             case .gif:
@@ -170,7 +174,7 @@ public enum ImageReader {
         var info = SegInfo()
         var decoder: OpaquePointer?
         var message = MessageBuffer()
-        try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, options.pixelLimit, &decoder, &info, $0, $1) },
+        try check(message.with { seg_jpeg_open(buf.baseAddress, buf.count, options.pixelLimit, options.grayJPEG ? 1 : 0, &decoder, &info, $0, $1) },
                   message, format: "JPEG", path: path)
         defer { seg_jpeg_close(decoder) }
         var warnings: Int32 = 0

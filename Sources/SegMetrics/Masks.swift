@@ -267,7 +267,7 @@ public struct Prediction: Sendable {
 /// the 16-bit values, then the high byte); 16-bit gray keeps its high byte;
 /// for TIFF (and others) OpenCV's own BT.601 conversion
 /// `(4899 R + 9617 G + 1868 B + 8192) >> 14` applies (``Image/grayLevels8()``).
-/// JPEG colour differs slightly (OpenCV takes libjpeg's Y channel).
+/// Colour JPEG is decoded straight to libjpeg's gray (see ``DecodeOptions/grayJPEG``).
 /// Palette images give their indices (a class, not a colour).
 public enum ReferenceGray {
     public static func levels(_ image: Image, format: ImageFormat) -> [UInt8] {

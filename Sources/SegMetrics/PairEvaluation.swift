@@ -60,8 +60,11 @@ public enum PairEvaluator {
     public static func load(gtPath: String, predPath: String, config: EvalConfig) throws -> Inputs {
         let gtBytes = try FileBytes.read(gtPath), predBytes = try FileBytes.read(predPath)
         let gtFormat = try ImageReader.detect(gtBytes, path: gtPath), predFormat = try ImageReader.detect(predBytes, path: predPath)
-        let gtImage = try ImageReader.decode(gtBytes, path: gtPath)
-        var predImage = try ImageReader.decode(predBytes, path: predPath)
+        // Colour JPEG becomes gray as OpenCV's IMREAD_GRAYSCALE reads it (libjpeg's Y).
+        var options = DecodeOptions()
+        options.grayJPEG = true
+        let gtImage = try ImageReader.decode(gtBytes, path: gtPath, options: options)
+        var predImage = try ImageReader.decode(predBytes, path: predPath, options: options)
         if gtImage.width != predImage.width || gtImage.height != predImage.height {
             guard let mode = config.resize else {
                 throw EvalError(.input, "\(predPath): prediction is \(predImage.width)×\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)×\(gtImage.height) (--resize-pred nearest|bilinear to resample)")

@@ -169,3 +169,18 @@ final class ConventionEdgeTests: XCTestCase {
         XCTAssertEqual(binary.states[0].confusion.counts, [2, 0, 0, 2])
     }
 }
+
+/// Colour files become exactly the gray OpenCV's IMREAD_GRAYSCALE returns.
+final class ReferenceGrayTests: XCTestCase {
+    /// Fixtures/metrics/jpeg/generate.py saved OpenCV's reading of a colour JPEG.
+    func testColourJPEGIsLibjpegsYChannel() throws {
+        let dir = Repo.root + "/Fixtures/metrics/jpeg"
+        let inputs = try PairEvaluator.load(gtPath: dir + "/opencv-gray.png", predPath: dir + "/colour.jpg", config: EvalConfig())
+        let expected = try ImageReader.read(dir + "/opencv-gray.png").grayLevels8()
+        XCTAssertEqual(inputs.prediction.levels8, expected)
+        // The plain RGB decode converted by BT.601 differs somewhere (why the gray path exists).
+        let rgb = try ImageReader.read(dir + "/colour.jpg")
+        XCTAssertEqual(rgb.colorModel, .rgb)
+        XCTAssertNotEqual(ReferenceGray.levels(rgb, format: .jpeg), expected)
+    }
+}

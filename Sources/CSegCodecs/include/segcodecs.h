@@ -83,7 +83,8 @@ SegStatus seg_png_fast_encode(const uint8_t *pixels, uint32_t width, uint32_t he
 
 // ---- JPEG ------------------------------------------------------------------
 typedef struct SegJpegDecoder SegJpegDecoder;
-SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels,
+/// gray != 0 decodes colour JPEG straight to libjpeg's gray output (the Y channel).
+SegStatus seg_jpeg_open(const uint8_t *data, size_t size, uint64_t max_pixels, int32_t gray,
                         SegJpegDecoder **out, SegInfo *info, char *msg, size_t msg_cap);
 /// Decodes into 8-bit gray or RGB. With strict != 0 any libjpeg warning
 /// (e.g. "Premature end of JPEG file") is an error.
