@@ -35,6 +35,14 @@ public struct Table: Sendable {
         ([columns] + rows).map { CSV.line($0) }.joined(separator: "\n") + "\n"
     }
 
+    /// GitHub-flavoured Markdown.
+    public func markdown() -> String {
+        var lines = ["| " + columns.joined(separator: " | ") + " |",
+                     "|" + columns.map { _ in " --- |" }.joined()]
+        for row in rows { lines.append("| " + row.joined(separator: " | ") + " |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The rows as JSON-ready dictionaries.
     public func objects() -> [[String: Any]] {
         rows.map { row in

@@ -51,6 +51,14 @@ public struct ClassScores: Sendable, Equatable {
     public var recall: [Double?]
     public var fscore: [Double?]
 
+    /// The per-class lists by name, in output order.
+    public static let listNames = ["IoU", "Acc", "Dice", "Precision", "Recall", "Fscore"]
+
+    /// The per-class lists paired with ``listNames``.
+    public var lists: [(name: String, values: [Double?])] {
+        Array(zip(Self.listNames, [iou, acc, dice, precision, recall, fscore])).map { ($0.0, $0.1) }
+    }
+
     /// Scores of `m`: IoU = I/U, Acc = Recall = I/label, Dice = 2I/(pred+label),
     /// Precision = I/pred, F = (1+β²)PR/(β²P+R). A 0/0 follows `empty`;
     /// with `.skip` every score of a class absent from the ground truth is nil.
@@ -98,4 +106,15 @@ public struct ClassScores: Sendable, Equatable {
 public func meanOfDefined(_ values: [Double?]) -> Double {
     let defined = values.compactMap { $0 }
     return defined.isEmpty ? .nan : defined.reduce(0, +) / Double(defined.count)
+}
+
+/// Maximum (and its first position) and mean of a curve's defined entries
+/// (nil or NaN entries are left out); NaN when none is defined.
+public func curveSummary(_ curve: [Double?]) -> (max: Double, argmax: Int?, mean: Double) {
+    var best: (value: Double, index: Int)?
+    for (i, v) in curve.enumerated() {
+        guard let v, !v.isNaN else { continue }
+        if best == nil || v > best!.value { best = (v, i) }
+    }
+    return (best?.value ?? .nan, best?.index, meanOfDefined(curve.map { $0.flatMap { $0.isNaN ? nil : $0 } }))
 }

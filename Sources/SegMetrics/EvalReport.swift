@@ -25,9 +25,9 @@ public enum EvalReport {
             text += "\n" + conventionLines(results[0]).joined(separator: "\n") + "\n"
             return text
         case .markdown:
-            var text = markdown(summaryTable(results, digits: 4))
+            var text = summaryTable(results, digits: 4).markdown()
             for r in results where !r.perClass.isEmpty {
-                text += "\n" + (results.count > 1 ? "**\(r.name)** per class\n\n" : "Per class\n\n") + markdown(classTable(r))
+                text += "\n" + (results.count > 1 ? "**\(r.name)** per class\n\n" : "Per class\n\n") + classTable(r).markdown()
             }
             text += "\n" + conventionLines(results[0]).map { "- " + $0 }.joined(separator: "\n") + "\n"
             return text
@@ -60,17 +60,13 @@ public enum EvalReport {
     /// A value for text output: fixed digits, or full precision; `nan` when undefined.
     public static func format(_ v: Double, _ digits: Int?) -> String {
         if v.isNaN { return "nan" }
-        guard let digits else { return "\(v)" }
+        guard let digits else { return cell(v) }
         return String(format: "%.\(digits)f", v)
     }
 
-    /// GitHub-flavoured Markdown table.
-    static func markdown(_ t: Table) -> String {
-        var lines = ["| " + t.columns.joined(separator: " | ") + " |",
-                     "|" + t.columns.map { _ in " --- |" }.joined()]
-        for row in t.rows { lines.append("| " + row.joined(separator: " | ") + " |") }
-        return lines.joined(separator: "\n") + "\n"
-    }
+    /// A value for a per-image or curve CSV cell: the shortest text that
+    /// reads back as the same Double, empty when undefined.
+    public static func cell(_ v: Double) -> String { v.isNaN ? "" : "\(v)" }
 
     /// Human-readable statement of the conventions.
     static func conventionLines(_ r: EvalResults) -> [String] {

@@ -49,22 +49,21 @@ public struct EvalResults: Sendable {
                         return numerator == 0 ? 0 : numerator / (s.beta2 * p + r)
                     }
                 }
-                let defined = curve.enumerated().filter { !$0.element.isNaN }
-                let best = defined.max { a, b in a.element < b.element || (a.element == b.element && a.offset < b.offset) }
-                scalars.append(("maxF", best?.element ?? .nan))
-                scalars.append(("meanF", defined.isEmpty ? .nan : defined.map(\.element).reduce(0, +) / Double(defined.count)))
+                let summary = curveSummary(curve)
+                scalars.append(("maxF", summary.max))
+                scalars.append(("meanF", summary.mean))
                 scalars.append(("adpF", state.adaptiveF.mean))
                 precision = p; recall = r; fCurve = curve
-                maxFThreshold = best?.offset
+                maxFThreshold = summary.argmax
             } else {
                 precision = []; recall = []; fCurve = []; maxFThreshold = nil
             }
             if s.sMeasure { scalars.append(("Sm", state.sMeasure.mean)) }
             if s.eMeasure {
                 let curve = state.eCurve.means
-                let defined = curve.filter { !$0.isNaN }
-                scalars.append(("maxEm", defined.max() ?? .nan))
-                scalars.append(("meanEm", defined.isEmpty ? .nan : defined.reduce(0, +) / Double(defined.count)))
+                let summary = curveSummary(curve)
+                scalars.append(("maxEm", summary.max))
+                scalars.append(("meanEm", summary.mean))
                 scalars.append(("adpEm", state.adaptiveE.mean))
                 eCurve = curve
             } else {
@@ -75,36 +74,23 @@ public struct EvalResults: Sendable {
             precision = []; recall = []; fCurve = []; eCurve = []; maxFThreshold = nil
         }
         if config.confusion {
-            let lists: [(String, FixedSumArray, [Double?])]
-            let aAcc: Double
             switch config.aggregate {
             case .dataset:
                 let c = ClassScores(state.confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT)
-                aAcc = c.aAcc ?? .nan
-                lists = [("IoU", state.imageIoU, c.iou), ("Acc", state.imageAcc, c.acc), ("Dice", state.imageDice, c.dice),
-                         ("Precision", state.imagePrecision, c.precision), ("Recall", state.imageRecall, c.recall),
-                         ("Fscore", state.imageFscore, c.fscore)]
-            case .image:
-                aAcc = state.imageAAcc.mean
-                lists = [("IoU", state.imageIoU, []), ("Acc", state.imageAcc, []), ("Dice", state.imageDice, []),
-                         ("Precision", state.imagePrecision, []), ("Recall", state.imageRecall, []),
-                         ("Fscore", state.imageFscore, [])]
-            }
-            scalars.append(("aAcc", aAcc))
-            for (name, sums, datasetValues) in lists {
-                let values: [Double]
-                let mean: Double
-                if config.aggregate == .dataset {
-                    values = datasetValues.map { $0 ?? .nan }
-                    mean = meanOfDefined(datasetValues)
-                } else {
-                    // Mean over every defined (image, class) score.
-                    values = sums.means
-                    let total = sums.sums.reduce(FixedSum()) { var t = $0; t.merge($1); return t }
-                    mean = total.mean
+                scalars.append(("aAcc", c.aAcc ?? .nan))
+                for (name, values) in c.lists {
+                    perClass.append((name, values.map { $0 ?? .nan }))
+                    scalars.append(("m" + name, meanOfDefined(values)))
                 }
-                perClass.append((name, values))
-                scalars.append(("m" + name, mean))
+            case .image:
+                scalars.append(("aAcc", state.imageAAcc.mean))
+                for name in ClassScores.listNames {
+                    let sums = state.imageSums[name]!
+                    // Mean over every defined (image, class) score.
+                    let total = sums.sums.reduce(into: FixedSum()) { $0.merge($1) }
+                    perClass.append((name, sums.means))
+                    scalars.append(("m" + name, total.mean))
+                }
             }
         }
         self.scalars = scalars

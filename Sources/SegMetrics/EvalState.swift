@@ -45,8 +45,9 @@ public struct EvalState: Sendable, Equatable, Codable {
     public var onlyIgnoreImages = 0
 
     public var confusion: ConfusionMatrix
-    /// Per-image scores summed for `--aggregate image`, one slot per class.
-    public var imageIoU, imageAcc, imageDice, imagePrecision, imageRecall, imageFscore: FixedSumArray
+    /// Per-image scores summed for `--aggregate image`, by list name
+    /// (``ClassScores/listNames``), one slot per class.
+    public var imageSums: [String: FixedSumArray]
     public var imageAAcc = FixedSum()
 
     public var mae = FixedSum(), adaptiveF = FixedSum(), adaptiveE = FixedSum()
@@ -62,8 +63,7 @@ public struct EvalState: Sendable, Equatable, Codable {
         self.pairDigest = pairDigest
         confusion = ConfusionMatrix(classes: config.classes)
         let k = config.classes
-        imageIoU = FixedSumArray(count: k); imageAcc = imageIoU; imageDice = imageIoU
-        imagePrecision = imageIoU; imageRecall = imageIoU; imageFscore = imageIoU
+        imageSums = Dictionary(uniqueKeysWithValues: ClassScores.listNames.map { ($0, FixedSumArray(count: k)) })
     }
 
     /// Adds one image.
@@ -73,8 +73,7 @@ public struct EvalState: Sendable, Equatable, Codable {
         if r.onlyBackgroundAndIgnore { onlyIgnoreImages += 1 }
         confusion.merge(r.confusion)
         if let s = r.classScores {
-            imageIoU.add(s.iou); imageAcc.add(s.acc); imageDice.add(s.dice)
-            imagePrecision.add(s.precision); imageRecall.add(s.recall); imageFscore.add(s.fscore)
+            for (name, values) in s.lists { imageSums[name]!.add(values) }
             if let a = s.aAcc { imageAAcc.add(a) }
         }
         if let s = r.salient {
@@ -112,8 +111,7 @@ public struct EvalState: Sendable, Equatable, Codable {
         nonBinaryImages += o.nonBinaryImages
         onlyIgnoreImages += o.onlyIgnoreImages
         confusion.merge(o.confusion)
-        imageIoU.merge(o.imageIoU); imageAcc.merge(o.imageAcc); imageDice.merge(o.imageDice)
-        imagePrecision.merge(o.imagePrecision); imageRecall.merge(o.imageRecall); imageFscore.merge(o.imageFscore)
+        for (name, sums) in o.imageSums { imageSums[name, default: FixedSumArray(count: config.classes)].merge(sums) }
         imageAAcc.merge(o.imageAAcc)
         mae.merge(o.mae); adaptiveF.merge(o.adaptiveF); adaptiveE.merge(o.adaptiveE)
         sMeasure.merge(o.sMeasure); weightedF.merge(o.weightedF)

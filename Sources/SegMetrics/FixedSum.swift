@@ -65,12 +65,6 @@ public struct FixedSumArray: Sendable, Equatable, Codable {
         for i in values.indices { if let v = values[i] { sums[i].add(v) } }
     }
 
-    /// Adds every value (no entry left out).
-    public mutating func add(_ values: [Double]) {
-        precondition(values.count == sums.count)
-        for i in values.indices { sums[i].add(values[i]) }
-    }
-
     public mutating func merge(_ other: FixedSumArray) {
         precondition(other.sums.count == sums.count)
         for i in sums.indices { sums[i].merge(other.sums[i]) }

@@ -220,6 +220,9 @@ public struct Prediction: Sendable {
     /// Class of each level, -1 where the level is not a class.
     public let classOfLevel: [Int]
 
+    /// The level of pixel `i` (for per-pixel outputs, not hot loops).
+    public func level(at i: Int) -> Int { levels8.map { Int($0[i]) } ?? Int(levels16![i]) }
+
     public init(_ image: Image, format: ImageFormat, path: String, mode: PredValues, classes k: Int, threshold: Double) {
         width = image.width
         height = image.height

@@ -20,8 +20,7 @@ public enum Overlay {
         var rgb = [UInt8](repeating: 0, count: n * 3)
         for i in 0..<n {
             let g = Int(classes[i])
-            let level = pred.levels8.map { Int($0[i]) } ?? Int(pred.levels16![i])
-            let p = pred.classOfLevel[level]
+            let p = pred.classOfLevel[pred.level(at: i)]
             let color: RGBA
             if g == k { color = ignored }
             else if p == g { color = g == 0 ? trueNegative : truePositive }

@@ -143,19 +143,17 @@ public enum PairEvaluator {
                 }
                 salient = SalientImage.scores(histogram, scale: Double(pred.scale), options: config.salient) { p in
                     let background = p.values, object = p.values.map { abs($0 - 1) }
-                    return WeightedFMeasure.score(gt: classes, width: gt.width, height: gt.height,
-                                                  beta: config.salient.weightedBeta, workspace: workspace) { e in
+                    // |p − gt| per pixel, through the per-level tables.
+                    func fill<T: FixedWidthInteger>(_ levels: [T], _ e: UnsafeMutableBufferPointer<Double>) {
                         classes.withUnsafeBufferPointer { g in
-                            if let l = pred.levels8 {
-                                l.withUnsafeBufferPointer { l in
-                                    for i in 0..<e.count { e[i] = g[i] != 0 ? object[Int(l[i])] : background[Int(l[i])] }
-                                }
-                            } else {
-                                pred.levels16!.withUnsafeBufferPointer { l in
-                                    for i in 0..<e.count { e[i] = g[i] != 0 ? object[Int(l[i])] : background[Int(l[i])] }
-                                }
+                            levels.withUnsafeBufferPointer { l in
+                                for i in 0..<e.count { e[i] = g[i] != 0 ? object[Int(l[i])] : background[Int(l[i])] }
                             }
                         }
+                    }
+                    return WeightedFMeasure.score(gt: classes, width: gt.width, height: gt.height,
+                                                  beta: config.salient.weightedBeta, workspace: workspace) { e in
+                        if let l = pred.levels8 { fill(l, e) } else { fill(pred.levels16!, e) }
                     }
                 }
             }

@@ -37,17 +37,15 @@ public struct PerImageRow: Sendable {
     public init(_ r: ImageResult, config: EvalConfig) {
         key = r.key; gt = r.gtPath; pred = r.predPath; width = r.width; height = r.height
         var map: [String: Double] = [:]
-        func curveStats(_ curve: [Double?]) -> (max: Double, mean: Double) {
-            let defined = curve.compactMap { $0 }
-            return defined.isEmpty ? (.nan, .nan) : (defined.max()!, defined.reduce(0, +) / Double(defined.count))
-        }
         if let s = r.salient {
             map["MAE"] = s.mae ?? .nan
             map["adpF"] = s.adaptiveF ?? .nan
-            (map["maxF"], map["meanF"]) = curveStats(s.fCurve)
+            let f = curveSummary(s.fCurve)
+            (map["maxF"], map["meanF"]) = (f.max, f.mean)
             map["Sm"] = s.sMeasure ?? .nan
             map["adpEm"] = s.adaptiveE ?? .nan
-            (map["maxEm"], map["meanEm"]) = curveStats(s.eCurve)
+            let e = curveSummary(s.eCurve)
+            (map["maxEm"], map["meanEm"]) = (e.max, e.mean)
             map["wF"] = s.weightedF ?? .nan
         }
         if let c = r.classScores {
@@ -63,14 +61,11 @@ public struct PerImageRow: Sendable {
     /// A metric by name.
     public func value(_ name: String) -> Double? { values.first { $0.name == name }?.value }
 
-    /// The row as CSV (values with 17 significant digits, empty when undefined).
+    /// The row as CSV (see ``EvalReport/cell(_:)``).
     public func csv(model: String?) -> String {
         let cells = (model.map { [$0] } ?? []) + [key, gt, pred, String(width), String(height)]
-            + values.map { $0.value.isNaN ? "" : formatFull($0.value) }
+            + values.map { EvalReport.cell($0.value) }
         return CSV.line(cells)
     }
 }
-
-/// Shortest text that reads back as the same Double.
-func formatFull(_ v: Double) -> String { "\(v)" }
 

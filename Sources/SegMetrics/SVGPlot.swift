@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 
 /// A line chart written as standalone SVG: axes with ticks and labels, a
 /// title and a legend, one polyline per series.
@@ -76,8 +77,8 @@ public enum CurveOutput {
         var lines = ["pred,threshold,precision,recall,F,Em"]
         for r in results where !r.fCurve.isEmpty || !r.eCurve.isEmpty {
             for t in 0..<256 {
-                func cell(_ curve: [Double]) -> String { curve.isEmpty || curve[t].isNaN ? "" : "\(curve[t])" }
-                lines.append([r.name, String(t), cell(r.precision), cell(r.recall), cell(r.fCurve), cell(r.eCurve)].map { $0 }.joined(separator: ","))
+                func cell(_ curve: [Double]) -> String { curve.isEmpty ? "" : EvalReport.cell(curve[t]) }
+                lines.append(CSV.line([r.name, String(t), cell(r.precision), cell(r.recall), cell(r.fCurve), cell(r.eCurve)]))
             }
         }
         return lines.joined(separator: "\n") + "\n"
