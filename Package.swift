@@ -43,11 +43,13 @@ let package = Package(
             dependencies: ["SegMetrics", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegImage", "SegCore"]),
-        .testTarget(name: "SegImageTests", dependencies: ["SegImage"]),
-        .testTarget(name: "SegCoreTests", dependencies: ["SegCore"]),
+        // Repository paths and temporary folders for every test target.
+        .target(name: "SegTestSupport", path: "Tests/SegTestSupport"),
+        .testTarget(name: "SegImageTests", dependencies: ["SegImage", "SegTestSupport"]),
+        .testTarget(name: "SegCoreTests", dependencies: ["SegCore", "SegTestSupport"]),
         // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
-        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "segprep"]),
+        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
         // segeval is a dependency for the same reason.
-        .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "segeval"]),
+        .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SegTestSupport
 @testable import SegCore
 
 final class NaturalOrderTests: XCTestCase {
@@ -20,8 +21,7 @@ final class NaturalOrderTests: XCTestCase {
 
 final class InputFilesTests: XCTestCase {
     private func makeTree() throws -> String {
-        let root = NSTemporaryDirectory() + "segcore-" + UUID().uuidString
-        addTeardownBlock { try? FileManager.default.removeItem(atPath: root) }
+        let root = try makeTemporaryDirectory(self)
         let fm = FileManager.default
         try fm.createDirectory(atPath: root + "/sub/deeper", withIntermediateDirectories: true)
         for name in ["10.png", "2.PNG", "1.jpg", "notes.txt", ".hidden.png", "sub/3.tif", "sub/deeper/4.gif"] {

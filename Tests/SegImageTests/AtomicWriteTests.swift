@@ -12,7 +12,7 @@ final class AtomicWriteTests: XCTestCase {
     }
 
     func testWriteCreatesOnlyTheFinalFileWithNormalPermissions() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         let image = Image.gray8(width: 3, height: 2, pixels: [0, 1, 2, 3, 4, 5])
         try ImageWriter.write(image, to: dir + "/a.png", as: .png())
         XCTAssertEqual(listing(dir), ["a.png"])
@@ -23,14 +23,14 @@ final class AtomicWriteTests: XCTestCase {
     }
 
     func testRefusesToOverwriteWhenAsked() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         try AtomicFile.write([1, 2, 3], to: dir + "/x.bin")
         assertImageError([.refused]) { try AtomicFile.write([9], to: dir + "/x.bin", overwrite: false) }
         XCTAssertEqual(try FileBytes.read(dir + "/x.bin"), [1, 2, 3])
     }
 
     func testFailedWriteLeavesNoPartialFileAndKeepsTheOldOne() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         try AtomicFile.write([7, 7, 7], to: dir + "/keep.bin")
         // A file-size limit makes write() fail part-way (EFBIG), like a full disk.
         signal(SIGXFSZ, SIG_IGN)
@@ -49,7 +49,7 @@ final class AtomicWriteTests: XCTestCase {
     }
 
     func testMissingDirectoryIsAWriteError() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         assertImageError([.writeFailed]) { try AtomicFile.write([1], to: dir + "/no/such/dir/x.png") }
     }
 }

@@ -52,8 +52,8 @@ final class DecodeFixtureTests: XCTestCase {
     }
 
     func testOneBitMaskDecodesToIndicesAndGrayLevels() throws {
-        let oneBit = try ImageReader.read(Paths.fixtures + "/awkward/mask-1bit.png")
-        let eightBit = try ImageReader.read(Paths.fixtures + "/awkward/mask-8bit.png")
+        let oneBit = try ImageReader.read(Repo.fixtures + "/awkward/mask-1bit.png")
+        let eightBit = try ImageReader.read(Repo.fixtures + "/awkward/mask-8bit.png")
         XCTAssertEqual(oneBit.sourceBitDepth, 1)
         XCTAssertEqual(Set(oneBit.intSamples), [0, 1], "1-bit PNG keeps 0/1 indices")
         XCTAssertEqual(eightBit.sourceBitDepth, 8)
@@ -66,7 +66,7 @@ final class DecodeFixtureTests: XCTestCase {
     }
 
     func testPalettePNGKeepsRawIndices() throws {
-        let image = try ImageReader.read(Paths.fixtures + "/awkward/labels-palette.png")
+        let image = try ImageReader.read(Repo.fixtures + "/awkward/labels-palette.png")
         XCTAssertEqual(image.colorModel, .palette)
         XCTAssertEqual(Set(image.intSamples), [0, 1, 2, 255])
         XCTAssertEqual(image.palette[1], RGBA(128, 0, 0))
@@ -76,7 +76,7 @@ final class DecodeFixtureTests: XCTestCase {
     }
 
     func testMultiPageTIFFPagesAndForEachPage() throws {
-        let path = Paths.fixtures + "/awkward/volume-16bit.tif"
+        let path = Repo.fixtures + "/awkward/volume-16bit.tif"
         XCTAssertEqual(try ImageReader.pageCount(path), 3)
         var seen: [Int] = []
         try ImageReader.forEachPage(path) { index, count, image in
@@ -90,12 +90,12 @@ final class DecodeFixtureTests: XCTestCase {
         }
         XCTAssertEqual(seen, [0, 1, 2])
         assertImageError([.refused]) { try ImageReader.read(path, page: 3) }
-        assertImageError([.refused]) { try ImageReader.read(Paths.fixtures + "/awkward/mask-8bit.png", page: 1) }
+        assertImageError([.refused]) { try ImageReader.read(Repo.fixtures + "/awkward/mask-8bit.png", page: 1) }
     }
 
     func testGIFFirstFrameAsIndices() throws {
-        let image = try ImageReader.read(Paths.fixtures + "/awkward/mask.gif")
-        let mask = try ImageReader.read(Paths.fixtures + "/awkward/mask-1bit.png")
+        let image = try ImageReader.read(Repo.fixtures + "/awkward/mask.gif")
+        let mask = try ImageReader.read(Repo.fixtures + "/awkward/mask-1bit.png")
         XCTAssertEqual(image.colorModel, .palette)
         XCTAssertEqual(image.intSamples, mask.intSamples)
         XCTAssertEqual(image.palette[1], RGBA(255, 255, 255))

@@ -18,25 +18,25 @@ final class FastPNGTests: XCTestCase {
         XCTAssertEqual(names.count, 30, "every PNG written by Fixtures/generate.py")
         for name in names { try assertSameDecode(Paths.codecs + "/" + name) }
         for name in ["mask-1bit.png", "mask-8bit.png", "labels-palette.png", "mask-rgb.png", "mask-via-jpeg.png"] {
-            try assertSameDecode(Paths.fixtures + "/awkward/" + name)
+            try assertSameDecode(Repo.fixtures + "/awkward/" + name)
         }
         for k in 0..<20 {
-            try assertSameDecode(Paths.fixtures + "/cells/image/\(k).png")
-            try assertSameDecode(Paths.fixtures + "/cells/label/\(k).png")
+            try assertSameDecode(Repo.fixtures + "/cells/image/\(k).png")
+            try assertSameDecode(Repo.fixtures + "/cells/label/\(k).png")
         }
     }
 
     func testRealDatasetsDecodeIdenticallyOnBothPaths() throws {
         let dirs = ["isbi2012/train/image", "isbi2012/train/label", "sod300/gt", "sod300/pred/DSS"]
-        guard FileManager.default.fileExists(atPath: Paths.shared + "/" + dirs[0]) else {
+        guard FileManager.default.fileExists(atPath: Repo.shared + "/" + dirs[0]) else {
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("missing shared datasets") }
             throw XCTSkip("shared datasets not present")
         }
         for dir in dirs {
-            let names = try FileManager.default.contentsOfDirectory(atPath: Paths.shared + "/" + dir).filter { $0.hasSuffix(".png") }
+            let names = try FileManager.default.contentsOfDirectory(atPath: Repo.shared + "/" + dir).filter { $0.hasSuffix(".png") }
             // Every ISBI file; every 5th SOD file keeps the debug-build test quick.
             for (i, name) in names.sorted().enumerated() where dir.hasPrefix("isbi") || i % 5 == 0 {
-                try assertSameDecode(Paths.shared + "/" + dir + "/" + name)
+                try assertSameDecode(Repo.shared + "/" + dir + "/" + name)
             }
         }
     }

@@ -29,7 +29,7 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testTruncatedFilesReportTruncation() throws {
-        assertImageError([.truncated]) { try ImageReader.read(Paths.fixtures + "/awkward/truncated.png") }
+        assertImageError([.truncated]) { try ImageReader.read(Repo.fixtures + "/awkward/truncated.png") }
         var ramp: [UInt8] = []
         for y in 0..<256 { for x in 0..<256 { ramp += [UInt8(x), UInt8(y), UInt8((x + y) / 2)] } }
         let jpeg = try ImageWriter.encode(Image(width: 256, height: 256, colorModel: .rgb, samples: .uint8(ramp)), as: .jpeg())
@@ -40,7 +40,7 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testEmptyRandomAndTextFiles() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         _ = FileManager.default.createFile(atPath: dir + "/empty.png", contents: Data())
         assertImageError([.empty]) { try ImageReader.read(dir + "/empty.png") }
         _ = FileManager.default.createFile(atPath: dir + "/notes.png", contents: Data("label notes, not a picture\n".utf8))
@@ -125,7 +125,7 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testErrorsNameTheFile() {
-        let path = Paths.fixtures + "/awkward/truncated.png"
+        let path = Repo.fixtures + "/awkward/truncated.png"
         do {
             _ = try ImageReader.read(path)
             XCTFail("decoded a truncated file")

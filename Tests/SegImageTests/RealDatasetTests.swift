@@ -6,7 +6,7 @@ import XCTest
 /// the facts their READMEs state (measured independently of SegKit).
 final class RealDatasetTests: XCTestCase {
     private func files(_ dir: String) throws -> [String] {
-        let root = Paths.shared + "/" + dir
+        let root = Repo.shared + "/" + dir
         guard FileManager.default.fileExists(atPath: root) else {
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("missing \(root)") }
             throw XCTSkip("shared datasets not present at \(root)")

@@ -77,7 +77,7 @@ final class ReviewRegressionTests: XCTestCase {
     }
 
     func testReplacingAFileKeepsItsPermissions() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         try AtomicFile.write([1], to: dir + "/private.bin")
         chmod(dir + "/private.bin", 0o600)
         try AtomicFile.write([2], to: dir + "/private.bin")
@@ -86,7 +86,7 @@ final class ReviewRegressionTests: XCTestCase {
     }
 
     func testPipesAreReadToTheEnd() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         let fifo = dir + "/pipe"
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
         let bytes = try FileBytes.read(Paths.codecs + "/png-gray-8.png")

@@ -54,7 +54,7 @@ final class RoundTripTests: XCTestCase {
     }
 
     func testTIFFStackWritesAndReadsEveryPage() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTemporaryDirectory(self)
         let pages = (0..<5).map { page -> Image in
             let values = Pattern.samples(width: 20, height: 10, channels: 1, depth: 16, page: page)
             return Image(width: 20, height: 10, colorModel: .gray, samples: .uint16(values.map { UInt16($0) }))

@@ -1,17 +1,11 @@
 import Foundation
 import XCTest
+@_exported import SegTestSupport
 @testable import SegImage
 
-/// Paths of the repository's fixtures and of the shared datasets beside it.
+/// Paths of the codec fixtures (the rest is `Repo` from SegTestSupport).
 enum Paths {
-    static let repo: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-    static let fixtures = repo + "/Fixtures"
-    static let codecs = fixtures + "/codecs"
-    static let shared = repo + "/../shared/datasets"
+    static let codecs = Repo.fixtures + "/codecs"
 }
 
 /// One entry of Fixtures/codecs/manifest.json (written by Fixtures/generate.py).
@@ -80,13 +74,6 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 
 func bigEndian32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 
-/// A fresh temporary directory removed at the end of the test.
-func temporaryDirectory(_ test: XCTestCase) throws -> String {
-    let path = NSTemporaryDirectory() + "segkit-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
 
 /// Asserts that `body` throws an ImageError of one of `kinds`.
 func assertImageError(_ kinds: Set<ImageError.Kind>, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,

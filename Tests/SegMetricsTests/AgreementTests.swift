@@ -6,7 +6,7 @@ import XCTest
 /// independent NumPy implementation of mmseg's formulas
 /// (Fixtures/metrics/generate.py), to 1e-9.
 final class AgreementTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = Repo.root
     static let tolerance = 1e-9
 
     func testEdgeCases() throws { try checkAgreement("Fixtures/metrics/edge/expected.json", curvesPerImage: true) }

@@ -16,9 +16,7 @@ final class HandComputedTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([0, 0, 1, 1, 0, 2, 1, 255, 0, 0, 1, 1], width: 4, to: dir + "/gt/a.png")
         try writeGray([0, 1, 1, 1, 0, 0, 1, 3, 0, 3, 0, 1], width: 4, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         job.config.classes = 4
         let r = EvalResults(try job.run().states[0])
         func list(_ name: String) -> [Double] { r.perClass.first { $0.name == name }!.values }
@@ -50,9 +48,7 @@ final class HandComputedTests: XCTestCase {
         try writeGray([0, 0, 0, 0], width: 2, to: dir + "/gt/b.png")
         try writeGray([0, 0, 0, 0], width: 2, to: dir + "/pred/b.png")
         func run(_ aggregate: Aggregation, _ empty: EmptyGTConvention) throws -> EvalResults {
-            var job = EvalJob()
-            job.gt = [dir + "/gt"]
-            job.predictions = [dir + "/pred"]
+            var job = evalJob(dir)
             job.config.aggregate = aggregate
             job.config.confusionEmptyGT = empty
             return EvalResults(try job.run().states[0])
@@ -73,9 +69,7 @@ final class HandComputedTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([0, 255, 128, 129, 255, 0], width: 6, to: dir + "/gt/a.png")
         try writeGray([127, 128, 0, 255, 200, 10], width: 6, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         job.config.salient.sMeasure = false
         let state = try job.run().states[0]
         // gt classes 0 1 0 1 1 0 ; pred classes 0 1 0 1 1 0
@@ -90,9 +84,7 @@ final class HandComputedTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([0, 1, 1, 0], width: 2, to: dir + "/gt/a.png")
         try writeGray([0, 255, 255, 0], width: 2, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         XCTAssertEqual(try job.run().states[0].confusion.counts, [2, 0, 0, 2])
         job.config.gtValues = .binary
         XCTAssertThrowsError(try job.run()) { error in
@@ -129,9 +121,7 @@ final class ConventionEdgeTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir + "/gt", withIntermediateDirectories: true)
         try ImageWriter.write(gt, to: dir + "/gt/a.png", as: .png(level: 1, filtered: false))
         try writeGray([0, 255, 255, 0], width: 4, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         job.config.gtValues = .index
         job.config.salient.sMeasure = false
         job.config.salient.weightedF = false
@@ -143,9 +133,7 @@ final class ConventionEdgeTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([255], width: 1, to: dir + "/gt/a.png")
         try writeGray([200], width: 1, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("too few pixels"), "\($0)") }
     }
 
@@ -155,9 +143,7 @@ final class ConventionEdgeTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([0, 255, 255, 0], width: 2, to: dir + "/gt/a.png")
         try writeGray([0, 1, 1, 0], width: 2, to: dir + "/pred/a.png")
-        var job = EvalJob()
-        job.gt = [dir + "/gt"]
-        job.predictions = [dir + "/pred"]
+        var job = evalJob(dir)
         job.config.classes = 3
         let outcome = try job.run()
         XCTAssertEqual(outcome.states[0].onlyIgnoreImages, 1)

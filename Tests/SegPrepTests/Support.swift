@@ -1,24 +1,9 @@
 import Foundation
 import XCTest
+@_exported import SegTestSupport
 import SegImage
 @testable import SegPrep
 
-enum Repo {
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-    static let fixtures = root + "/Fixtures"
-    static let shared = root + "/../shared/datasets"
-}
-
-func makeTemporaryDirectory(_ test: XCTestCase) throws -> String {
-    let path = NSTemporaryDirectory() + "segprep-test-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
 
 func gray(_ values: [UInt8], width: Int? = nil) -> Image {
     Image.gray8(width: width ?? values.count, height: width.map { values.count / $0 } ?? 1, pixels: values)
