@@ -7,9 +7,11 @@ let package = Package(
     products: [
         .executable(name: "segprep", targets: ["segprep"]),
         .executable(name: "segeval", targets: ["segeval"]),
+        .executable(name: "segpredict", targets: ["segpredict"]),
         .library(name: "SegImage", targets: ["SegImage"]),
         .library(name: "SegPrep", targets: ["SegPrep"]),
         .library(name: "SegMetrics", targets: ["SegMetrics"]),
+        .library(name: "SegModel", targets: ["SegModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +34,10 @@ let package = Package(
         .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Metric kernels run over real datasets in the agreement tests too.
         .target(name: "SegMetrics", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // Convolution kernels and the run-time OpenBLAS binding: only SegModel uses them.
+        .target(name: "CSegModel", cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("dl")]),
+        // Networks run over real images in the tests too.
+        .target(name: "SegModel", dependencies: ["CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Command-line pieces shared by the executables.
         .target(name: "SegCLI", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
@@ -41,6 +47,10 @@ let package = Package(
         .executableTarget(
             name: "segeval",
             dependencies: ["SegMetrics", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "segpredict",
+            dependencies: ["SegModel", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegImage", "SegCore"]),
         // Repository paths and temporary folders for every test target.

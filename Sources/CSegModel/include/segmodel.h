@@ -1,0 +1,56 @@
+// Kernels and the OpenBLAS binding behind SegModel. Nothing else in SegKit
+// includes this header. Tensors are float32, channel-major (C × H × W).
+#ifndef SEGMODEL_H
+#define SEGMODEL_H
+#include <stddef.h>
+#include <stdint.h>
+
+// ---- OpenBLAS, loaded at run time ------------------------------------------
+// Loads libopenblas (dlopen) after choosing its kernel family: when the CPU has
+// AVX-512 and OPENBLAS_CORETYPE is unset, it is set to SkylakeX first, because
+// Debian's 0.3.21 otherwise picks AVX2 kernels on AMD Zen 4/5 (half the speed)
+// and reads the variable only while loading. Returns 0, or -1 with a message.
+int32_t seg_blas_load(char *message, size_t capacity);
+// The kernel family OpenBLAS chose ("Haswell", "SkylakeX", …); "" before load.
+const char *seg_blas_core(void);
+// Row-major C[M×N] = A[M×K]·B[K×N] + beta·C, single-threaded (callers parallelise).
+void seg_sgemm(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
+               const float *b, int32_t ldb, float beta, float *c, int32_t ldc);
+// Same with A transposed (A stored K×M).
+void seg_sgemm_at(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
+                  const float *b, int32_t ldb, float beta, float *c, int32_t ldc);
+
+// ---- Convolution pieces ------------------------------------------------------
+// Column matrix for output rows [row0, row1) of a stride-1 "same" convolution
+// with a kh×kw kernel, dilation `dil`, zero padding `pad`: rows are
+// (channel, ky, kx), columns are output pixels; `col` has ld columns per row.
+void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
+                int32_t kh, int32_t kw, int32_t dil, int32_t pad,
+                int32_t row0, int32_t row1, float *col, int64_t ld);
+// out[c][i] = act(out[c][i] + bias[c]) for `count` values per channel at
+// `stride` apart; act 0 = none, 1 = ReLU.
+void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
+                  const float *bias, int32_t relu);
+
+// ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
+// Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows
+// [trow0, trow1): V[36][C][tiles], `ldv` values per (element, channel) row and
+// `estride` values per element (C_total × ldv when several inputs are stacked).
+void seg_wino_input(const float *input, int32_t channels, int32_t height, int32_t width,
+                    int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride);
+// Output transform: M[36][K][tiles] → out rows of tile rows [trow0, trow1), with
+// bias and optional ReLU.
+void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t height, int32_t width,
+                     int32_t trow0, int32_t trow1, const float *bias, int32_t relu, float *out);
+// Weight transform: w[K][C][3][3] → U[36][K][C].
+void seg_wino_weights(const float *w, int32_t kout, int32_t channels, float *u);
+
+// ---- Resampling and pooling ----------------------------------------------------
+// k×k max pooling with stride k; ceil_mode keeps partial windows at the edges.
+void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
+                 int32_t k, int32_t oh, int32_t ow, float *out);
+// Bilinear resize of every channel, PyTorch semantics (align_corners on or off;
+// no antialiasing).
+void seg_bilinear(const float *input, int32_t channels, int32_t height, int32_t width,
+                  int32_t oh, int32_t ow, int32_t align_corners, float *out);
+#endif

@@ -1,0 +1,119 @@
+// Convolution helpers, pooling and resampling. Written as plain loops the
+// compiler vectorises; hot ones are compiled for AVX-512, AVX2 and baseline
+// x86-64 and picked at run time.
+#include "segmodel.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define HOT
+#endif
+
+HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
+                    int32_t kh, int32_t kw, int32_t dil, int32_t pad,
+                    int32_t row0, int32_t row1, float *col, int64_t ld) {
+    const int64_t plane = (int64_t)height * width;
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + c * plane;
+        for (int32_t ky = 0; ky < kh; ky++) {
+            for (int32_t kx = 0; kx < kw; kx++) {
+                float *dst = col + ((int64_t)(c * kh + ky) * kw + kx) * ld;
+                const int32_t dx = kx * dil - pad;
+                // Output columns whose source column lies inside the image.
+                int32_t x0 = dx < 0 ? -dx : 0;
+                int32_t x1 = dx > 0 ? width - dx : width;
+                if (x0 > width) x0 = width;
+                if (x1 < x0) x1 = x0;
+                for (int32_t y = row0; y < row1; y++) {
+                    float *d = dst + (int64_t)(y - row0) * width;
+                    const int32_t sy = y + ky * dil - pad;
+                    if (sy < 0 || sy >= height) {
+                        memset(d, 0, sizeof(float) * (size_t)width);
+                        continue;
+                    }
+                    const float *s = src + (int64_t)sy * width + dx;
+                    for (int32_t x = 0; x < x0; x++) d[x] = 0;
+                    for (int32_t x = x0; x < x1; x++) d[x] = s[x];
+                    for (int32_t x = x1; x < width; x++) d[x] = 0;
+                }
+            }
+        }
+    }
+}
+
+HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
+                      const float *bias, int32_t relu) {
+    for (int32_t c = 0; c < channels; c++) {
+        float *p = out + c * stride;
+        const float b = bias ? bias[c] : 0.0f;
+        if (relu) {
+            for (int64_t i = 0; i < count; i++) { float v = p[i] + b; p[i] = v > 0 ? v : 0; }
+        } else {
+            for (int64_t i = 0; i < count; i++) p[i] += b;
+        }
+    }
+}
+
+void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
+                 int32_t k, int32_t oh, int32_t ow, float *out) {
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + (int64_t)c * height * width;
+        float *dst = out + (int64_t)c * oh * ow;
+        for (int32_t y = 0; y < oh; y++) {
+            const int32_t ya = y * k, yb = ya + k < height ? ya + k : height;
+            for (int32_t x = 0; x < ow; x++) {
+                const int32_t xa = x * k, xb = xa + k < width ? xa + k : width;
+                float m = -INFINITY;
+                for (int32_t yy = ya; yy < yb; yy++)
+                    for (int32_t xx = xa; xx < xb; xx++) {
+                        const float v = src[(int64_t)yy * width + xx];
+                        // NaN propagates, as in PyTorch.
+                        if (v > m || v != v) m = v;
+                    }
+                dst[(int64_t)y * ow + x] = m;
+            }
+        }
+    }
+}
+
+// Source index and weight of output coordinate `o` along one axis.
+static void axis_weights(int32_t in, int32_t out, int32_t align_corners, int32_t o,
+                         int32_t *i0, int32_t *i1, float *w1) {
+    float src;
+    if (align_corners) {
+        src = out > 1 ? (float)o * (float)(in - 1) / (float)(out - 1) : 0.0f;
+    } else {
+        src = ((float)o + 0.5f) * ((float)in / (float)out) - 0.5f;
+        if (src < 0) src = 0;
+    }
+    int32_t a = (int32_t)src;
+    if (a > in - 1) a = in - 1;
+    *i0 = a;
+    *i1 = a + 1 < in ? a + 1 : in - 1;
+    *w1 = src - (float)a;
+}
+
+HOT void seg_bilinear(const float *input, int32_t channels, int32_t height, int32_t width,
+                      int32_t oh, int32_t ow, int32_t align_corners, float *out) {
+    int32_t xi0[ow], xi1[ow];
+    float xw[ow];
+    for (int32_t x = 0; x < ow; x++) axis_weights(width, ow, align_corners, x, &xi0[x], &xi1[x], &xw[x]);
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + (int64_t)c * height * width;
+        float *dst = out + (int64_t)c * oh * ow;
+        for (int32_t y = 0; y < oh; y++) {
+            int32_t y0, y1;
+            float wy;
+            axis_weights(height, oh, align_corners, y, &y0, &y1, &wy);
+            const float *r0 = src + (int64_t)y0 * width, *r1 = src + (int64_t)y1 * width;
+            float *d = dst + (int64_t)y * ow;
+            for (int32_t x = 0; x < ow; x++) {
+                const float top = r0[xi0[x]] + (r0[xi1[x]] - r0[xi0[x]]) * xw[x];
+                const float bottom = r1[xi0[x]] + (r1[xi1[x]] - r1[xi0[x]]) * xw[x];
+                d[x] = top + (bottom - top) * wy;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import CSegModel
+import Dispatch
+import Foundation
+
+/// How much parallelism a model run may use, plus per-worker scratch memory.
+/// Work inside one layer is split into row strips shared by the workers, each
+/// calling single-threaded OpenBLAS — on two cores this beats both one
+/// two-threaded BLAS call and one image per core, and it keeps only one image's
+/// activations in memory.
+public final class Compute: @unchecked Sendable {
+    /// Number of workers (threads) a layer is split over.
+    public let workers: Int
+    private var scratch: [[UnsafeMutablePointer<Float>?]]
+    private var capacity: [[Int]]
+
+    /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
+    /// `workers` threads' worth of scratch space.
+    public init(workers: Int) throws {
+        try BLAS.load()
+        self.workers = max(1, workers)
+        scratch = Array(repeating: [nil, nil], count: self.workers)
+        capacity = Array(repeating: [0, 0], count: self.workers)
+    }
+
+    deinit {
+        for row in scratch { for p in row { free(p) } }
+    }
+
+    /// Scratch buffer `slot` (0 or 1) of `worker`, at least `count` floats; its
+    /// contents are undefined. Only the worker itself may use it.
+    func buffer(_ worker: Int, _ slot: Int, count: Int) -> UnsafeMutablePointer<Float> {
+        if capacity[worker][slot] < count {
+            free(scratch[worker][slot])
+            var raw: UnsafeMutableRawPointer?
+            guard posix_memalign(&raw, 64, count * 4) == 0, let raw else { fatalError("out of memory (\(count * 4) bytes)") }
+            scratch[worker][slot] = raw.bindMemory(to: Float.self, capacity: count)
+            capacity[worker][slot] = count
+        }
+        return scratch[worker][slot]!
+    }
+
+    /// Runs `body(worker, range)` over `0..<count` split into one contiguous range
+    /// per worker.
+    func parallel(_ count: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+        let parts = min(workers, count)
+        if parts <= 1 {
+            if count > 0 { body(0, 0..<count) }
+            return
+        }
+        // The body only touches disjoint parts of its outputs; the pointers it
+        // captures are what makes it non-Sendable.
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let lo = count * part / parts, hi = count * (part + 1) / parts
+                task.value(part, lo..<hi)
+            }
+        }
+    }
+}
+
+/// The OpenBLAS library, loaded on first use.
+public enum BLAS {
+    /// Loads OpenBLAS. When the CPU has AVX-512 and `OPENBLAS_CORETYPE` is unset,
+    /// it is set to SkylakeX first: Debian's OpenBLAS 0.3.21 picks its AVX2
+    /// kernels on AMD Zen 4/5 (half the speed) and reads the variable only while
+    /// the library loads, which is why SegKit loads it itself.
+    public static func load() throws {
+        var message = [CChar](repeating: 0, count: 512)
+        if seg_blas_load(&message, message.count) != 0 {
+            throw ModelError(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+
+    /// The kernel family OpenBLAS uses ("SkylakeX", "Haswell", …).
+    public static var core: String { String(cString: seg_blas_core()) }
+}
+
+/// A value handed to worker threads that each use it on disjoint data.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

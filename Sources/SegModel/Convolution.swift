@@ -1,0 +1,233 @@
+import CSegModel
+import Foundation
+
+/// Eval-mode BatchNorm statistics, folded into the preceding convolution at
+/// load time: y = γ·(x − μ)/√(σ² + ε) + β.
+public struct BatchNorm: Sendable {
+    public var weight: [Float], bias: [Float], mean: [Float], variance: [Float]
+    public var epsilon: Double = 1e-5
+    public init(weight: [Float], bias: [Float], mean: [Float], variance: [Float]) {
+        self.weight = weight; self.bias = bias; self.mean = mean; self.variance = variance
+    }
+}
+
+/// A stride-1, zero-padded "same" 2-D convolution (any odd square kernel, any
+/// dilation) with BatchNorm folded in and an optional ReLU fused into the
+/// output pass. Several inputs are read as if concatenated along channels, so
+/// U-Net's skip concatenations never copy.
+public final class Conv2D: @unchecked Sendable {
+    public let inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
+    public let relu: Bool
+    /// Folded weights, [out][in][ky][kx].
+    let weights: [Float]
+    /// Folded bias, one per output channel.
+    let bias: [Float]
+    private var winogradWeights: [Float]?
+    private let lock = NSLock()
+
+    /// Spatial size (pixels) from which 3×3 layers use Winograd F(4,3): below it
+    /// the transforms cost more than they save.
+    static let winogradMinPixels = 48 * 48
+
+    /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional.
+    public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
+                batchNorm: BatchNorm? = nil, dilation: Int = 1, relu: Bool) {
+        precondition(kernel % 2 == 1 && weight.count == outChannels * inChannels * kernel * kernel)
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.dilation = dilation
+        self.relu = relu
+        var w = weight
+        var b = bias ?? [Float](repeating: 0, count: outChannels)
+        if let bn = batchNorm {
+            let span = inChannels * kernel * kernel
+            for o in 0..<outChannels {
+                let scale = Double(bn.weight[o]) / (Double(bn.variance[o]) + bn.epsilon).squareRoot()
+                for i in 0..<span { w[o * span + i] = Float(Double(w[o * span + i]) * scale) }
+                b[o] = Float((Double(b[o]) - Double(bn.mean[o])) * scale + Double(bn.bias[o]))
+            }
+        }
+        weights = w
+        self.bias = b
+    }
+
+    /// Multiply-adds per output pixel, for FLOP counts.
+    public var macsPerPixel: Int { outChannels * inChannels * kernel * kernel }
+
+    /// Applies the convolution to `inputs` stacked along channels (all the same size).
+    public func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute) -> FeatureMap {
+        let h = inputs[0].height, w = inputs[0].width
+        precondition(inputs.allSatisfy { $0.height == h && $0.width == w }, "stacked inputs differ in size")
+        precondition(inputs.reduce(0) { $0 + $1.channels } == inChannels, "channel count does not match the layer")
+        let out = FeatureMap(channels: outChannels, height: h, width: w)
+        if kernel == 1 {
+            pointwise(inputs, out, compute)
+        } else if kernel == 3 && dilation == 1 && h * w >= Self.winogradMinPixels && inChannels >= 8 {
+            winograd(inputs, out, compute)
+        } else {
+            im2col(inputs, out, compute)
+        }
+        return out
+    }
+
+    /// Convenience for a single input.
+    public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap { self([input], compute) }
+
+    /// Rows per strip: enough columns for an efficient matrix product, a column
+    /// buffer that stays in cache, and at least one strip per worker.
+    private func stripRows(height: Int, width: Int, bytesPerRow: Int, workers: Int) -> Int {
+        var rows = max(1, (1024 + width - 1) / width)
+        let budget = 6 << 20
+        if rows * bytesPerRow > budget { rows = max(max(1, 256 / width), budget / max(1, bytesPerRow)) }
+        return max(1, min(rows, (height + workers - 1) / workers))
+    }
+
+    private func pointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+        let h = out.height, w = out.width, plane = h * w
+        let rows = max(1, min(h, (h + compute.workers - 1) / compute.workers))
+        let strips = (h + rows - 1) / rows
+        weights.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(strips) { _, range in
+                    for s in range {
+                        let r0 = s * rows, r1 = min(h, r0 + rows), n = (r1 - r0) * w
+                        var channel = 0
+                        for input in inputs {
+                            seg_sgemm(Int32(outChannels), Int32(n), Int32(input.channels), wp.baseAddress! + channel, Int32(inChannels),
+                                      input.data + r0 * w, Int32(plane), channel == 0 ? 0 : 1, out.data + r0 * w, Int32(plane))
+                            channel += input.channels
+                        }
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, relu ? 1 : 0)
+                    }
+                }
+            }
+        }
+    }
+
+    private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+        let h = out.height, w = out.width, plane = h * w, k2 = kernel * kernel
+        let depth = inChannels * k2
+        let rows = stripRows(height: h, width: w, bytesPerRow: depth * w * 4, workers: compute.workers)
+        let strips = (h + rows - 1) / rows
+        let pad = dilation * (kernel - 1) / 2
+        weights.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(strips) { worker, range in
+                    let col = compute.buffer(worker, 0, count: depth * rows * w)
+                    for s in range {
+                        let r0 = s * rows, r1 = min(h, r0 + rows), n = (r1 - r0) * w
+                        var channel = 0
+                        for input in inputs {
+                            seg_im2col(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(kernel), Int32(kernel),
+                                       Int32(dilation), Int32(pad), Int32(r0), Int32(r1), col + channel * k2 * n, Int64(n))
+                            channel += input.channels
+                        }
+                        seg_sgemm(Int32(outChannels), Int32(n), Int32(depth), wp.baseAddress!, Int32(depth),
+                                  col, Int32(n), 0, out.data + r0 * w, Int32(plane))
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, relu ? 1 : 0)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Winograd-domain weights, computed on first use and kept (4× the size of
+    /// the 3×3 weights, so only layers that actually run this way pay for it).
+    private func transformedWeights() -> [Float] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let u = winogradWeights { return u }
+        var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
+        weights.withUnsafeBufferPointer { wp in
+            u.withUnsafeMutableBufferPointer { seg_wino_weights(wp.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
+        }
+        winogradWeights = u
+        return u
+    }
+
+    private func winograd(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+        let h = out.height, w = out.width
+        let tilesWide = (w + 3) / 4, tilesHigh = (h + 3) / 4
+        let u = transformedWeights()
+        let rows = stripRows(height: tilesHigh, width: tilesWide, bytesPerRow: 36 * (inChannels + outChannels) * tilesWide * 4,
+                             workers: compute.workers)
+        let strips = (tilesHigh + rows - 1) / rows
+        u.withUnsafeBufferPointer { up in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(strips) { worker, range in
+                    let v = compute.buffer(worker, 0, count: 36 * inChannels * rows * tilesWide)
+                    let m = compute.buffer(worker, 1, count: 36 * outChannels * rows * tilesWide)
+                    for s in range {
+                        let t0 = s * rows, t1 = min(tilesHigh, t0 + rows), n = (t1 - t0) * tilesWide
+                        var channel = 0
+                        for input in inputs {
+                            seg_wino_input(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(t0), Int32(t1),
+                                           v + channel * n, Int64(n), Int64(inChannels * n))
+                            channel += input.channels
+                        }
+                        for e in 0..<36 {
+                            seg_sgemm(Int32(outChannels), Int32(n), Int32(inChannels), up.baseAddress! + e * outChannels * inChannels,
+                                      Int32(inChannels), v + e * inChannels * n, Int32(n), 0, m + e * outChannels * n, Int32(n))
+                        }
+                        seg_wino_output(m, Int64(n), Int32(outChannels), Int32(h), Int32(w), Int32(t0), Int32(t1), bp.baseAddress!,
+                                        relu ? 1 : 0, out.data)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PyTorch's ConvTranspose2d with a 2×2 kernel and stride 2 (U-Net's learned
+/// upsampling): every input pixel writes one 2×2 output block.
+public final class ConvTranspose2x2: @unchecked Sendable {
+    public let inChannels: Int, outChannels: Int
+    /// Four [out][in] matrices, one per kernel position (dy, dx).
+    private let taps: [Float]
+    private let bias: [Float]
+
+    /// `weight` is PyTorch's [in, out, 2, 2] tensor.
+    public init(weight: [Float], inChannels: Int, outChannels: Int, bias: [Float]?) {
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        var taps = [Float](repeating: 0, count: 4 * outChannels * inChannels)
+        for i in 0..<inChannels {
+            for o in 0..<outChannels {
+                for t in 0..<4 { taps[(t * outChannels + o) * inChannels + i] = weight[(i * outChannels + o) * 4 + t] }
+            }
+        }
+        self.taps = taps
+        self.bias = bias ?? [Float](repeating: 0, count: outChannels)
+    }
+
+    public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
+        let h = input.height, w = input.width, ow = 2 * w
+        let out = FeatureMap(channels: outChannels, height: 2 * h, width: ow)
+        let rows = max(1, min((h + compute.workers - 1) / compute.workers, max(1, 2048 / w)))
+        let strips = (h + rows - 1) / rows
+        taps.withUnsafeBufferPointer { tp in
+            compute.parallel(strips) { worker, range in
+                let tmp = compute.buffer(worker, 0, count: 4 * outChannels * rows * w)
+                for s in range {
+                    let r0 = s * rows, r1 = min(h, r0 + rows), n = (r1 - r0) * w
+                    for t in 0..<4 {
+                        seg_sgemm(Int32(outChannels), Int32(n), Int32(inChannels), tp.baseAddress! + t * outChannels * inChannels,
+                                  Int32(inChannels), input.data + r0 * w, Int32(h * w), 0, tmp + t * outChannels * n, Int32(n))
+                    }
+                    for o in 0..<outChannels {
+                        let dst = out.channel(o), b = bias[o]
+                        for t in 0..<4 {
+                            let src = tmp + (t * outChannels + o) * n, dy = t >> 1, dx = t & 1
+                            for y in r0..<r1 {
+                                let row = dst + (2 * y + dy) * ow + dx, srow = src + (y - r0) * w
+                                for x in 0..<w { row[2 * x] = srow[x] + b }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,80 @@
+/// The architectures SegKit runs.
+public enum Architecture: String, Sendable, CaseIterable {
+    case unet, u2net, u2netp, unet3plus
+
+    /// The human name used in messages and reports.
+    public var displayName: String {
+        switch self {
+        case .unet: return "U-Net"
+        case .u2net: return "U²-Net"
+        case .u2netp: return "U²-Net-lite (U2NETP)"
+        case .unet3plus: return "UNet 3+"
+        }
+    }
+}
+
+/// A network ready to run: weights loaded, BatchNorm folded.
+public protocol SegmentationNetwork: AnyObject, Sendable, CustomStringConvertible {
+    /// Which architecture the weights were recognised as.
+    var architecture: Architecture { get }
+    /// Channels the first layer reads (1 grey, 3 RGB, …).
+    var inputChannels: Int { get }
+    /// Output maps (classes, or 1 for a binary foreground).
+    var outputChannels: Int { get }
+    /// True when the network's last layer is already a sigmoid (U²-Net, UNet 3+),
+    /// so no activation may be applied after it.
+    var endsInSigmoid: Bool { get }
+    /// Smallest input side the network accepts.
+    var minimumSide: Int { get }
+    /// The network's raw output (logits, or probabilities when `endsInSigmoid`)
+    /// at the input's size.
+    func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap
+}
+
+/// A weights file turned into a network, with the preprocessing metadata it carries.
+public struct LoadedModel: Sendable {
+    public let network: any SegmentationNetwork
+    /// The safetensors `__metadata__` map.
+    public let metadata: [String: String]
+    public let path: String
+
+    /// Loads `path`. `architecture` nil recognises it from the tensor names; a
+    /// file with missing, unexpected or wrongly shaped tensors is an error
+    /// naming the tensor and the expected shape.
+    public init(path: String, architecture: Architecture? = nil) throws {
+        let file = try SafeTensors(contentsOf: path)
+        try self.init(file, architecture: architecture)
+    }
+
+    /// Builds the network from parsed tensors.
+    public init(_ file: SafeTensors, architecture: Architecture? = nil) throws {
+        let store = WeightStore(file)
+        let detected = Self.detect(store)
+        let arch = architecture ?? detected
+        guard let arch else {
+            throw ModelError(path: file.path, "not a U-Net, U²-Net or UNet 3+ state_dict: none of 'inc.double_conv.0.weight', "
+                             + "'inc.conv.conv.0.weight', 'stage1.rebnconvin.conv_s1.weight', 'conv1.conv1.0.weight' is present "
+                             + "(\(file.entries.count) tensors, e.g. \(file.entries.keys.sorted().prefix(2).map { "'\($0)'" }.joined(separator: ", ")))")
+        }
+        let network: any SegmentationNetwork
+        switch arch {
+        case .unet: network = try UNet(store)
+        case .u2net, .u2netp: network = try U2Net(store)
+        case .unet3plus: network = try UNet3Plus(store)
+        }
+        try store.checkAllUsed(architecture: arch.displayName)
+        self.network = network
+        metadata = file.metadata
+        path = file.path
+    }
+
+    /// The architecture the tensor names point to.
+    static func detect(_ store: WeightStore) -> Architecture? {
+        if store.has("inc.double_conv.0.weight") || store.has("inc.conv.conv.0.weight") { return .unet }
+        if store.has("stage1.rebnconvin.conv_s1.weight") {
+            return (store.shape("stage1.rebnconv1.conv_s1.weight")?.first ?? 32) <= 16 ? .u2netp : .u2net
+        }
+        if store.has("conv1.conv1.0.weight") && store.has("h1_PT_hd4_conv.weight") { return .unet3plus }
+        return nil
+    }
+}

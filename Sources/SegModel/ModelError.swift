@@ -1,0 +1,18 @@
+/// Every failure of loading or running a model: one line naming the file and the
+/// problem, as the command-line tools print it.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where the problem lies (a weights file, an input image), or "" when none applies.
+    public let path: String
+    /// What went wrong, in words a user can act on.
+    public let message: String
+
+    public init(path: String = "", _ message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+
+    /// The same problem attributed to a file.
+    func at(_ path: String) -> ModelError { self.path.isEmpty ? ModelError(path: path, message) : self }
+}

@@ -1,0 +1,77 @@
+import CSegModel
+import Foundation
+
+/// The parameter-free layers of the U-Net family, with PyTorch's semantics.
+public enum Operations {
+    /// `MaxPool2d(k, stride: k, ceil_mode:)`: with ceil mode, partial windows at
+    /// the right and bottom edges produce outputs too.
+    public static func maxPool(_ input: FeatureMap, _ k: Int, ceilMode: Bool, _ compute: Compute) -> FeatureMap {
+        let oh = ceilMode ? (input.height + k - 1) / k : input.height / k
+        let ow = ceilMode ? (input.width + k - 1) / k : input.width / k
+        let out = FeatureMap(channels: input.channels, height: max(1, oh), width: max(1, ow))
+        compute.parallel(input.channels) { _, range in
+            seg_maxpool(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
+                        Int32(k), Int32(out.height), Int32(out.width), out.channel(range.lowerBound))
+        }
+        return out
+    }
+
+    /// Bilinear resize to `height` × `width` (`F.interpolate(mode="bilinear")`,
+    /// no antialiasing).
+    public static func resize(_ input: FeatureMap, height: Int, width: Int, alignCorners: Bool, _ compute: Compute) -> FeatureMap {
+        if height == input.height && width == input.width { return input }
+        let out = FeatureMap(channels: input.channels, height: height, width: width)
+        compute.parallel(input.channels) { _, range in
+            seg_bilinear(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
+                         Int32(height), Int32(width), alignCorners ? 1 : 0, out.channel(range.lowerBound))
+        }
+        return out
+    }
+
+    /// `F.pad(x, [left, right, top, bottom])` with zeros to reach `height` × `width`,
+    /// splitting the difference as milesial's `Up` does (`diff // 2` before,
+    /// the rest after); negative differences crop.
+    public static func padCentered(_ input: FeatureMap, height: Int, width: Int) -> FeatureMap {
+        if height == input.height && width == input.width { return input }
+        let top = (height - input.height).floorDiv2, left = (width - input.width).floorDiv2
+        return place(input, height: height, width: width, top: top, left: left)
+    }
+
+    /// A `height` × `width` map holding `input` with its top-left corner at
+    /// (`top`, `left`) (negative offsets crop) and zeros elsewhere.
+    public static func place(_ input: FeatureMap, height: Int, width: Int, top: Int, left: Int) -> FeatureMap {
+        let out = FeatureMap(channels: input.channels, height: height, width: width)
+        out.data.initialize(repeating: 0, count: out.count)
+        let y0 = max(0, top), y1 = min(height, top + input.height)
+        let x0 = max(0, left), x1 = min(width, left + input.width)
+        guard y0 < y1, x0 < x1 else { return out }
+        for c in 0..<input.channels {
+            let src = input.channel(c), dst = out.channel(c)
+            for y in y0..<y1 {
+                (dst + y * width + x0).update(from: src + (y - top) * input.width + (x0 - left), count: x1 - x0)
+            }
+        }
+        return out
+    }
+
+    /// Element-wise sum (U²-Net's residual connections), written into `a`.
+    public static func addInPlace(_ a: FeatureMap, _ b: FeatureMap) {
+        precondition(a.count == b.count, "added maps differ in size")
+        for i in 0..<a.count { a.data[i] += b.data[i] }
+    }
+
+    /// Logistic sigmoid of every value, in place.
+    public static func sigmoidInPlace(_ map: FeatureMap) {
+        for i in 0..<map.count { map.data[i] = sigmoid(map.data[i]) }
+    }
+
+    /// 1 / (1 + e^−x), without overflow for large |x|.
+    @inline(__always) public static func sigmoid(_ x: Float) -> Float {
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+    }
+}
+
+extension Int {
+    /// Python's `x // 2` (rounds toward −∞).
+    var floorDiv2: Int { self >= 0 ? self / 2 : -((-self + 1) / 2) }
+}

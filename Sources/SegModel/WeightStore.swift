@@ -1,0 +1,69 @@
+/// Named access to a state_dict's tensors with shape checks. Records which
+/// tensors a model used, so unexpected extra tensors (a different architecture,
+/// a typo in an export) are reported instead of silently ignored.
+final class WeightStore {
+    let file: SafeTensors
+    /// Prefix every key carries (`module.` from `nn.DataParallel`), stripped.
+    private let prefix: String
+    private var used: Set<String> = []
+
+    init(_ file: SafeTensors) {
+        self.file = file
+        let names = file.entries.keys
+        prefix = !names.isEmpty && names.allSatisfy({ $0.hasPrefix("module.") }) ? "module." : ""
+    }
+
+    /// Whether tensor `name` exists.
+    func has(_ name: String) -> Bool { file.entries[prefix + name] != nil }
+
+    /// Shape of tensor `name`, if present.
+    func shape(_ name: String) -> [Int]? { file.entries[prefix + name]?.shape }
+
+    /// Tensor `name` as floats; `expected` gives the shape, `nil` entries match
+    /// any size. Returns the values and the actual shape.
+    func tensor(_ name: String, _ expected: [Int?]) throws -> (values: [Float], shape: [Int]) {
+        func text(_ dims: [Int?]) -> String { "[" + dims.map { $0.map(String.init) ?? "?" }.joined(separator: ", ") + "]" }
+        guard let entry = file.entries[prefix + name] else {
+            throw ModelError(path: file.path, "missing tensor '\(name)' (expected shape \(text(expected)))")
+        }
+        let fits = entry.shape.count == expected.count && zip(entry.shape, expected).allSatisfy { $1 == nil || $0 == $1 }
+        guard fits else {
+            throw ModelError(path: file.path, "tensor '\(name)' has shape \(text(entry.shape)), expected \(text(expected))")
+        }
+        used.insert(prefix + name)
+        return (try file.floats(prefix + name), entry.shape)
+    }
+
+    /// A convolution `name`.weight [out, in, k, k] (+ `name`.bias when present or
+    /// required), optionally followed by BatchNorm `bn`. `inChannels` is checked
+    /// when given; the output width is read from the file.
+    func conv(_ name: String, inChannels: Int?, kernel: Int, bias: Bool? = nil, batchNorm bn: String? = nil,
+              dilation: Int = 1, relu: Bool) throws -> Conv2D {
+        let (w, shape) = try tensor(name + ".weight", [nil, inChannels, kernel, kernel])
+        let out = shape[0]
+        var b: [Float]?
+        if bias == true || (bias == nil && has(name + ".bias")) { b = try tensor(name + ".bias", [out]).values }
+        let norm = try bn.map { try batchNorm($0, channels: out) }
+        return Conv2D(weight: w, outChannels: out, inChannels: shape[1], kernel: kernel, bias: b, batchNorm: norm,
+                      dilation: dilation, relu: relu)
+    }
+
+    /// BatchNorm2d parameters and running statistics; `num_batches_tracked` is
+    /// accepted and ignored.
+    func batchNorm(_ name: String, channels: Int) throws -> BatchNorm {
+        if has(name + ".num_batches_tracked") { used.insert(prefix + name + ".num_batches_tracked") }
+        return BatchNorm(weight: try tensor(name + ".weight", [channels]).values,
+                         bias: try tensor(name + ".bias", [channels]).values,
+                         mean: try tensor(name + ".running_mean", [channels]).values,
+                         variance: try tensor(name + ".running_var", [channels]).values)
+    }
+
+    /// Fails on tensors no layer used, naming the first few.
+    func checkAllUsed(architecture: String) throws {
+        let extra = file.entries.keys.filter { !used.contains($0) }.sorted()
+        guard !extra.isEmpty else { return }
+        let shown = extra.prefix(3).map { "'\($0)' \(file.entries[$0]!.shape)" }.joined(separator: ", ")
+        throw ModelError(path: file.path, "unexpected tensor\(extra.count > 1 ? "s" : "") for \(architecture): \(shown)"
+                         + (extra.count > 3 ? " and \(extra.count - 3) more" : ""))
+    }
+}
