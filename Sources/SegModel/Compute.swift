@@ -10,14 +10,19 @@ import Foundation
 public final class Compute: @unchecked Sendable {
     /// Number of workers (threads) a layer is split over.
     public let workers: Int
+    /// Spatial size (pixels) from which 3×3 convolutions use Winograd F(4,3):
+    /// below it the transforms cost more than they save. Tests set 0 or
+    /// `Int.max` to check both paths.
+    public let winogradMinPixels: Int
     private var scratch: [[UnsafeMutablePointer<Float>?]]
     private var capacity: [[Int]]
 
     /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
     /// `workers` threads' worth of scratch space.
-    public init(workers: Int) throws {
+    public init(workers: Int, winogradMinPixels: Int = 48 * 48) throws {
         try BLAS.load()
         self.workers = max(1, workers)
+        self.winogradMinPixels = winogradMinPixels
         scratch = Array(repeating: [nil, nil], count: self.workers)
         capacity = Array(repeating: [0, 0], count: self.workers)
     }

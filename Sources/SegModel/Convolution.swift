@@ -25,10 +25,6 @@ public final class Conv2D: @unchecked Sendable {
     private var winogradWeights: [Float]?
     private let lock = NSLock()
 
-    /// Spatial size (pixels) from which 3×3 layers use Winograd F(4,3): below it
-    /// the transforms cost more than they save.
-    static let winogradMinPixels = 48 * 48
-
     /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional.
     public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
                 batchNorm: BatchNorm? = nil, dilation: Int = 1, relu: Bool) {
@@ -63,7 +59,7 @@ public final class Conv2D: @unchecked Sendable {
         let out = FeatureMap(channels: outChannels, height: h, width: w)
         if kernel == 1 {
             pointwise(inputs, out, compute)
-        } else if kernel == 3 && dilation == 1 && h * w >= Self.winogradMinPixels && inChannels >= 8 {
+        } else if kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
             winograd(inputs, out, compute)
         } else {
             im2col(inputs, out, compute)

@@ -75,3 +75,24 @@ extension Int {
     /// Python's `x // 2` (rounds toward −∞).
     var floorDiv2: Int { self >= 0 ? self / 2 : -((-self + 1) / 2) }
 }
+
+extension Operations {
+    /// A mirrored copy (vertical: rows reversed, horizontal: columns reversed).
+    public static func flipped(_ input: FeatureMap, vertical: Bool, horizontal: Bool) -> FeatureMap {
+        let out = FeatureMap(channels: input.channels, height: input.height, width: input.width)
+        let h = input.height, w = input.width
+        for c in 0..<input.channels {
+            let src = input.channel(c), dst = out.channel(c)
+            for y in 0..<h {
+                let s = src + (vertical ? h - 1 - y : y) * w, d = dst + y * w
+                if horizontal { for x in 0..<w { d[x] = s[w - 1 - x] } } else { d.update(from: s, count: w) }
+            }
+        }
+        return out
+    }
+
+    /// Multiplies every value by `factor`, in place.
+    public static func scaleInPlace(_ map: FeatureMap, _ factor: Float) {
+        for i in 0..<map.count { map.data[i] *= factor }
+    }
+}

@@ -37,8 +37,8 @@ final class UNet: SegmentationNetwork {
         variant = current ? "milesial" : "2019"
         func doubleConv(_ prefix: String, inChannels: Int?) throws -> DoubleConv {
             let p = prefix + (current ? ".double_conv" : ".conv")
-            let first = try store.conv(p + ".0", inChannels: inChannels, kernel: 3, bias: current ? false : nil, batchNorm: p + ".1", relu: true)
-            let second = try store.conv(p + ".3", inChannels: first.outChannels, kernel: 3, bias: current ? false : nil, batchNorm: p + ".4", relu: true)
+            let first = try store.conv(p + ".0", inChannels: inChannels, kernel: 3, batchNorm: p + ".1", relu: true)
+            let second = try store.conv(p + ".3", inChannels: first.outChannels, kernel: 3, batchNorm: p + ".4", relu: true)
             return DoubleConv(first: first, second: second)
         }
         inc = try doubleConv(current ? "inc" : "inc.conv", inChannels: nil)
