@@ -47,10 +47,14 @@ public final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
     private var lastDraw = 0.0
+    private let started = Date().timeIntervalSinceReferenceDate
+    private let rateUnit: String?
 
-    public init(total: Int, label: String, enabled: Bool = StandardError.isInteractive) {
+    /// `rateUnit` (e.g. "images") adds a throughput figure ("3.2 images/s").
+    public init(total: Int, label: String, rateUnit: String? = nil, enabled: Bool = StandardError.isInteractive) {
         self.total = total
         self.label = label
+        self.rateUnit = rateUnit
         self.enabled = enabled && total > 0
     }
 
@@ -77,6 +81,11 @@ public final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = total == 0 ? width : count * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        StandardError.write("\r\(label) [\(bar)] \(count)/\(total)")
+        var rate = ""
+        if let rateUnit {
+            let elapsed = Date().timeIntervalSinceReferenceDate - started
+            if elapsed > 0 { rate = "  " + String(format: "%.2f", Double(count) / elapsed) + " \(rateUnit)/s" }
+        }
+        StandardError.write("\r\(label) [\(bar)] \(count)/\(total)\(rate)")
     }
 }

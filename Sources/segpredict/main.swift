@@ -1,1 +1,189 @@
-print("segpredict")
+import ArgumentParser
+import Foundation
+import SegCLI
+import SegCore
+import SegImage
+import SegModel
+
+/// Exit codes of segpredict (documented in docs/segpredict.md).
+enum ExitStatus {
+    /// A bad input: unreadable or unsuitable image, bad weights file.
+    static let inputFailed: Int32 = 1
+    /// An output could not be written.
+    static let writeFailed: Int32 = 2
+    /// The command line is wrong.
+    static let usage: Int32 = 64
+}
+
+@main
+struct SegPredict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segpredict",
+        abstract: "Run U-Net, U²-Net or UNet 3+ weights exported from PyTorch (safetensors) over images on the CPU.",
+        discussion: """
+            Writes one map per input under --out, mirroring the inputs' relative paths, so that
+            `segeval --pred OUT --gt LABELS` pairs them. Preprocessing comes from the weights file's
+            metadata (scale, mean, std, resize, in_channels, activation, threshold); flags override it.
+            Exit codes: 0 success, 1 bad input or weights, 2 an output could not be written, 64 usage.
+            """)
+
+    @Option(name: .long, help: "Weights: a safetensors file of a PyTorch state_dict.")
+    var weights: String
+
+    @Option(name: .long, parsing: .singleValue, help: "Image folder, image file, manifest, or - for a list on stdin (repeatable).")
+    var input: [String]
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Option(name: .long, help: "auto (from the tensor names), unet, u2net, u2netp or unet3plus.")
+    var arch: String = "auto"
+
+    @Option(name: .long, help: "Multiply pixel values by this (e.g. 0.00392156862745098 or 1/255).")
+    var scale: String?
+
+    @Option(name: .long, help: "Per-channel mean subtracted after scaling: a,b,c.")
+    var mean: String?
+
+    @Option(name: .long, help: "Per-channel standard deviation: a,b,c.")
+    var std: String?
+
+    @Option(name: .long, help: "Resize images to N×N for the network; outputs are resized back bilinearly.")
+    var resize: Int?
+
+    @Option(name: .long, help: "Output activation: sigmoid, softmax or none (default: sigmoid for one output, softmax for several).")
+    var activation: String?
+
+    @Option(name: .long, help: "png (8-bit probability × 255) or tiff32 (float, one page per class).")
+    var format: String = "png"
+
+    @Flag(name: .long, help: "Write class masks instead of probabilities (threshold for one output, argmax for several).")
+    var mask = false
+
+    @Option(name: .long, help: "Foreground probability threshold for binary masks (default 0.5 or the file's).")
+    var threshold: String?
+
+    @Option(name: .long, help: "Pixel value of each class in masks: 0,255 (default for two classes) or 0,1.")
+    var maskValues: String?
+
+    @Option(name: .long, help: "Sliding-window inference with N×N windows (Gaussian-weighted blending).")
+    var tile: Int?
+
+    @Option(name: .long, help: "Window overlap fraction for --tile.")
+    var overlap: Double = 0.25
+
+    @Option(name: .long, help: "Test-time augmentation: flip (average of identity, h-flip, v-flip, both).")
+    var tta: String?
+
+    @Flag(name: .long, help: "Convert grey images to RGB (or RGB to grey) when the model reads the other.")
+    var convert = false
+
+    @Option(name: .long, help: "Images processed at once (threads are shared among them).")
+    var batch: Int = 1
+
+    @Option(name: .long, help: "Threads (default: number of cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Report failing images and continue with the rest.")
+    var keepGoing = false
+
+    @Flag(name: .long, help: "No summary line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if Architecture(rawValue: arch) == nil && arch != "auto" { throw ValidationError("--arch must be auto, unet, u2net, u2netp or unet3plus") }
+        if PredictJob.FileFormat(rawValue: format) == nil { throw ValidationError("--format must be png or tiff32") }
+        if let scale, Preprocessing.parseScale(scale) == nil { throw ValidationError("--scale must be a positive number") }
+        if let mean, Preprocessing.parseList(mean, positive: false) == nil { throw ValidationError("--mean must be comma-separated numbers") }
+        if let std, Preprocessing.parseList(std, positive: true) == nil { throw ValidationError("--std must be comma-separated positive numbers") }
+        if let resize, resize < 1 || resize > 16384 { throw ValidationError("--resize must be between 1 and 16384") }
+        if let activation, Activation(rawValue: activation) == nil { throw ValidationError("--activation must be sigmoid, softmax or none") }
+        if let threshold, Preprocessing.parseThreshold(threshold) == nil { throw ValidationError("--threshold must be between 0 and 1") }
+        if let maskValues, parseMaskValues(maskValues) == nil { throw ValidationError("--mask-values must be comma-separated integers 0…255") }
+        if let tile, tile < 16 { throw ValidationError("--tile must be at least 16") }
+        if !(0..<1).contains(overlap) { throw ValidationError("--overlap must be at least 0 and below 1") }
+        if let tta, tta != "flip" { throw ValidationError("--tta must be flip") }
+        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if maskValues != nil && !mask { throw ValidationError("--mask-values needs --mask") }
+    }
+
+    func parseMaskValues(_ text: String) -> [Int]? {
+        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count >= 2, values.allSatisfy({ $0 != nil && (0...255).contains($0!) }) else { return nil }
+        return values.map { $0! }
+    }
+
+    /// Preprocessing given on the command line (nil fields defer to the file).
+    var flags: Preprocessing {
+        Preprocessing(scale: scale.flatMap(Preprocessing.parseScale), mean: mean.flatMap { Preprocessing.parseList($0, positive: false) },
+                      std: std.flatMap { Preprocessing.parseList($0, positive: true) }, resize: resize,
+                      activation: activation.flatMap(Activation.init(rawValue:)), threshold: threshold.flatMap(Preprocessing.parseThreshold))
+    }
+
+    func run() throws {
+        AtomicFile.installInterruptCleanup()
+        MemoryTuning.reuseLargeAllocations()
+        let job: PredictJob
+        let items: [PredictJob.Item]
+        do {
+            let format = PredictJob.FileFormat(rawValue: format)!
+            items = try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format)
+            let model = try LoadedModel(path: weights, architecture: Architecture(rawValue: arch))
+            let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
+                                                     network: model.network, source: weights)
+            let compute = try Compute(workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == "flip",
+                                      convertChannels: convert, compute: compute)
+            var j = PredictJob(predictor: predictor)
+            j.format = format
+            j.mask = mask
+            j.maskValues = maskValues.flatMap(parseMaskValues)
+            j.batch = batch
+            j.keepGoing = keepGoing
+            do { try j.validate() } catch { throw fail(error, usage: true) }
+            job = j
+            if !quiet {
+                StandardError.line("segpredict: \(model.network) from \(weights); \(Self.describe(settings)); OpenBLAS \(BLAS.core), \(compute.workers) thread\(compute.workers == 1 ? "" : "s")")
+            }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            throw fail(error, usage: false)
+        }
+        let progress = ProgressBar(total: items.count, label: "predict", rateUnit: "images")
+        let summary: PredictJob.Summary
+        do {
+            summary = try job.run(items, log: { StandardError.line("segpredict: error: \($0)") }, progress: progress)
+        } catch {
+            throw fail(error, usage: false)
+        }
+        for item in summary.written { StandardOutput.write(item.output + "\n") }
+        if !quiet {
+            let rate = summary.seconds > 0 ? Double(summary.written.count) / summary.seconds : 0
+            StandardError.line("segpredict: \(summary.written.count) of \(items.count) images in \(String(format: "%.2f", summary.seconds)) s "
+                               + "(\(String(format: "%.2f", rate)) images/s)" + (summary.failures.isEmpty ? "" : ", \(summary.failures.count) failed"))
+        }
+        if let first = summary.failures.first {
+            throw ExitCode(PredictJob.isWriteFailure(first) || summary.failures.contains(where: PredictJob.isWriteFailure)
+                           ? ExitStatus.writeFailed : ExitStatus.inputFailed)
+        }
+    }
+
+    /// One line naming the preprocessing in effect.
+    static func describe(_ s: ResolvedPreprocessing) -> String {
+        func list(_ v: [Float]) -> String { v.map { String(format: "%g", $0) }.joined(separator: ",") }
+        var parts = ["\(s.channels) channel\(s.channels == 1 ? "" : "s")", "scale \(String(format: "%g", s.scale))"]
+        if s.mean.contains(where: { $0 != 0 }) || s.std.contains(where: { $0 != 1 }) { parts.append("mean \(list(s.mean)) std \(list(s.std))") }
+        if let r = s.resize { parts.append("resize \(r)") }
+        parts.append("activation \(s.activation.rawValue)")
+        return parts.joined(separator: ", ")
+    }
+
+    /// Prints `segpredict: error: …` and returns the exit code for `error`.
+    func fail(_ error: Error, usage: Bool) -> ExitCode {
+        StandardError.line("segpredict: error: \(error)")
+        if usage { return ExitCode(ExitStatus.usage) }
+        return ExitCode(PredictJob.isWriteFailure(error) ? ExitStatus.writeFailed : ExitStatus.inputFailed)
+    }
+}

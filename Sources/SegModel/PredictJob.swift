@@ -1,0 +1,203 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegImage
+
+/// One `segpredict` run: which images go in, where maps come out, and how.
+public struct PredictJob: Sendable {
+    /// File type of probability maps.
+    public enum FileFormat: String, Sendable, CaseIterable {
+        /// 8-bit grey PNG, probability × 255 rounded.
+        case png
+        /// 32-bit float TIFF, one page per output channel.
+        case tiff32
+        var fileExtension: String { self == .png ? "png" : "tif" }
+    }
+
+    /// One input image and the file its prediction goes to.
+    public struct Item: Sendable, Equatable {
+        public let input: String
+        public let output: String
+    }
+
+    /// What a run did.
+    public struct Summary: Sendable {
+        public var written: [Item] = []
+        /// Per-file failures (only more than one with `keepGoing`).
+        public var failures: [Error] = []
+        public var seconds: Double = 0
+    }
+
+    public var predictor: Predictor
+    public var format: FileFormat = .png
+    /// Write class-index masks instead of probabilities.
+    public var mask = false
+    /// Pixel value written for each class (binary: background, foreground).
+    public var maskValues: [Int]?
+    /// Images in flight at once; the threads are shared out among them.
+    public var batch = 1
+    /// Continue after a file fails.
+    public var keepGoing = false
+
+    public init(predictor: Predictor) { self.predictor = predictor }
+
+    var network: any SegmentationNetwork { predictor.network }
+
+    /// Classes a mask distinguishes: 2 for one sigmoid output, else the outputs.
+    public var classCount: Int { network.outputChannels == 1 ? 2 : network.outputChannels }
+
+    /// The mask value of each class, defaulting to 0/255 for two classes and to
+    /// the class index otherwise.
+    public var resolvedMaskValues: [Int] { maskValues ?? (classCount == 2 ? [0, 255] : Array(0..<classCount)) }
+
+    /// Checks that the requested output can be written for this network.
+    public func validate() throws {
+        if mask {
+            guard format == .png else { throw ModelError("--mask writes PNG class masks; --format tiff32 is for probabilities") }
+            guard resolvedMaskValues.count == classCount else {
+                throw ModelError("--mask-values lists \(resolvedMaskValues.count) values, the model distinguishes \(classCount) classes")
+            }
+            guard resolvedMaskValues.allSatisfy({ (0...255).contains($0) }) else { throw ModelError("--mask-values must lie in 0…255") }
+        } else if format == .png && network.outputChannels > 2 {
+            throw ModelError("the model has \(network.outputChannels) output classes: use --mask (argmax) or --format tiff32 (one page per class)")
+        }
+    }
+
+    // MARK: Planning
+
+    /// Expands `inputs` (folders searched recursively, image files, manifests
+    /// whose first column is the image, `-` for a list on stdin) into items
+    /// whose outputs mirror the inputs' relative paths under `out`. Two inputs
+    /// mapping to one output, or an output that is an input, are errors.
+    public static func plan(inputs: [String], out: String, format: FileFormat,
+                            readStdin: () -> String? = { InputFiles.readStandardInput() }) throws -> [Item] {
+        var files: [InputFile] = []
+        for argument in inputs {
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isDir)
+            if argument != "-" && exists && !isDir.boolValue && !InputFiles.imageExtensions.contains(InputFiles.fileExtension(argument)) {
+                let entries: [ManifestEntry]
+                do { entries = try Manifest.read(argument) } catch { throw ModelError(path: argument, "\(error)") }
+                files += entries.map { InputFile(path: $0.image, relativePath: ($0.image as NSString).lastPathComponent) }
+            } else {
+                do { files += try InputFiles.collect([argument], readStdin: readStdin) } catch { throw ModelError("\(error)") }
+            }
+        }
+        guard !files.isEmpty else { throw ModelError("no input images found in \(inputs.joined(separator: ", "))") }
+        var seen: [String: String] = [:]
+        let inputSet = Set(files.map { InputFiles.canonical($0.path) })
+        return try files.map { file in
+            let relative = (file.relativePath as NSString).deletingPathExtension + "." + format.fileExtension
+            let output = (out as NSString).appendingPathComponent(relative)
+            if let other = seen[output] {
+                throw ModelError("\(other) and \(file.path) would both be written to \(output)")
+            }
+            seen[output] = file.path
+            if inputSet.contains(InputFiles.canonical(output)) {
+                throw ModelError(path: output, "is an input image; choose another --out folder")
+            }
+            return Item(input: file.path, output: output)
+        }
+    }
+
+    // MARK: Running
+
+    /// Predicts every item. `log` receives one line per failed file; `progress`
+    /// advances once per finished image. Throws the first failure unless
+    /// `keepGoing` (write failures always stop the run).
+    public func run(_ items: [Item], log: @escaping @Sendable (String) -> Void = { _ in },
+                    progress: ProgressBar? = nil) throws -> Summary {
+        try validate()
+        let start = Date()
+        let lanes = max(1, min(batch, items.count))
+        let threads = predictor.compute.workers
+        let predictors = try (0..<lanes).map { lane -> Predictor in
+            if lanes == 1 { return predictor }
+            let share = max(1, threads / lanes + (lane < threads % lanes ? 1 : 0))
+            let compute = try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels)
+            return Predictor(model: predictor.model, settings: predictor.settings, tile: predictor.tile, overlap: predictor.overlap,
+                             flipTTA: predictor.flipTTA, convertChannels: predictor.convertChannels, compute: compute)
+        }
+        let slots = ResultSlots<Result<Void, Error>>(count: items.count)
+        let counter = Counter()
+        let stop = Counter()  // taken once when the run must stop
+        let stopped = ResultSlots<Bool>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            while stopped.values[0] == nil, let i = counter.take(below: items.count) {
+                let result = Result { try self.predict(items[i], with: predictors[lane]) }
+                slots.set(i, result)
+                progress?.advance()
+                if case .failure(let error) = result {
+                    log("\(error)")
+                    if !keepGoing || Self.isWriteFailure(error) {
+                        if stop.take(below: 1) != nil { stopped.set(0, true) }
+                    }
+                }
+            }
+        }
+        progress?.finish()
+        var summary = Summary()
+        for (item, result) in zip(items, slots.values) {
+            switch result {
+            case .success?: summary.written.append(item)
+            case .failure(let error)?: summary.failures.append(error)
+            case nil: break
+            }
+        }
+        summary.seconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    /// Whether `error` is about writing (disk full, permissions): never skipped.
+    public static func isWriteFailure(_ error: Error) -> Bool {
+        (error as? ImageError).map { $0.kind == .writeFailed } ?? false
+    }
+
+    /// Reads, predicts and writes one image.
+    func predict(_ item: Item, with predictor: Predictor) throws {
+        let image = try ImageReader.read(item.input)
+        let prob: FeatureMap
+        do { prob = try predictor.probabilities(image, path: item.input) } catch let error as ModelError { throw error.at(item.input) }
+        try createParentFolder(item.output)
+        if mask {
+            try ImageWriter.write(Image.gray8(width: prob.width, height: prob.height, pixels: maskPixels(prob)), to: item.output, as: .labelPNG)
+        } else if format == .tiff32 {
+            let pages = (0..<prob.channels).map { c in
+                FloatTIFF.Page(width: prob.width, height: prob.height, values: Array(UnsafeBufferPointer(start: prob.channel(c), count: prob.plane)))
+            }
+            try FloatTIFF.write(pages, to: item.output)
+        } else {
+            // Two softmax classes: the foreground (class 1) probability.
+            let channel = prob.channels == 2 ? 1 : 0
+            let src = prob.channel(channel)
+            let pixels = (0..<prob.plane).map { i -> UInt8 in
+                let v = src[i] * 255
+                return v.isNaN ? 0 : UInt8(max(0, min(255, v.rounded())))
+            }
+            try ImageWriter.write(Image.gray8(width: prob.width, height: prob.height, pixels: pixels), to: item.output, as: .png(level: 6, filtered: true))
+        }
+    }
+
+    /// Class masks: threshold for one output channel, argmax (first maximum) otherwise.
+    func maskPixels(_ prob: FeatureMap) -> [UInt8] {
+        let values = resolvedMaskValues.map { UInt8($0) }
+        let plane = prob.plane
+        if prob.channels == 1 {
+            let t = predictor.settings.threshold, src = prob.channel(0)
+            return (0..<plane).map { src[$0] >= t ? values[1] : values[0] }
+        }
+        return (0..<plane).map { i in
+            var best = 0
+            for c in 1..<prob.channels where prob.data[c * plane + i] > prob.data[best * plane + i] { best = c }
+            return values[best]
+        }
+    }
+
+    private func createParentFolder(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw ImageError(.writeFailed, path: folder, "cannot create folder: \(error.localizedDescription)")
+        }
+    }
+}
