@@ -60,7 +60,8 @@ let package = Package(
         // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
         // segeval is a dependency for the same reason.
-        .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport"]),
+        // segpredict is a dependency so that `swift test` always builds the binary the end-to-end tests run.
+        .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )

@@ -163,6 +163,11 @@ public struct SafeTensors: Sendable {
         return out
     }
 
+    /// The stored bytes of tensor `name` (little-endian, as in the file).
+    func rawBytes(_ name: String) -> ArraySlice<UInt8>? {
+        entries[name].map { data[(dataStart + $0.range.lowerBound)..<(dataStart + $0.range.upperBound)] }
+    }
+
     /// IEEE 754 binary16 → binary32, exact for every input (subnormals included).
     static func halfToFloat(_ h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16

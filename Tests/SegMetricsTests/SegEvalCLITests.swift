@@ -4,29 +4,12 @@ import SegImage
 
 /// Runs the built `segeval` binary as a user (or a CI pipeline) would.
 final class SegEvalCLITests: XCTestCase {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
     static var binary: String { Bundle.main.bundleURL.appendingPathComponent("segeval").path }
     static let edgeGT = Repo.root + "/Fixtures/metrics/edge/gt"
     static let edgePred = Repo.root + "/Fixtures/metrics/edge/pred"
 
     @discardableResult
-    func segeval(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func segeval(_ arguments: [String]) throws -> ToolRun { try runTool("segeval", arguments) }
 
     func json(_ text: String) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

@@ -5,34 +5,13 @@ import SegCore
 
 /// Runs the built `segprep` binary as a user would.
 final class EndToEndTests: XCTestCase {
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
     static var binary: String {
         Bundle.main.bundleURL.appendingPathComponent("segprep").path
     }
 
     @discardableResult
-    func segprep(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: stderrData, as: UTF8.self))
+    func segprep(_ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> ToolRun {
+        try runTool("segprep", arguments, stdin: stdin, in: directory)
     }
 
     override func setUpWithError() throws {

@@ -19,3 +19,49 @@ public func makeTemporaryDirectory(_ test: XCTestCase) throws -> String {
     test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
     return path
 }
+
+/// What a command-line run printed and returned.
+public struct ToolRun: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// Runs one of the package's built executables (found beside the test bundle)
+/// as a user or a CI pipeline would: arguments, optional stdin, optional
+/// working directory; stdout and stderr captured separately.
+@discardableResult
+public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> ToolRun {
+    let process = Process()
+    process.executableURL = Bundle.main.bundleURL.appendingPathComponent(name)
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    // Drain stderr on another thread so a chatty run cannot fill one pipe while we wait on the other.
+    let errBox = DataBox()
+    let reader = Thread { errBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while errBox.data == nil { usleep(1000) }
+    return ToolRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+                   stderr: String(decoding: errBox.data!, as: UTF8.self))
+}
+
+/// Path of a built executable of the package.
+public func toolPath(_ name: String) -> String { Bundle.main.bundleURL.appendingPathComponent(name).path }
+
+private final class DataBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Data?
+    var data: Data? {
+        get { lock.lock(); defer { lock.unlock() }; return value }
+        set { lock.lock(); value = newValue; lock.unlock() }
+    }
+}
