@@ -1,0 +1,169 @@
+import Foundation
+import SegImage
+import SegTestSupport
+import XCTest
+
+@testable import SegModel
+
+/// Runs the built `segpredict` binary as a user or a CI pipeline would.
+final class SegPredictCLITests: XCTestCase {
+    static let models = Repo.fixtures + "/models/agreement/"
+
+    @discardableResult
+    func segpredict(_ arguments: [String], stdin: String? = nil) throws -> ToolRun { try runTool("segpredict", arguments, stdin: stdin) }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: toolPath("segpredict")) else { throw XCTSkip("segpredict not built") }
+    }
+
+    /// A folder holding copies of `files` (name → source path).
+    func folder(_ files: [String: String]) throws -> String {
+        let dir = try makeTemporaryDirectory(self)
+        for (name, source) in files { try FileManager.default.copyItem(atPath: source, toPath: dir + "/" + name) }
+        return dir
+    }
+
+    func testPipelineMatchesPyTorchThroughFiles() throws {
+        let input = try folder(["scene.png": Self.models + "pipeline-input.png"])
+        let out = try makeTemporaryDirectory(self)
+        let expected = try SafeTensors(contentsOf: Self.models + "pipeline-expected.safetensors")
+        // 8-bit maps: PyTorch's probability × 255 rounded, within one level (two pixels sit on a rounding boundary).
+        var r = try segpredict(["--weights", Self.models + "pipeline-u2net.safetensors", "--input", input, "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, out + "/scene.png\n", "stdout lists the written maps")
+        XCTAssertTrue(r.stderr.contains("U²-Net"), r.stderr)
+        let png = try ImageReader.read(out + "/scene.png")
+        let prob8 = Array(try XCTUnwrap(expected.rawBytes("prob8")))
+        guard case .uint8(let pixels) = png.samples else { return XCTFail("not 8-bit") }
+        XCTAssertEqual(pixels.count, prob8.count)
+        XCTAssertLessThanOrEqual(zip(pixels, prob8).map { abs(Int($0) - Int($1)) }.max()!, 1)
+        // Float TIFF: the probabilities themselves.
+        r = try segpredict(["--weights", Self.models + "pipeline-u2net.safetensors", "--input", input, "--out", out, "--format", "tiff32"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = try FloatTIFF.read(out + "/scene.tif")[0]
+        let prob = try expected.floats("prob")
+        XCTAssertLessThanOrEqual(zip(page.values, prob).map { abs($0 - $1) }.max()!, 1e-4)
+    }
+
+    func testFlagsOverrideMetadata() throws {
+        let input = try folder(["scene.png": Self.models + "pipeline-input.png"])
+        let out = try makeTemporaryDirectory(self)
+        // Without the file's resize the network sees 45×37 instead of 64×64: a different map.
+        let r = try segpredict(["--weights", Self.models + "pipeline-u2net.safetensors", "--input", input, "--out", out,
+                                "--format", "tiff32", "--resize", "37", "--mean", "0.5", "--std", "0.25"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("mean 0.5,0.5,0.5 std 0.25,0.25,0.25, resize 37"), r.stderr)
+        let prob = try SafeTensors(contentsOf: Self.models + "pipeline-expected.safetensors").floats("prob")
+        XCTAssertGreaterThan(zip(try FloatTIFF.read(out + "/scene.tif")[0].values, prob).map { abs($0 - $1) }.max()!, 0.01)
+    }
+
+    func testMasksAreThresholdedProbabilities() throws {
+        let input = try folder(["a.png": Repo.fixtures + "/cells/image/0.png", "b.png": Repo.fixtures + "/cells/image/1.png"])
+        let probs = try makeTemporaryDirectory(self), masks = try makeTemporaryDirectory(self)
+        let weights = Self.models + "unet-bilinear.safetensors"
+        XCTAssertEqual(try segpredict(["--weights", weights, "--input", input, "--out", probs, "--format", "tiff32"]).status, 0)
+        let r = try segpredict(["--weights", weights, "--input", input, "--out", masks, "--mask", "--mask-values", "0,1", "--threshold", "0.4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for name in ["a", "b"] {
+            let p = try FloatTIFF.read("\(probs)/\(name).tif")[0].values
+            guard case .uint8(let m) = try ImageReader.read("\(masks)/\(name).png").samples else { return XCTFail() }
+            XCTAssertEqual(m, p.map { $0 >= 0.4 ? 1 : 0 })
+            XCTAssertTrue(m.contains(0) && m.contains(1), "both classes present")
+        }
+    }
+
+    func testMultiClassModelNeedsMaskOrFloatOutput() throws {
+        let input = try folder(["a.png": Repo.fixtures + "/cells/image/0.png"])
+        let out = try makeTemporaryDirectory(self)
+        let weights = Self.models + "unet-transposed.safetensors"  // 3 channels in, 3 classes out
+        var r = try segpredict(["--weights", weights, "--input", input, "--out", out, "--convert"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.stderr.contains("3 output classes: use --mask"), r.stderr)
+        r = try segpredict(["--weights", weights, "--input", input, "--out", out, "--convert", "--format", "tiff32"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let pages = try FloatTIFF.read(out + "/a.tif")
+        XCTAssertEqual(pages.count, 3)
+        for i in stride(from: 0, to: pages[0].values.count, by: 97) {
+            XCTAssertEqual(pages[0].values[i] + pages[1].values[i] + pages[2].values[i], 1, accuracy: 1e-5, "softmax sums to 1")
+        }
+        r = try segpredict(["--weights", weights, "--input", input, "--out", out, "--convert", "--mask"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        guard case .uint8(let m) = try ImageReader.read(out + "/a.png").samples else { return XCTFail() }
+        for i in stride(from: 0, to: m.count, by: 97) {
+            let v = pages.map { $0.values[i] }
+            XCTAssertEqual(Int(m[i]), v.firstIndex(of: v.max()!)!, "argmax class index")
+        }
+    }
+
+    func testWrongChannelCountIsAPerFileErrorAndKeepGoingContinues() throws {
+        let input = try folder(["grey.png": Repo.fixtures + "/cells/image/0.png", "rgb.jpg": Repo.fixtures + "/codecs/jpeg-rgb.jpg"])
+        let out = try makeTemporaryDirectory(self) + "/maps"
+        let weights = Self.models + "unet-transposed.safetensors"
+        var r = try segpredict(["--weights", weights, "--input", input, "--out", out, "--format", "tiff32"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("grey.png: image has 1 channel, the model reads 3 (--convert converts grey and RGB)"), r.stderr)
+        r = try segpredict(["--weights", weights, "--input", input, "--out", out, "--format", "tiff32", "--keep-going"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/rgb.tif"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/grey.tif"))
+        XCTAssertTrue(r.stderr.contains("1 of 2 images") && r.stderr.contains("1 failed"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["rgb.tif"], "no temporary leftovers")
+    }
+
+    func testCorruptInputsAndWeights() throws {
+        let input = try folder(["ok.png": Repo.fixtures + "/cells/image/0.png", "bad.png": Repo.fixtures + "/awkward/truncated.png"])
+        let out = try makeTemporaryDirectory(self)
+        var r = try segpredict(["--weights", Self.models + "unet-bilinear.safetensors", "--input", input, "--out", out, "--keep-going"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.png:"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["ok.png"])
+        // A weights file that is an image: one line, exit 1.
+        r = try segpredict(["--weights", Repo.fixtures + "/cells/image/0.png", "--input", input, "--out", out])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("0.png: not a valid safetensors file"), r.stderr)
+        r = try segpredict(["--weights", "/nonexistent.safetensors", "--input", input, "--out", out])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("/nonexistent.safetensors: cannot open"), r.stderr)
+    }
+
+    func testInputsAreNeverOverwritten() throws {
+        let input = try folder(["a.png": Repo.fixtures + "/cells/image/0.png"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: input + "/a.png"))
+        let r = try segpredict(["--weights", Self.models + "unet-bilinear.safetensors", "--input", input, "--out", input])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("is an input image; choose another --out folder"), r.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: input + "/a.png")), before)
+    }
+
+    func testNameCollisionsAreRefused() throws {
+        let input = try folder(["a.png": Repo.fixtures + "/cells/image/0.png", "a.jpg": Repo.fixtures + "/awkward/image.jpg"])
+        let r = try segpredict(["--weights", Self.models + "unet-bilinear.safetensors", "--input", input, "--out", try makeTemporaryDirectory(self)])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("would both be written to"), r.stderr)
+    }
+
+    func testStdinListManifestAndTiling() throws {
+        let out = try makeTemporaryDirectory(self)
+        let list = Repo.fixtures + "/cells/image/3.png\n" + Repo.fixtures + "/cells/image/4.png\n"
+        var r = try segpredict(["--weights", Self.models + "unet-bilinear.safetensors", "--input", "-", "--out", out,
+                                "--tile", "96", "--overlap", "0.5", "--tta", "flip"], stdin: list)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), ["3.png", "4.png"])
+        XCTAssertEqual(try ImageReader.read(out + "/3.png").width, 256)
+        let manifest = try makeTemporaryDirectory(self) + "/test.txt"
+        try "\(Repo.fixtures)/cells/image/5.png\t\(Repo.fixtures)/cells/label/5.png\n".write(toFile: manifest, atomically: true, encoding: .utf8)
+        r = try segpredict(["--weights", Self.models + "unet-bilinear.safetensors", "--input", manifest, "--out", out, "--batch", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/5.png"))
+    }
+
+    func testUsageErrorsExit64() throws {
+        let w = Self.models + "unet-bilinear.safetensors"
+        for bad in [["--tta", "rot90"], ["--mask-values", "0,255"], ["--threshold", "2"], ["--format", "jpeg"], ["--arch", "resnet"],
+                    ["--overlap", "1"], ["--mask", "--mask-values", "0,1,2"]] {
+            let r = try segpredict(["--weights", w, "--input", Repo.fixtures + "/cells/image", "--out", try makeTemporaryDirectory(self)] + bad)
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.stderr)")
+        }
+    }
+}
