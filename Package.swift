@@ -52,7 +52,7 @@ let package = Package(
             name: "segpredict",
             dependencies: ["SegModel", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegImage", "SegCore"]),
+        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegModel", "SegImage", "SegCore"]),
         // Repository paths and temporary folders for every test target.
         .target(name: "SegTestSupport", path: "Tests/SegTestSupport"),
         .testTarget(name: "SegImageTests", dependencies: ["SegImage", "SegTestSupport"]),

@@ -11,6 +11,18 @@ public enum MemoryTuning {
         _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 512 << 20)
         #endif
     }
+
+    /// The opposite policy, for tools whose buffers are tens of megabytes
+    /// (network activations): every allocation from 1 MiB up gets its own
+    /// mapping and goes back to the kernel when freed. A fixed threshold also
+    /// stops glibc from raising it after the first large free, after which big
+    /// buffers would fragment the heap (100–200 MB of a U-Net run's peak).
+    /// Callers that reuse buffers keep their own pool.
+    public static func returnLargeAllocations() {
+        #if os(Linux)
+        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 20)
+        #endif
+    }
 }
 
 #if os(Linux)

@@ -14,12 +14,23 @@ public final class Compute: @unchecked Sendable {
     /// below it the transforms cost more than they save. Tests set 0 or
     /// `Int.max` to check both paths.
     public let winogradMinPixels: Int
+    /// From 96×96 up, Winograd wins clearly; lower-resolution layers of big
+    /// networks have the most weights, and their transformed copies (4× the
+    /// size) would cost more memory than the time they save.
+    public static let defaultWinogradMinPixels = 96 * 96
+    /// Multiply-adds done by convolutions so far (for GFLOP/s figures). Layers
+    /// run one at a time per `Compute`, so a plain counter suffices.
+    public internal(set) var multiplyAdds = 0
+    /// Seconds spent per layer kind ("conv3x3 winograd", "conv3x3 im2col", …),
+    /// collected only when `profile` is on.
+    public var profile = false
+    public internal(set) var layerSeconds: [String: Double] = [:]
     private var scratch: [[UnsafeMutablePointer<Float>?]]
     private var capacity: [[Int]]
 
     /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
     /// `workers` threads' worth of scratch space.
-    public init(workers: Int, winogradMinPixels: Int = 48 * 48) throws {
+    public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels) throws {
         try BLAS.load()
         self.workers = max(1, workers)
         self.winogradMinPixels = winogradMinPixels

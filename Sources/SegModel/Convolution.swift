@@ -1,4 +1,5 @@
 import CSegModel
+import Dispatch
 import Foundation
 
 /// Eval-mode BatchNorm statistics, folded into the preceding convolution at
@@ -57,12 +58,21 @@ public final class Conv2D: @unchecked Sendable {
         precondition(inputs.allSatisfy { $0.height == h && $0.width == w }, "stacked inputs differ in size")
         precondition(inputs.reduce(0) { $0 + $1.channels } == inChannels, "channel count does not match the layer")
         let out = FeatureMap(channels: outChannels, height: h, width: w)
+        compute.multiplyAdds += macsPerPixel * h * w
+        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
+        let kind: String
         if kernel == 1 {
+            kind = "conv1x1"
             pointwise(inputs, out, compute)
         } else if kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
+            kind = "conv3x3 winograd"
             winograd(inputs, out, compute)
         } else {
+            kind = "conv\(kernel)x\(kernel)\(dilation > 1 ? " dilated" : "") im2col"
             im2col(inputs, out, compute)
+        }
+        if compute.profile {
+            compute.layerSeconds["\(kind) \(h)x\(w) \(inChannels)->\(outChannels)", default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         return out
     }

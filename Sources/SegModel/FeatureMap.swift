@@ -21,11 +21,10 @@ public final class FeatureMap: @unchecked Sendable {
         self.channels = channels
         self.height = height
         self.width = width
-        var raw: UnsafeMutableRawPointer?
-        let bytes = max(64, channels * height * width * MemoryLayout<Float>.stride)
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
-        data = raw.bindMemory(to: Float.self, capacity: channels * height * width)
+        data = BufferPool.shared.take(bytes: Self.bytes(channels * height * width)).bindMemory(to: Float.self, capacity: channels * height * width)
     }
+
+    static func bytes(_ count: Int) -> Int { max(64, count * MemoryLayout<Float>.stride) }
 
     /// A map holding `values` (channels × height × width).
     public convenience init(channels: Int, height: Int, width: Int, values: [Float]) {
@@ -34,11 +33,57 @@ public final class FeatureMap: @unchecked Sendable {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { free(data) }
+    deinit { BufferPool.shared.give(UnsafeMutableRawPointer(data), bytes: Self.bytes(count)) }
 
     /// The values as an array (tests and output stages).
     public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
 
     /// Pointer to the first value of channel `c`.
     @inline(__always) public func channel(_ c: Int) -> UnsafeMutablePointer<Float> { data + c * plane }
+}
+
+/// Recently freed activation buffers, kept for reuse by size: a network
+/// allocates the same sizes in every image, and fresh memory costs page faults
+/// (tenths of a second per 512² U-Net image). The pool holds at most `limit`
+/// bytes, so peak memory stays close to what is actually in use.
+final class BufferPool: @unchecked Sendable {
+    static let shared = BufferPool(limit: 48 << 20)
+    private let limit: Int
+    private let lock = NSLock()
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var held = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    /// A 64-byte aligned buffer of `bytes` bytes (contents undefined).
+    func take(bytes: Int) -> UnsafeMutableRawPointer {
+        lock.lock()
+        if let p = free[bytes]?.popLast() {
+            held -= bytes
+            lock.unlock()
+            return p
+        }
+        lock.unlock()
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
+        return raw
+    }
+
+    /// Returns a buffer from `take`; released to the system when the pool is full.
+    func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
+        lock.lock()
+        if bytes <= limit {
+            // Make room by releasing other sizes first, largest first.
+            while held + bytes > limit, let size = free.filter({ !$0.value.isEmpty }).keys.max() {
+                Foundation.free(free[size]!.removeLast())
+                held -= size
+            }
+            free[bytes, default: []].append(pointer)
+            held += bytes
+            lock.unlock()
+        } else {
+            lock.unlock()
+            Foundation.free(pointer)
+        }
+    }
 }

@@ -9,7 +9,12 @@ final class UNet: SegmentationNetwork {
     /// Two 3×3 convolution + BatchNorm + ReLU layers.
     struct DoubleConv {
         let first: Conv2D, second: Conv2D
-        func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute) -> FeatureMap { second(first(inputs, compute), compute) }
+        /// Consumes `inputs` so they are freed before the second convolution runs.
+        func callAsFunction(_ inputs: consuming [FeatureMap], _ compute: Compute) -> FeatureMap {
+            let mid = first(inputs, compute)
+            _ = consume inputs
+            return second(mid, compute)
+        }
     }
 
     /// One decoder step: upsampling (learned or bilinear) and a DoubleConv.
@@ -86,10 +91,13 @@ final class UNet: SegmentationNetwork {
             x = down([Operations.maxPool(x, 2, ceilMode: false, compute)], compute)
         }
         for up in ups {
+            // Explicit consumes keep only the maps still needed alive: at 512² a
+            // map of 64 channels is 64 MB.
             let skip = skips.removeLast()
             let upsampled = up.transposed.map { $0(x, compute) }
                 ?? Operations.resize(x, height: 2 * x.height, width: 2 * x.width, alignCorners: true, compute)
-            x = up.conv([skip, Operations.padCentered(upsampled, height: skip.height, width: skip.width)], compute)
+            let padded = Operations.padCentered(consume upsampled, height: skip.height, width: skip.width)
+            x = up.conv([consume skip, consume padded], compute)
         }
         return outc(x, compute)
     }

@@ -2,6 +2,7 @@
 //
 //   swift run -c release segbench remap [--copies 30] [--dir /tmp/segkit-bench] [--rounds 3]
 //   swift run -c release segbench eval [--data /dev/shm/segkit-eval-bench] [--rounds 3]
+//   swift run -c release segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile]
 //
 // Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
 // into COPIES folders (900 files by default), then times
@@ -53,6 +54,11 @@ if CommandLine.arguments.dropFirst().first == "codec" {
 
 if CommandLine.arguments.dropFirst().first == "elastic" {
     try elasticBenchmark()
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "predict" {
+    try predictBenchmark()
     exit(0)
 }
 

@@ -123,7 +123,7 @@ struct SegPredict: ParsableCommand {
 
     func run() throws {
         AtomicFile.installInterruptCleanup()
-        MemoryTuning.reuseLargeAllocations()
+        MemoryTuning.returnLargeAllocations()  // activations are pooled by SegModel
         let job: PredictJob
         let items: [PredictJob.Item]
         do {
