@@ -117,3 +117,34 @@ HOT void seg_bilinear(const float *input, int32_t channels, int32_t height, int3
         }
     }
 }
+
+HOT void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height, int32_t width,
+                            const float *weights, const float *bias, int32_t kout, int32_t dil, int32_t relu,
+                            int32_t row0, int32_t row1, float *out) {
+    const int32_t lp = width + 2 * dil;
+    const int64_t plane = (int64_t)height * width;
+    float rows[channels * 3][lp];
+    for (int32_t y = row0; y < row1; y++) {
+        for (int32_t c = 0; c < channels; c++)
+            for (int ky = 0; ky < 3; ky++) {
+                float *r = rows[c * 3 + ky];
+                const int32_t sy = y + (ky - 1) * dil;
+                memset(r, 0, sizeof(float) * (size_t)lp);
+                if (sy >= 0 && sy < height) memcpy(r + dil, input + c * plane + (int64_t)sy * width, sizeof(float) * (size_t)width);
+            }
+        for (int32_t o = 0; o < kout; o++) {
+            float *restrict d = out + o * plane + (int64_t)y * width;
+            const float b = bias ? bias[o] : 0.0f;
+            for (int32_t x = 0; x < width; x++) d[x] = b;
+            for (int32_t c = 0; c < channels; c++)
+                for (int ky = 0; ky < 3; ky++) {
+                    const float *restrict r = rows[c * 3 + ky];
+                    const float *wk = weights + (((int64_t)o * channels + c) * 3 + ky) * 3;
+                    const float w0 = wk[0], w1 = wk[1], w2 = wk[2];
+                    for (int32_t x = 0; x < width; x++) d[x] += w0 * r[x] + w1 * r[x + dil] + w2 * r[x + 2 * dil];
+                }
+            if (relu)
+                for (int32_t x = 0; x < width; x++) d[x] = d[x] > 0 ? d[x] : 0;
+        }
+    }
+}

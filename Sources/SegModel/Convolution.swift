@@ -64,6 +64,9 @@ public final class Conv2D: @unchecked Sendable {
         if kernel == 1 {
             kind = "conv1x1"
             pointwise(inputs, out, compute)
+        } else if kernel == 3 && inChannels <= 4 && inputs.count == 1 {
+            kind = "conv3x3 direct"
+            direct(inputs[0], out, compute)
         } else if kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
             kind = "conv3x3 winograd"
             winograd(inputs, out, compute)
@@ -106,6 +109,18 @@ public final class Conv2D: @unchecked Sendable {
                         }
                         seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, relu ? 1 : 0)
                     }
+                }
+            }
+        }
+    }
+
+    private func direct(_ input: FeatureMap, _ out: FeatureMap, _ compute: Compute) {
+        let h = out.height
+        weights.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(h) { _, range in
+                    seg_conv3x3_direct(input.data, Int32(inChannels), Int32(h), Int32(out.width), wp.baseAddress!, bp.baseAddress!,
+                                       Int32(outChannels), Int32(dilation), relu ? 1 : 0, Int32(range.lowerBound), Int32(range.upperBound), out.data)
                 }
             }
         }

@@ -32,6 +32,13 @@ void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t wi
 void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
                   const float *bias, int32_t relu);
 
+// Direct 3×3 convolution (dilation `dil`, zero padding `dil`) of output rows
+// [row0, row1), bias and optional ReLU included: for layers with very few input
+// channels (an image's 1–4), where a matrix product has too little depth.
+void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height, int32_t width,
+                        const float *weights, const float *bias, int32_t kout, int32_t dil, int32_t relu,
+                        int32_t row0, int32_t row1, float *out);
+
 // ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows
 // [trow0, trow1): V[36][C][tiles], `ldv` values per (element, channel) row and
