@@ -84,17 +84,20 @@ public final class Conv2D: @unchecked Sendable {
     public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap { self([input], compute) }
 
     /// Rows per strip: enough columns for an efficient matrix product, a column
-    /// buffer that stays in cache, and at least one strip per worker.
-    private func stripRows(height: Int, width: Int, bytesPerRow: Int, workers: Int) -> Int {
+    /// buffer that stays in cache, and at least four strips to share among
+    /// workers. It depends on the layer's shape only, never on the thread count:
+    /// BLAS results can differ in the last bit with the matrix width, and the
+    /// output must be the same bytes whatever `--threads` says.
+    static func stripRows(height: Int, width: Int, bytesPerRow: Int) -> Int {
         var rows = max(1, (1024 + width - 1) / width)
         let budget = 6 << 20
         if rows * bytesPerRow > budget { rows = max(max(1, 256 / width), budget / max(1, bytesPerRow)) }
-        return max(1, min(rows, (height + workers - 1) / workers))
+        return max(1, min(rows, (height + 3) / 4))
     }
 
     private func pointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w
-        let rows = max(1, min(h, (h + compute.workers - 1) / compute.workers))
+        let rows = Self.stripRows(height: h, width: w, bytesPerRow: 0)
         let strips = (h + rows - 1) / rows
         weights.withUnsafeBufferPointer { wp in
             bias.withUnsafeBufferPointer { bp in
@@ -129,7 +132,7 @@ public final class Conv2D: @unchecked Sendable {
     private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w, k2 = kernel * kernel
         let depth = inChannels * k2
-        let rows = stripRows(height: h, width: w, bytesPerRow: depth * w * 4, workers: compute.workers)
+        let rows = Self.stripRows(height: h, width: w, bytesPerRow: depth * w * 4)
         let strips = (h + rows - 1) / rows
         let pad = dilation * (kernel - 1) / 2
         weights.withUnsafeBufferPointer { wp in
@@ -171,8 +174,7 @@ public final class Conv2D: @unchecked Sendable {
         let h = out.height, w = out.width
         let tilesWide = (w + 3) / 4, tilesHigh = (h + 3) / 4
         let u = transformedWeights()
-        let rows = stripRows(height: tilesHigh, width: tilesWide, bytesPerRow: 36 * (inChannels + outChannels) * tilesWide * 4,
-                             workers: compute.workers)
+        let rows = Self.stripRows(height: tilesHigh, width: tilesWide, bytesPerRow: 36 * (inChannels + outChannels) * tilesWide * 4)
         let strips = (tilesHigh + rows - 1) / rows
         u.withUnsafeBufferPointer { up in
             bias.withUnsafeBufferPointer { bp in
@@ -225,7 +227,7 @@ public final class ConvTranspose2x2: @unchecked Sendable {
     public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         let h = input.height, w = input.width, ow = 2 * w
         let out = FeatureMap(channels: outChannels, height: 2 * h, width: ow)
-        let rows = max(1, min((h + compute.workers - 1) / compute.workers, max(1, 2048 / w)))
+        let rows = Conv2D.stripRows(height: h, width: w, bytesPerRow: 4 * outChannels * w * 4)
         let strips = (h + rows - 1) / rows
         taps.withUnsafeBufferPointer { tp in
             compute.parallel(strips) { worker, range in

@@ -158,6 +158,22 @@ final class SegPredictCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/5.png"))
     }
 
+    func testThreadsAndBatchDoNotChangeTheBytes() throws {
+        let input = try folder(["a.png": Repo.fixtures + "/cells/image/6.png", "b.png": Repo.fixtures + "/cells/image/7.png",
+                                "c.png": Repo.fixtures + "/cells/image/8.png"])
+        let w = Self.models + "unet-bilinear.safetensors"
+        var folders: [String] = []
+        for settings in [["--threads", "1"], ["--threads", "2"], ["--threads", "3", "--batch", "2"]] {
+            folders.append(try makeTemporaryDirectory(self))
+            let r = try segpredict(["--weights", w, "--input", input, "--out", folders.last!, "--format", "tiff32"] + settings)
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        for name in ["a.tif", "b.tif", "c.tif"] {
+            let reference = try Data(contentsOf: URL(fileURLWithPath: folders[0] + "/" + name))
+            for folder in folders.dropFirst() { XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)), reference, name) }
+        }
+    }
+
     func testUsageErrorsExit64() throws {
         let w = Self.models + "unet-bilinear.safetensors"
         for bad in [["--tta", "rot90"], ["--mask-values", "0,255"], ["--threshold", "2"], ["--format", "jpeg"], ["--arch", "resnet"],
