@@ -165,26 +165,35 @@ def make_gif(d):
                interlaced=interlace)
 
 
+def synthetic_cell(rng):
+    """One synthetic 256x256 EM-like image and its label, drawn from rng
+    (a numpy Generator): Voronoi cells, dark membranes. Returns (image, label),
+    both uint8; labels follow ISBI: 255 = cell interior, 0 = membrane.
+    Also used by Fixtures/models/train_cells.py for training data."""
+    yy, xx = np.mgrid[0:256, 0:256]
+    seeds = rng.uniform(0, 256, size=(rng.integers(18, 30), 2))
+    dist = np.sqrt((yy[..., None] - seeds[:, 0]) ** 2 + (xx[..., None] - seeds[:, 1]) ** 2)
+    part = np.sort(dist, axis=-1)
+    membrane = (part[..., 1] - part[..., 0]) < 3.0
+    owner = np.argmin(dist, axis=-1)
+    shade = rng.uniform(150, 210, size=len(seeds))[owner]
+    img = np.where(membrane, 55.0, shade) + rng.normal(0, 2.0, size=(256, 256))
+    img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    label = np.where(membrane, 0, 255).astype(np.uint8)
+    return img, label
+
+
 def make_cells():
-    """20 synthetic 256x256 EM-like images: Voronoi cells, dark membranes.
+    """20 synthetic 256x256 EM-like images (synthetic_cell, seed 2012).
     Labels follow ISBI: 255 = cell interior, 0 = membrane."""
     rng = np.random.default_rng(2012)
     base = os.path.join(ROOT, "cells")
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(os.path.join(base, "image"))
     os.makedirs(os.path.join(base, "label"))
-    yy, xx = np.mgrid[0:256, 0:256]
     stats = {}
     for k in range(20):
-        seeds = rng.uniform(0, 256, size=(rng.integers(18, 30), 2))
-        dist = np.sqrt((yy[..., None] - seeds[:, 0]) ** 2 + (xx[..., None] - seeds[:, 1]) ** 2)
-        part = np.sort(dist, axis=-1)
-        membrane = (part[..., 1] - part[..., 0]) < 3.0
-        owner = np.argmin(dist, axis=-1)
-        shade = rng.uniform(150, 210, size=len(seeds))[owner]
-        img = np.where(membrane, 55.0, shade) + rng.normal(0, 2.0, size=(256, 256))
-        img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
-        label = np.where(membrane, 0, 255).astype(np.uint8)
+        img, label = synthetic_cell(rng)
         Image.fromarray(img).save(os.path.join(base, "image", f"{k}.png"))
         Image.fromarray(label).save(os.path.join(base, "label", f"{k}.png"))
         stats[f"{k}.png"] = {"0": int((label == 0).sum()), "255": int((label == 255).sum())}
