@@ -151,3 +151,16 @@ public enum AtomicFile {
         ImageError(.writeFailed, path: path, "\(what): \(String(cString: strerror(errno)))")
     }
 }
+
+/// `mkdir -p`, failing as a write error (exit 2 in every tool) that names the folder.
+public func createFolder(_ folder: String) throws {
+    guard !folder.isEmpty else { return }
+    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+        throw ImageError(.writeFailed, path: folder, "cannot create folder")
+    }
+}
+
+/// Creates the folder an output file goes into, like `mkdir -p`.
+public func createParentFolder(of path: String) throws {
+    try createFolder((path as NSString).deletingLastPathComponent)
+}

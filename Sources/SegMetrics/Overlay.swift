@@ -37,15 +37,3 @@ public enum Overlay {
         try ImageWriter.write(image(gt, pred, classes: k), to: path, as: .png(level: 3, filtered: true))
     }
 }
-
-/// Creates the folder an output file goes into, like `mkdir -p`.
-public func createParentFolder(of path: String) throws {
-    try createFolder((path as NSString).deletingLastPathComponent)
-}
-
-/// `mkdir -p`, as an output error when it fails.
-public func createFolder(_ folder: String) throws {
-    guard !folder.isEmpty else { return }
-    do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-    catch { throw EvalError(.output, "\(folder): cannot create folder") }
-}

@@ -114,14 +114,11 @@ public struct PredictJob: Sendable {
         let predictors = try (0..<lanes).map { lane -> Predictor in
             if lanes == 1 { return predictor }
             let share = max(1, threads / lanes + (lane < threads % lanes ? 1 : 0))
-            let compute = try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels)
-            return Predictor(model: predictor.model, settings: predictor.settings, tile: predictor.tile, overlap: predictor.overlap,
-                             flipTTA: predictor.flipTTA, convertChannels: predictor.convertChannels, compute: compute)
+            return predictor.with(compute: try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels))
         }
         let slots = ResultSlots<Result<Void, Error>>(count: items.count)
         let counter = Counter()
-        let stop = Counter()  // taken once when the run must stop
-        let stopped = ResultSlots<Bool>(count: 1)
+        let stopped = ResultSlots<Bool>(count: 1)  // set when the run must stop
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             while stopped.values[0] == nil, let i = counter.take(below: items.count) {
                 let result = Result { try self.predict(items[i], with: predictors[lane]) }
@@ -129,9 +126,7 @@ public struct PredictJob: Sendable {
                 progress?.advance()
                 if case .failure(let error) = result {
                     log("\(error)")
-                    if !keepGoing || Self.isWriteFailure(error) {
-                        if stop.take(below: 1) != nil { stopped.set(0, true) }
-                    }
+                    if !keepGoing || Self.isWriteFailure(error) { stopped.set(0, true) }
                 }
             }
         }
@@ -158,7 +153,7 @@ public struct PredictJob: Sendable {
         let image = try ImageReader.read(item.input)
         let prob: FeatureMap
         do { prob = try predictor.probabilities(image, path: item.input) } catch let error as ModelError { throw error.at(item.input) }
-        try createParentFolder(item.output)
+        try createParentFolder(of: item.output)
         if mask {
             try ImageWriter.write(Image.gray8(width: prob.width, height: prob.height, pixels: maskPixels(prob)), to: item.output, as: .labelPNG)
         } else if format == .tiff32 {
@@ -190,14 +185,6 @@ public struct PredictJob: Sendable {
             var best = 0
             for c in 1..<prob.channels where prob.data[c * plane + i] > prob.data[best * plane + i] { best = c }
             return values[best]
-        }
-    }
-
-    private func createParentFolder(_ path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        guard !folder.isEmpty else { return }
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw ImageError(.writeFailed, path: folder, "cannot create folder: \(error.localizedDescription)")
         }
     }
 }

@@ -28,6 +28,12 @@ public final class Predictor: @unchecked Sendable {
 
     var network: any SegmentationNetwork { model.network }
 
+    /// The same predictor running on other threads (one lane of `--batch`).
+    public func with(compute: Compute) -> Predictor {
+        Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: flipTTA,
+                  convertChannels: convertChannels, compute: compute)
+    }
+
     // MARK: Pixels in
 
     /// The network input for `image`: channels matched to the model (alpha is
