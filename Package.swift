@@ -52,6 +52,8 @@ let package = Package(
             name: "segpredict",
             dependencies: ["SegModel", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The fuzz targets' bodies, also replayed over the committed corpus by the tests.
+        .target(name: "SegFuzzing", dependencies: ["SegImage", "SegCore", "SegPrep", "SegModel"]),
         .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegModel", "SegImage", "SegCore"]),
         // Repository paths and temporary folders for every test target.
         .target(name: "SegTestSupport", path: "Tests/SegTestSupport"),
@@ -65,3 +67,8 @@ let package = Package(
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz builds them with --sanitize=fuzzer in .build-fuzz).
+for name in ["PNG", "JPEG", "TIFF", "GIF", "SafeTensors", "Manifest", "Colors", "Map"] {
+    package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["SegFuzzing"], path: "Sources/Fuzz/Fuzz\(name)"))
+}

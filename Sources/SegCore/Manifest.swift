@@ -46,8 +46,9 @@ public enum Manifest {
                 for path in [entry.image] + (entry.label.map { [$0] } ?? []) {
                     // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
                     if path.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
-                        || path.first?.isWhitespace == true || path.last?.isWhitespace == true {
-                        throw ManifestError("\(path): a txt manifest cannot hold this path (tab, line break or edge white space); use --format csv or json")
+                        || path.first?.isWhitespace == true || path.last?.isWhitespace == true
+                        || path.hasPrefix("\u{FEFF}") {  // at the start of a file it would read as a byte-order mark
+                        throw ManifestError("\(path): a txt manifest cannot hold this path (tab, line break, edge white space or a leading byte-order mark); use --format csv or json")
                     }
                 }
                 out += entry.label.map { entry.image + "\t" + $0 } ?? entry.image
