@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "SegFuzzing", dependencies: ["SegImage", "SegCore", "SegPrep", "SegModel"]),
         .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegModel", "SegImage", "SegCore"]),
         // Repository paths and temporary folders for every test target.
-        .target(name: "SegTestSupport", path: "Tests/SegTestSupport"),
+        .target(name: "SegTestSupport", dependencies: ["SegCore"], path: "Tests/SegTestSupport"),
         .testTarget(name: "SegImageTests", dependencies: ["SegImage", "SegTestSupport"]),
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore", "SegTestSupport"]),
         // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
@@ -64,6 +64,8 @@ let package = Package(
         // segeval is a dependency for the same reason.
         // segpredict is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
+        // The hostile corpus, fault injection and fuzz reproducers, run against every command.
+        .testTarget(name: "RobustnessTests", dependencies: ["SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )

@@ -137,6 +137,12 @@ public enum AugmentJob {
                 owner[name] = input.image
             }
         }
+        // Missing inputs are found before anything is written.
+        for input in inputs {
+            for path in [input.image, input.label] where !fm.isReadableFile(atPath: path) {
+                throw PrepError(fm.fileExists(atPath: path) ? "\(path): cannot read the file" : "\(path): no such file")
+            }
+        }
         try makeFolder(options.out)
         let previous = options.force ? previousOutputs(manifestPath) : []
         let results = ResultSlots<Result<[(String, String, Double?, PreviewTiles?)], Error>>(count: inputs.count)
@@ -147,6 +153,18 @@ public enum AugmentJob {
                 results.set(i, Result { try augment(inputs[i], options: options, preview: i < previewPairs) })
                 progress?.advance()
             }
+        }
+        // The set is all or nothing: when a pair fails, what the others wrote goes
+        // too, and an earlier set they partly replaced no longer has a manifest.
+        if let failed = results.values.firstIndex(where: { if case .failure? = $0 { return true } else { return false } }) {
+            for input in inputs {
+                for (variant, _) in variants(for: input.key, options: options) {
+                    for folder in ["images", "labels"] { try? fm.removeItem(atPath: "\(options.out)/\(folder)/\(input.key)_\(variant.suffix).png") }
+                }
+            }
+            if !previous.isEmpty { try? fm.removeItem(atPath: manifestPath) }
+            for folder in ["/images", "/labels", ""] { rmdir(options.out + folder) }  // removes only empty folders
+            _ = try results.values[failed]!.get()
         }
         var written: [(image: String, label: String)] = []
         var displacements: [Double] = []

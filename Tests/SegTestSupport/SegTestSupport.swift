@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import XCTest
 
 /// Paths of the repository, its fixtures and the shared datasets beside it.
@@ -25,16 +26,44 @@ public struct ToolRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// Wall-clock time of the run.
+    public let seconds: Double
+}
+
+/// Bounds for a run: killed (exit 137) after `seconds`, and an address-space
+/// limit so that a runaway allocation fails instead of exhausting the machine.
+/// The memory limit is skipped under AddressSanitizer, whose shadow memory
+/// needs terabytes of address space (`SEGKIT_NO_MEMORY_LIMIT` set).
+public struct ResourceLimits: Sendable {
+    public var seconds: Int
+    public var memoryKiB: Int
+    public init(seconds: Int = 60, memoryKiB: Int = 4 << 20) {
+        self.seconds = seconds
+        self.memoryKiB = memoryKiB
+    }
+    var shellPrefix: String {
+        ProcessInfo.processInfo.environment["SEGKIT_NO_MEMORY_LIMIT"] == nil ? "ulimit -v \(memoryKiB); " : ""
+    }
 }
 
 /// Runs one of the package's built executables (found beside the test bundle)
 /// as a user or a CI pipeline would: arguments, optional stdin, optional
-/// working directory; stdout and stderr captured separately.
+/// working directory; stdout and stderr captured separately. Every run also
+/// checks that the command left its inputs byte for byte unchanged (``InputGuard``).
 @discardableResult
-public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> ToolRun {
+public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil,
+                    limits: ResourceLimits? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> ToolRun {
+    let guarded = InputGuard(arguments: arguments, stdin: stdin, directory: directory)
+    defer { guarded.verify("\(name) \(arguments.prefix(3).joined(separator: " "))", file: file, line: line) }
     let process = Process()
-    process.executableURL = Bundle.main.bundleURL.appendingPathComponent(name)
-    process.arguments = arguments
+    if let limits {
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", limits.shellPrefix + "exec timeout -s KILL \(limits.seconds) \"$0\" \"$@\"", toolPath(name)] + arguments
+    } else {
+        process.executableURL = Bundle.main.bundleURL.appendingPathComponent(name)
+        process.arguments = arguments
+    }
+    let started = Date()
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
@@ -51,7 +80,7 @@ public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil,
     process.waitUntilExit()
     while errBox.data == nil { usleep(1000) }
     return ToolRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                   stderr: String(decoding: errBox.data!, as: UTF8.self))
+                   stderr: String(decoding: errBox.data!, as: UTF8.self), seconds: Date().timeIntervalSince(started))
 }
 
 /// Path of a built executable of the package.
