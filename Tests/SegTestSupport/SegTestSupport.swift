@@ -28,6 +28,12 @@ public struct ToolRun: Sendable {
     public let stderr: String
     /// Wall-clock time of the run.
     public let seconds: Double
+    public init(status: Int32, stdout: String, stderr: String, seconds: Double) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+        self.seconds = seconds
+    }
 }
 
 /// Bounds for a run: killed (exit 137) after `seconds`, and an address-space
