@@ -1,5 +1,27 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// The version (VERSION file) and the git commit, compiled into `--version`.
+// scripts/release sets SEGKIT_GIT_COMMIT to `git describe --always --dirty`;
+// otherwise HEAD is read from .git when the manifest is evaluated.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+func readText(_ path: String) -> String? {
+    (try? String(contentsOfFile: packageRoot + "/" + path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+func gitCommit() -> String {
+    if let commit = Context.environment["SEGKIT_GIT_COMMIT"], !commit.isEmpty { return commit }
+    guard let head = readText(".git/HEAD") else { return "unknown" }
+    guard head.hasPrefix("ref: ") else { return String(head.prefix(7)) }
+    let ref = String(head.dropFirst(5))
+    if let hash = readText(".git/" + ref) { return String(hash.prefix(7)) }
+    let packed = readText(".git/packed-refs")?.split(separator: "\n").first { $0.hasSuffix(" " + ref) }
+    return packed.map { String($0.prefix(7)) } ?? "unknown"
+}
+let buildDefines: [CSetting] = [
+    .define("SEGKIT_VERSION", to: "\"\(readText("VERSION") ?? "0.0.0")\""),
+    .define("SEGKIT_COMMIT", to: "\"\(gitCommit())\""),
+]
 
 let package = Package(
     name: "SegKit",
@@ -39,7 +61,8 @@ let package = Package(
         // Networks run over real images in the tests too.
         .target(name: "SegModel", dependencies: ["CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Command-line pieces shared by the executables.
-        .target(name: "SegCLI", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "CSegBuildInfo", cSettings: buildDefines),
+        .target(name: "SegCLI", dependencies: ["CSegBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "segprep",
             dependencies: ["SegPrep", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -94,7 +94,7 @@ struct SegEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segeval",
         abstract: "Score segmentation predictions against ground truth (mmseg and PySODMetrics conventions).",
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [Evaluate.self, Merge.self],
         defaultSubcommand: Evaluate.self
     )

@@ -25,7 +25,8 @@ struct SegPredict: ParsableCommand {
             `segeval --pred OUT --gt LABELS` pairs them. Preprocessing comes from the weights file's
             metadata (scale, mean, std, resize, in_channels, activation, threshold); flags override it.
             Exit codes: 0 success, 1 bad input or weights, 2 an output could not be written, 64 usage.
-            """)
+            """,
+        version: BuildInfo.versionLine)
 
     @Option(name: .long, help: "Weights: a safetensors file of a PyTorch state_dict.")
     var weights: String

@@ -43,7 +43,7 @@ struct SegPrepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segprep",
         abstract: "Prepare segmentation datasets: remap label values, split into manifests, check datasets, unstack TIFF volumes.",
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [Remap.self, Split.self, Check.self, Augment.self, Unstack.self]
     )
 }
