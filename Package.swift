@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "SegModel", dependencies: ["CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Command-line pieces shared by the executables.
         .target(name: "CSegBuildInfo", cSettings: buildDefines),
-        .target(name: "SegCLI", dependencies: ["CSegBuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "SegCLI", dependencies: ["CSegBuildInfo", "SegCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "segprep",
             dependencies: ["SegPrep", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]

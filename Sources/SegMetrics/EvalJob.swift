@@ -74,7 +74,7 @@ public struct EvalJob: Sendable {
             let digestInput = pairs.map(\.key).joined(separator: "\n")
             var state = EvalState(config: config, name: names[index], shard: shard, pairCount: pairs.count,
                                   pairDigest: SHA256.hex(Array(digestInput.utf8)))
-            let mine = pairs.enumerated().filter { $0.offset % shard.count == shard.index }.map(\.element)
+            let mine = shard.select(pairs)
             var worstList: [(key: String, value: Double)] = []
             var kept: [ImageResult] = []
             let progress = ProgressBar(total: mine.count, label: "segeval \(names[index])", enabled: showProgress && StandardError.isInteractive)

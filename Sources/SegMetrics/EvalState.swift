@@ -1,26 +1,6 @@
 import Foundation
+import SegCore
 import SegImage
-
-/// Which part of the pairs a run evaluated: pairs whose position `p`
-/// (0-based, natural order of keys) satisfies `p % count == index`.
-public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
-    public let index: Int
-    public let count: Int
-
-    public init(index: Int, count: Int) {
-        self.index = index
-        self.count = count
-    }
-
-    /// Parses `i/N` with 0 ≤ i < N.
-    public init?(parsing text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else { return nil }
-        self.init(index: i, count: n)
-    }
-
-    public var description: String { "\(index)/\(count)" }
-}
 
 /// The mergeable partial result of an evaluation: integer confusion counts
 /// and order-independent sums. Its size does not grow with the number of

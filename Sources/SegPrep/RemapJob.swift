@@ -13,6 +13,9 @@ public struct RemapOptions: Sendable {
     public var outputDirectory: String?
     /// Overwrite each input with its remapped version (PNG inputs only).
     public var inPlace = false
+    /// The part of the inputs this run processes (`--shard i/N`); outputs are
+    /// planned over all inputs, so collisions are found in every shard alike.
+    public var shard = Shard.whole
     /// Write palette PNGs with this colour table instead of 8-bit gray.
     public var palette: [RGBA]?
     /// Count values and report, but write nothing.
@@ -107,13 +110,14 @@ public enum RemapJob {
     /// Runs the job. `progress` is advanced once per finished file.
     public static func run(_ inputs: [InputFile], options: RemapOptions, progress: ProgressBar? = nil) throws -> RemapSummary {
         let outputs = try plan(inputs, options: options)
+        let mine = options.shard.select(Array(inputs.indices))
         let remapper = Remapper(mapping: options.mapping)
-        let state = JobState(count: inputs.count)
-        let workers = max(1, min(options.workers, inputs.count))
+        let state = JobState(count: mine.count)
+        let workers = max(1, min(options.workers, mine.count))
         let directories = DirectoryMaker()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = state.next(stopOnFailure: !options.keepGoing) {
-                let report = process(inputs[index], output: outputs[index], remapper: remapper, options: options,
+                let report = process(inputs[mine[index]], output: outputs[mine[index]], remapper: remapper, options: options,
                                      directories: directories)
                 state.store(report, at: index)
                 progress?.advance()

@@ -80,14 +80,12 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Write a TP/FP/FN colour map per image into this folder.")
     var overlays: String?
 
-    @Option(name: .long, help: "Evaluate only pairs i, i+N, i+2N… (0-based i/N).")
-    var shard: String?
-
     @Option(name: .long, help: "Write the mergeable partial state to this file (see `segeval merge`).")
     var state: String?
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var parallel: ParallelOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if pred.isEmpty { throw ValidationError("give at least one --pred folder") }
@@ -100,7 +98,6 @@ struct Evaluate: ParsableCommand {
         if let emptyGT, (try? EmptyGTConvention.parse(emptyGT)) == nil { throw ValidationError("--empty-gt takes nan, zero, one or skip, optionally per family: iou=skip,salient=zero") }
         if FCurveConvention(rawValue: fCurve) == nil { throw ValidationError("--f-curve must be meanF or meanPR") }
         if let resizePred, ResizeMode(rawValue: resizePred) == nil { throw ValidationError("--resize-pred must be nearest or bilinear") }
-        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard takes i/N with 0 <= i < N, e.g. 0/4") }
         if worst < 0 { throw ValidationError("--worst must be 0 or more") }
         if ignoreIndex < 0 { throw ValidationError("--ignore-index must be 0 or more") }
     }
@@ -152,7 +149,7 @@ struct Evaluate: ParsableCommand {
             job.manifest = manifest
             job.gtSuffix = gtSuffix
             job.allowMissing = allowMissing
-            job.shard = shard.flatMap(Shard.init(parsing:)) ?? Shard(index: 0, count: 1)
+            job.shard = sharding.value
             job.workers = parallel.workers(default: ProcessInfo.processInfo.activeProcessorCount)
             job.perImage = perImage
             job.overlays = overlays

@@ -88,6 +88,8 @@ struct SegPredict: ParsableCommand {
     @Flag(name: .long, help: "Report failing images and continue with the rest.")
     var keepGoing = false
 
+    @OptionGroup var sharding: ShardOptions
+
     @Flag(name: .long, help: "No summary line on stderr.")
     var quiet = false
 
@@ -129,7 +131,8 @@ struct SegPredict: ParsableCommand {
         let items: [PredictJob.Item]
         do {
             let format = PredictJob.FileFormat(rawValue: format)!
-            items = try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format)
+            // Outputs are planned over all inputs, so every shard finds the same collisions.
+            items = sharding.value.select(try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format))
             let model = try LoadedModel(path: weights, architecture: Architecture(rawValue: arch))
             let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
                                                      network: model.network, source: weights)

@@ -68,6 +68,7 @@ struct Remap: ParsableCommand {
     var lenientJpeg = false
 
     @OptionGroup var parallel: ParallelOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Flag(name: .long, help: "Flush each output to the device before it takes its final name (survives power loss; slower).")
     var fsync = false
@@ -121,7 +122,8 @@ struct Remap: ParsableCommand {
             throw fail("remap", error, code: ExitStatus.inputFailed)
         }
         if files.isEmpty { throw fail("remap", "no image files found in \(inputs.joined(separator: " "))", code: ExitStatus.inputFailed) }
-        let progress = ProgressBar(total: files.count, label: "remap")
+        options.shard = sharding.value
+        let progress = ProgressBar(total: options.shard.select(files).count, label: "remap")
         let summary: RemapSummary
         do { summary = try RemapJob.run(files, options: options, progress: progress) } catch {
             progress.finish()

@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import XCTest
 @testable import SegMetrics
 
