@@ -69,7 +69,8 @@ enum WeightedFMeasure {
         ws.nearestIndex.withUnsafeBufferPointer { nearest in
         ws.squaredDistance.withUnsafeBufferPointer { d2 in
         ws.weightBySquaredDistance.withUnsafeMutableBufferPointer { weight in
-            fill(e)
+            // The workspace is sized for the largest image so far; `fill` sees exactly this image's pixels.
+            fill(UnsafeMutableBufferPointer(rebasing: e[0..<n]))
             // Et: the error at the nearest object pixel outside the object.
             for i in 0..<n { et[i] = g[i] != 0 ? e[i] : e[Int(nearest[i])] }
             // Horizontal pass of the Gaussian, zero outside the image.

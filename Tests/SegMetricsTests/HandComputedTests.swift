@@ -170,3 +170,23 @@ final class ReferenceGrayTests: XCTestCase {
         XCTAssertNotEqual(ReferenceGray.levels(rgb, format: .jpeg), expected)
     }
 }
+
+/// Found by the AddressSanitizer run in CI: the weighted-F workspace keeps the
+/// size of the largest image so far, and the error fill of a smaller image
+/// that followed read past the end of its ground truth.
+final class WeightedFWorkspaceTests: XCTestCase {
+    func testFillSeesExactlyTheCurrentImageAfterALargerOne() {
+        let workspace = WeightedFWorkspace()
+        var sizes: [Int] = []
+        let big = [UInt8](repeating: 0, count: 64).enumerated().map { $0.offset % 3 == 0 ? UInt8(1) : 0 }
+        let small: [UInt8] = [1, 0, 0, 1, 0, 0]
+        for (gt, width, height) in [(big, 8, 8), (small, 3, 2)] {
+            let score = WeightedFMeasure.score(gt: gt, width: width, height: height, beta: 1, workspace: workspace) { e in
+                sizes.append(e.count)
+                for i in e.indices { e[i] = 0 }  // a perfect prediction
+            }
+            XCTAssertEqual(score, 1, accuracy: 1e-12, "zero error everywhere is a weighted F of 1")
+        }
+        XCTAssertEqual(sizes, [64, 6])
+    }
+}
