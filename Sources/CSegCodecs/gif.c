@@ -86,7 +86,13 @@ SegStatus seg_gif_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     if (DGifGetImageDesc(gif) == GIF_ERROR) return seg_gif_error(gif, &src, gif->Error, msg, msg_cap);
     GifImageDesc *desc = &gif->Image;
     ColorMapObject *map = desc->ColorMap ? desc->ColorMap : gif->SColorMap;
-    if (map) {
+    if (!map || map->ColorCount <= 0) {
+        /* Indices without colours: what they mean is anyone's guess (found by fuzzing). */
+        DGifCloseFile(gif, NULL);
+        seg_set_message(msg, msg_cap, "GIF has no colour table (neither a global nor a local one)");
+        return SEG_ERR_CORRUPT;
+    }
+    {
         int n = map->ColorCount > 256 ? 256 : map->ColorCount;
         for (int i = 0; i < n; i++) {
             info->palette[4 * i] = map->Colors[i].Red;

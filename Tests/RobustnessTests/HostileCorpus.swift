@@ -72,6 +72,7 @@ enum HostileCorpus {
             Case(name: "palette-index-past-end.gif", bytes: gif(width: 4, height: 2, colors: 2, indices: [0, 1, 7, 200, 1, 0, 1, 0]), expectation: .reject),
             // 16-bit where 8-bit labels are expected: remap must name the values; segeval
             // reads 16-bit masks as OpenCV does (docs/metrics.md), so "either" in general.
+            Case(name: "no-colour-table.gif", bytes: gif(width: 4, height: 2, colors: 0, indices: [0, 1, 0, 1, 1, 0, 1, 0]), expectation: .reject),
             Case(name: "label-16bit.png", bytes: png(width: 4, height: 2, colorType: 0, depth: 16,
                                                        rows: [[0, 0, 255, 255, 0, 0, 255, 255], [255, 255, 0, 0, 255, 255, 0, 0]]),
                  expectation: .either),
@@ -183,8 +184,9 @@ enum HostileCorpus {
     /// but whose pixels may index past it. LZW is written uncompressed: 9-bit
     /// literal codes with a clear code often enough that the width never grows.
     static func gif(width: UInt16, height: UInt16, colors: Int, indices: [UInt8]) -> [UInt8] {
-        let sizeBits = max(1, Int(log2(Double(colors)))) - 1
-        var out = Array("GIF89a".utf8) + littleEndian16(width) + littleEndian16(height) + [0x80 | UInt8(sizeBits), 0, 0]
+        let sizeBits = max(1, Int(log2(Double(max(colors, 2))))) - 1
+        let tableFlag: UInt8 = colors > 0 ? 0x80 | UInt8(sizeBits) : 0  // colors 0: no global colour table
+        var out = Array("GIF89a".utf8) + littleEndian16(width) + littleEndian16(height) + [tableFlag, 0, 0]
         for i in 0..<colors { let v = UInt8(255 * i / max(1, colors - 1)); out += [v, v, v] }
         out += [0x2C, 0, 0, 0, 0] + littleEndian16(width) + littleEndian16(height) + [0]
         let minimumCodeSize: UInt8 = 8

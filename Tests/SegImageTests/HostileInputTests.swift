@@ -124,6 +124,15 @@ final class HostileInputTests: XCTestCase {
         XCTAssertNoThrow(try ImageReader.decode(small, path: "x.png", options: DecodeOptions(maxPixels: 37 * 23)))
     }
 
+    /// Found by fuzzing: a GIF with neither a global nor a local colour table
+    /// decoded to palette indices without a palette.
+    func testGIFWithoutAColourTableIsRefused() throws {
+        let bytes = try FileBytes.read(Repo.fixtures + "/fuzz/regressions/gif/crash-no-colour-table")
+        XCTAssertThrowsError(try ImageReader.decode(bytes, path: "x.gif")) { error in
+            XCTAssertTrue("\(error)".contains("x.gif") && "\(error)".contains("no colour table"), "\(error)")
+        }
+    }
+
     func testErrorsNameTheFile() {
         let path = Repo.fixtures + "/awkward/truncated.png"
         do {
