@@ -102,6 +102,7 @@ public enum Manifest {
                 guard row.count == header.count else {
                     throw ManifestError("\(source):\(offset + 2): \(row.count) fields, the header has \(header.count)")
                 }
+                guard !row[imageColumn].isEmpty else { throw ManifestError("\(source):\(offset + 2): the image path is empty") }
                 let label = labelColumn.map { row[$0] }
                 return ManifestEntry(image: row[imageColumn], label: label?.isEmpty == true ? nil : label)
             }
@@ -110,11 +111,13 @@ public enum Manifest {
                 throw ManifestError("\(source): not a JSON array of {\"image\", \"label\"} objects")
             }
             return try array.enumerated().map { index, item in
-                if let path = item as? String { return ManifestEntry(image: path, label: nil) }
-                guard let object = item as? [String: Any], let image = object["image"] as? String else {
-                    throw ManifestError("\(source): entry \(index) has no \"image\" string")
+                // Empty paths: an image is required; an empty label means none, as in CSV.
+                if let path = item as? String, !path.isEmpty { return ManifestEntry(image: path, label: nil) }
+                guard let object = item as? [String: Any], let image = object["image"] as? String, !image.isEmpty else {
+                    throw ManifestError("\(source): entry \(index) has no \"image\" path")
                 }
-                return ManifestEntry(image: image, label: object["label"] as? String)
+                let label = object["label"] as? String
+                return ManifestEntry(image: image, label: label?.isEmpty == true ? nil : label)
             }
         }
     }

@@ -40,4 +40,18 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertThrowsError(try Manifest.render(entries, format: .txt))
         XCTAssertNoThrow(try FuzzChecks.manifest(Array("\n\u{FEFF}".utf8)))
     }
+
+    /// The second finding: a CSV row with an empty image path parsed to an
+    /// entry that rendered as a blank line and vanished. Empty image paths are
+    /// now an error in CSV and JSON; an empty JSON label means no label, as in CSV.
+    func testEmptyImagePathsAreRefused() throws {
+        XCTAssertThrowsError(try Manifest.parse("image,label0\n,12\n", format: .csv, source: "m.csv")) { error in
+            XCTAssertTrue("\(error)".contains("m.csv:2"), "\(error)")
+        }
+        XCTAssertThrowsError(try Manifest.parse(#"[{"image": "", "label": "a.png"}]"#, format: .json, source: "m.json"))
+        XCTAssertThrowsError(try Manifest.parse(#"[""]"#, format: .json, source: "m.json"))
+        XCTAssertEqual(try Manifest.parse(#"[{"image": "a.png", "label": ""}]"#, format: .json, source: "m.json"),
+                       [ManifestEntry(image: "a.png", label: nil)])
+        XCTAssertEqual(try Manifest.parse("image,label\na.png,\n", format: .csv, source: "m.csv"), [ManifestEntry(image: "a.png", label: nil)])
+    }
 }
