@@ -58,9 +58,19 @@ public struct Table: Sendable {
 /// RFC 4180 CSV cells.
 public enum CSV {
     /// One cell, quoted when it holds a comma, quote or line break.
+    /// Works on Unicode scalars: a quote followed by a combining mark is one
+    /// Swift `Character` that is not `"`, yet it is a quote to every CSV reader
+    /// (found by fuzzing the manifest round trip).
     public static func quote(_ s: String) -> String {
-        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        guard s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in s.unicodeScalars {
+            quoted.append(scalar)
+            if scalar == "\"" { quoted.append("\"") }
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// Cells joined into one line (no line break).

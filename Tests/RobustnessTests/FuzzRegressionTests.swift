@@ -54,4 +54,14 @@ final class FuzzRegressionTests: XCTestCase {
                        [ManifestEntry(image: "a.png", label: nil)])
         XCTAssertEqual(try Manifest.parse("image,label\na.png,\n", format: .csv, source: "m.csv"), [ManifestEntry(image: "a.png", label: nil)])
     }
+
+    /// The third finding: a quote followed by a combining mark (one Swift
+    /// Character that is not `"`) was not doubled when a CSV cell was quoted, so
+    /// the cell ended early when read back.
+    func testCSVQuotesEveryQuoteScalar() throws {
+        let cell = "a\"\u{05BF}b,c"
+        XCTAssertEqual(CSV.quote(cell), "\"a\"\"\u{05BF}b,c\"")
+        let entries = [ManifestEntry(image: "x\"\u{301}.png", label: "y,\"\u{05BF}.png")]
+        XCTAssertEqual(try Manifest.parse(try Manifest.render(entries, format: .csv), format: .csv, source: "m.csv"), entries)
+    }
 }
