@@ -191,6 +191,9 @@ struct Merge: ParsableCommand {
     @Option(name: .long, help: "Also write the merged state to this file.")
     var state: String?
 
+    @Flag(name: .long, help: "Missing shards are an error (exit 1) instead of a warning: for pipelines that must not report partial results.")
+    var requireAllShards = false
+
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -210,7 +213,9 @@ struct Merge: ParsableCommand {
             for s in merged where !s.isComplete {
                 let n = s.shards.first?.count ?? 0
                 let missing = (0..<n).filter { i in !s.shards.contains { $0.index == i } }
-                StandardError.line("segeval: warning: \(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs")
+                let message = "\(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs"
+                if requireAllShards { throw EvalError(.input, message) }
+                StandardError.line("segeval: warning: " + message)
             }
             if let state { try EvalState.write(merged, to: state) }
             try output.emit(merged.map(EvalResults.init))

@@ -64,6 +64,9 @@ final class FaultTests: XCTestCase {
             var interrupted = 0
             for trial in 0..<10 {
                 let out = try makeTemporaryDirectory(self) + "/out"
+                let guarded = InputGuard(arguments: command.arguments(Self.workload, out), stdin: nil, directory: nil)
+                defer { guarded.verify("\(command.name) killed") }
+                XCTAssertGreaterThan(guarded.count, 0, "the workload's files are guarded")
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: toolPath(command.tool))
                 process.arguments = command.arguments(Self.workload, out)
@@ -86,6 +89,8 @@ final class FaultTests: XCTestCase {
         for command in Self.commands {
             let out = try makeTemporaryDirectory(self) + "/out"
             let arguments = command.arguments(Self.workload, out)
+            let guarded = InputGuard(arguments: arguments, stdin: nil, directory: nil)
+            defer { guarded.verify("\(command.name) under ulimit -f") }
             // 1 KiB: smaller than the outputs of every command, so the first one written fails.
             let run = try shell("ulimit -f 1; exec \"$@\"", [toolPath(command.tool)] + arguments)
             XCTAssertEqual(run.status, 2, "\(command.name) under ulimit -f: \(run.stderr)")
@@ -107,6 +112,8 @@ final class FaultTests: XCTestCase {
             "$@"; code=$?
             cp -a "$out"/. "$copy"/; exit $code
             """
+            let guarded = InputGuard(arguments: command.arguments(Self.workload, out + "/o"), stdin: nil, directory: nil)
+            defer { guarded.verify("\(command.name) on a full disk") }
             let namespace = getuid() == 0 ? ["-m"] : ["-r", "-m"]
             let run = try shell("exec unshare \(namespace.joined(separator: " ")) bash -c '\(script)' bash \"$@\"",
                                 [out, out, copy, toolPath(command.tool)] + command.arguments(Self.workload, out + "/o"))

@@ -135,6 +135,11 @@ final class SegEvalCLITests: XCTestCase {
         XCTAssertEqual(merged.stdout, single.stdout)
         let partial = try segeval(["merge", dir + "/s0.state", dir + "/s1.state"])
         XCTAssertTrue(partial.stderr.contains("2/3"), partial.stderr)
+        XCTAssertEqual(partial.status, 0, "a warning by default")
+        let strict = try segeval(["merge", dir + "/s0.state", dir + "/s1.state", "--require-all-shards"])
+        XCTAssertEqual(strict.status, 1, strict.stderr)
+        XCTAssertTrue(strict.stderr.contains("2/3") && strict.stdout.isEmpty, strict.stderr)
+        XCTAssertEqual(try segeval(["merge", dir + "/s2.state", dir + "/s0.state", dir + "/s1.state", "--require-all-shards"]).status, 0)
         XCTAssertEqual(try segeval(["merge", dir + "/s0.state", dir + "/s0.state"]).status, 64)
         XCTAssertEqual(try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--shard", "3/3"]).status, 64)
     }
