@@ -147,18 +147,8 @@ final class FaultTests: XCTestCase {
         }
     }
 
-    /// Runs a bash script with arguments, capturing status and stderr.
+    /// Runs a bash script with arguments ("bash" is its $0; the arguments are "$@").
     func shell(_ script: String, _ arguments: [String]) throws -> ToolRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", script, "bash"] + arguments  // "bash" is $0; the arguments are "$@"
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        let started = Date()
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return ToolRun(status: process.terminationStatus, stdout: "", stderr: text, seconds: Date().timeIntervalSince(started))
+        try runProcess("/bin/bash", ["-c", script, "bash"] + arguments)
     }
 }

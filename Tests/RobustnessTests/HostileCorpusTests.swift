@@ -120,17 +120,6 @@ final class HostileCorpusTests: XCTestCase {
     }
 }
 
-/// Every file under `folder` (relative paths, sorted); empty when it does not exist.
-func listing(_ folder: String) -> [String] {
-    guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
-    var files: [String] = []
-    while let item = walker.nextObject() as? String {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder + "/" + item, isDirectory: &isFolder), !isFolder.boolValue { files.append(item) }
-    }
-    return files.sorted()
-}
-
 extension Array where Element == String {
     /// The value of `--out`, if the command line has one.
     var outputFolder: String? { firstIndex(of: "--out").map { self[$0 + 1] } }

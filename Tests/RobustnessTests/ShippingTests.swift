@@ -14,12 +14,8 @@ final class ShippingTests: XCTestCase {
             XCTAssertTrue(line.hasPrefix(version + " (commit "), line)
             let commit = line.dropFirst(version.count + 9).dropLast().replacingOccurrences(of: "-dirty", with: "")
             guard FileManager.default.fileExists(atPath: Repo.root + "/.git") else { continue }
-            let git = Process()
-            git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            git.arguments = ["-C", Repo.root, "cat-file", "-e", commit + "^{commit}"]
-            try git.run()
-            git.waitUntilExit()
-            XCTAssertEqual(git.terminationStatus, 0, "\(tool) --version names \(commit), which is not a commit of this repository")
+            let git = try runProcess("/usr/bin/git", ["-C", Repo.root, "cat-file", "-e", commit + "^{commit}"])
+            XCTAssertEqual(git.status, 0, "\(tool) --version names \(commit), which is not a commit of this repository")
         }
     }
 

@@ -133,7 +133,7 @@ final class ConventionEdgeTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try writeGray([255], width: 1, to: dir + "/gt/a.png")
         try writeGray([200], width: 1, to: dir + "/pred/a.png")
-        var job = evalJob(dir)
+        let job = evalJob(dir)
         XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("too few pixels"), "\($0)") }
     }
 

@@ -14,19 +14,6 @@ func samples8(_ image: Image) -> [UInt8] {
     return []
 }
 
-/// Files below `dir`, relative, sorted.
-func listing(_ dir: String) -> [String] {
-    (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? [])
-        .filter { !((dir + "/" + $0) as NSString).isDirectory }.sorted()
-}
-
-extension NSString {
-    var isDirectory: Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: self as String, isDirectory: &isDir) && isDir.boolValue
-    }
-}
-
 /// Runs `check` on arguments as the command does, with options adjusted by `configure`.
 func runCheck(_ arguments: [String], _ configure: (inout CheckOptions) -> Void = { _ in }) throws -> CheckReport {
     var options = CheckOptions()

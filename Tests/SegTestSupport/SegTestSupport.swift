@@ -61,14 +61,20 @@ public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil,
                     limits: ResourceLimits? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> ToolRun {
     let guarded = InputGuard(arguments: arguments, stdin: stdin, directory: directory)
     defer { guarded.verify("\(name) \(arguments.prefix(3).joined(separator: " "))", file: file, line: line) }
-    let process = Process()
     if let limits {
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", limits.shellPrefix + "exec timeout -s KILL \(limits.seconds) \"$0\" \"$@\"", toolPath(name)] + arguments
-    } else {
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent(name)
-        process.arguments = arguments
+        return try runProcess("/bin/bash", ["-c", limits.shellPrefix + "exec timeout -s KILL \(limits.seconds) \"$0\" \"$@\"", toolPath(name)] + arguments,
+                              stdin: stdin, in: directory)
     }
+    return try runProcess(toolPath(name), arguments, stdin: stdin, in: directory)
+}
+
+/// Runs any program with arguments, optional stdin and working directory, and
+/// captures its status, stdout, stderr and wall-clock time (``runTool`` for
+/// the package's tools; shell scripts and `git` in the tests directly).
+public func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil) throws -> ToolRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     let started = Date()
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe(), input = Pipe()
@@ -87,6 +93,17 @@ public func runTool(_ name: String, _ arguments: [String], stdin: String? = nil,
     while errBox.data == nil { usleep(1000) }
     return ToolRun(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                    stderr: String(decoding: errBox.data!, as: UTF8.self), seconds: Date().timeIntervalSince(started))
+}
+
+/// Every file below `folder` (relative paths, sorted; empty when it does not exist).
+public func listing(_ folder: String) -> [String] {
+    guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+    var files: [String] = []
+    while let item = walker.nextObject() as? String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder + "/" + item, isDirectory: &isFolder), !isFolder.boolValue { files.append(item) }
+    }
+    return files.sorted()
 }
 
 /// Path of a built executable of the package.
