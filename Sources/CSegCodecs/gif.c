@@ -92,16 +92,14 @@ SegStatus seg_gif_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
         seg_set_message(msg, msg_cap, "GIF has no colour table (neither a global nor a local one)");
         return SEG_ERR_CORRUPT;
     }
-    {
-        int n = map->ColorCount > 256 ? 256 : map->ColorCount;
-        for (int i = 0; i < n; i++) {
-            info->palette[4 * i] = map->Colors[i].Red;
-            info->palette[4 * i + 1] = map->Colors[i].Green;
-            info->palette[4 * i + 2] = map->Colors[i].Blue;
-            info->palette[4 * i + 3] = i == transparent ? 0 : 255;
-        }
-        info->palette_size = n;
+    int n = map->ColorCount > 256 ? 256 : map->ColorCount;
+    for (int i = 0; i < n; i++) {
+        info->palette[4 * i] = map->Colors[i].Red;
+        info->palette[4 * i + 1] = map->Colors[i].Green;
+        info->palette[4 * i + 2] = map->Colors[i].Blue;
+        info->palette[4 * i + 3] = i == transparent ? 0 : 255;
     }
+    info->palette_size = n;
     info->interlaced = desc->Interlace ? 1 : 0;
     if (!pixels) {
         DGifCloseFile(gif, NULL);

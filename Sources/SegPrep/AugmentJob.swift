@@ -157,10 +157,8 @@ public enum AugmentJob {
         // The set is all or nothing: when a pair fails, what the others wrote goes
         // too, and an earlier set they partly replaced no longer has a manifest.
         if let failed = results.values.firstIndex(where: { if case .failure? = $0 { return true } else { return false } }) {
-            for input in inputs {
-                for (variant, _) in variants(for: input.key, options: options) {
-                    for folder in ["images", "labels"] { try? fm.removeItem(atPath: "\(options.out)/\(folder)/\(input.key)_\(variant.suffix).png") }
-                }
+            for name in owner.keys {
+                for folder in ["images", "labels"] { try? fm.removeItem(atPath: "\(options.out)/\(folder)/\(name).png") }
             }
             if !previous.isEmpty { try? fm.removeItem(atPath: manifestPath) }
             for folder in ["/images", "/labels", ""] { rmdir(options.out + folder) }  // removes only empty folders
