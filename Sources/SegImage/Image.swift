@@ -127,3 +127,32 @@ public struct RGBA: Sendable, Equatable, Hashable {
         self.r = r; self.g = g; self.b = b; self.a = a
     }
 }
+
+extension Image {
+    /// True for a palette image whose every used entry is gray (r = g = b):
+    /// a gray image stored with a palette (0/255 masks saved as GIF or as a
+    /// two-entry palette PNG, gray-ramp palettes). False for colour palettes
+    /// (VOC label maps), whose indices are classes, and when an index has no
+    /// palette entry.
+    public var hasGrayPalette: Bool {
+        guard colorModel == .palette, case .uint8(let s) = samples else { return false }
+        var used = [Bool](repeating: false, count: 256)
+        s.withUnsafeBufferPointer { p in for v in p { used[Int(v)] = true } }
+        for index in 0..<256 where used[index] {
+            guard index < palette.count else { return false }
+            let e = palette[index]
+            guard e.r == e.g, e.g == e.b else { return false }
+        }
+        return true
+    }
+
+    /// The one rule every tool reads palettes by: a palette image whose used
+    /// entries are all gray becomes the 8-bit gray image it shows (each pixel
+    /// the gray level of its entry); any other image is returned unchanged.
+    public func grayPaletteResolved() -> Image {
+        guard hasGrayPalette, case .uint8(let s) = samples else { return self }
+        let levels = palette.map(\.r) + [UInt8](repeating: 0, count: max(0, 256 - palette.count))
+        let gray = levels.withUnsafeBufferPointer { t in s.map { t[Int($0)] } }
+        return Image(width: width, height: height, colorModel: .gray, samples: .uint8(gray), sourceBitDepth: 8)
+    }
+}

@@ -16,6 +16,12 @@ public struct DecodeOptions: Sendable, Equatable {
     /// which is exactly what OpenCV's `IMREAD_GRAYSCALE` returns; the
     /// evaluator reads masks and maps this way. Off by default (RGB).
     public var grayJPEG = false
+    /// Read a palette image whose used entries are all gray (r = g = b) as the
+    /// 8-bit gray image it shows (``Image/grayPaletteResolved()``): how 0/255
+    /// masks saved as GIF or palette PNG are meant, and how Pillow opens a
+    /// gray-ramp GIF (mode `L`). Colour palettes stay label maps (VOC). On by
+    /// default in every tool; off only to look at the raw indices.
+    public var grayPalettes = true
 
     /// The limit handed to the decoders: `maxPixels`, but never more than
     /// 64 GiB of samples could need (8 bytes a pixel), whatever the caller set,
@@ -40,6 +46,12 @@ public enum ImageReader {
     /// Decodes an image held in memory; `path` is only used in error messages.
     public static func decode(_ bytes: [UInt8], path: String, page: Int = 0,
                               options: DecodeOptions = DecodeOptions()) throws -> Image {
+        let image = try decodeStored(bytes, path: path, page: page, options: options)
+        return options.grayPalettes ? image.grayPaletteResolved() : image
+    }
+
+    /// The image as stored (palette indices kept), before the gray-palette rule.
+    private static func decodeStored(_ bytes: [UInt8], path: String, page: Int, options: DecodeOptions) throws -> Image {
         let format = try detect(bytes, path: path)
         if page != 0 && format != .tiff {
             throw ImageError(.refused, path: path, "page \(page) requested, but a \(format.rawValue.uppercased()) file has only one page")
@@ -133,7 +145,8 @@ public enum ImageReader {
         try bytes.withUnsafeBufferPointer { buf in
             try withTIFF(buf, path: path) { decoder, pages in
                 for page in 0..<pages {
-                    try body(page, pages, decodeTIFFPage(decoder, page: page, path: path, options: options))
+                    let image = try decodeTIFFPage(decoder, page: page, path: path, options: options)
+                    try body(page, pages, options.grayPalettes ? image.grayPaletteResolved() : image)
                 }
             }
         }
@@ -210,6 +223,9 @@ public enum ImageReader {
         var message = MessageBuffer()
         try check(message.with { seg_tiff_select(decoder, UInt32(page), options.pixelLimit, &info, $0, $1) },
                   message, format: "TIFF", path: path, page: page)
+        if info.sample_bytes == 4 {
+            throw ImageError(.unsupported, path: path, "page \(page) holds 32-bit float samples (a probability map or a data field), not image levels; segeval reads float probability maps as predictions")
+        }
         return try makeImage(info, path: path) { pixels, size in
             message.with { seg_tiff_read(decoder, pixels, size, $0, $1) }
         } failure: { status in try check(status, message, format: "TIFF", path: path, page: page) }

@@ -136,7 +136,7 @@ public struct EvalJob: Sendable {
                 outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do)")
             }
             if state.onlyIgnoreImages > 0 {
-                outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, use --num-classes 2 (or --gt-values binary)")
+                outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, \(config.classes == 2 ? "read them with --gt-values binary" : "score them as binary masks with --num-classes 2 --gt-values binary")")
             }
             outcome.states.append(state)
             outcome.worst.append(worstList)
