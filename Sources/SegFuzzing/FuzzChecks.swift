@@ -123,10 +123,10 @@ public enum FuzzChecks {
     /// `--colors` tables: a parsed table written as text lines parses to the same table.
     public static func colors(_ bytes: [UInt8]) throws {
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let table = try? MappingParser.colors(text, source: "fuzz") else { return }
-        let lines = table.keys.sorted().map { "\(MappingParser.colorText($0)) -> \(table[$0]!)" }.joined(separator: "\n")
+        guard let table = try? ColorTable.parse(text, source: "fuzz") else { return }
+        let lines = table.keys.sorted().map { "\(ColorTable.text($0)) -> \(table[$0]!)" }.joined(separator: "\n")
         let again: [UInt32: UInt8]
-        do { again = try MappingParser.colors(lines, source: "rendered") } catch {
+        do { again = try ColorTable.parse(lines, source: "rendered") } catch {
             throw FuzzViolation("colour table rendered from a parsed table does not parse: \(error)")
         }
         guard again == table else { throw FuzzViolation("colour table changed in a round trip") }

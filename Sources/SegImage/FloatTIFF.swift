@@ -33,7 +33,27 @@ public enum FloatTIFF {
 
     /// Reads every page; each must be 32-bit float gray.
     public static func read(_ path: String) throws -> [Page] {
-        let bytes = try FileBytes.read(path)
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// True when `bytes` are a TIFF whose first page holds 32-bit float
+    /// samples (read by ``decode(_:path:)``, not by ``ImageReader``).
+    public static func isFloat(_ bytes: [UInt8]) -> Bool {
+        guard ImageFormat.detect(bytes) == .tiff else { return false }
+        return bytes.withUnsafeBufferPointer { buf -> Bool in
+            var decoder: OpaquePointer?
+            var count: UInt32 = 0
+            var message = MessageBuffer()
+            guard message.with({ seg_tiff_open(buf.baseAddress, buf.count, &decoder, &count, $0, $1) }) == .SEG_OK else { return false }
+            defer { seg_tiff_close(decoder) }
+            var info = SegInfo()
+            guard count > 0, message.with({ seg_tiff_select(decoder, 0, UInt64(1 << 30), &info, $0, $1) }) == .SEG_OK else { return false }
+            return info.sample_bytes == 4
+        }
+    }
+
+    /// ``read(_:)`` for a file already in memory; `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> [Page] {
         guard try ImageReader.detect(bytes, path: path) == .tiff else {
             throw ImageError(.unsupported, path: path, "not a TIFF file")
         }

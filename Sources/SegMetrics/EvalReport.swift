@@ -39,11 +39,14 @@ public enum EvalReport {
     static func summaryTable(_ results: [EvalResults], digits: Int?) -> Table {
         let first = results[0]
         var columns = ["pred", "images"] + first.scalars.map(\.name)
+        // CSV has every class's column; the table shows the foreground's beside the means.
         if digits == nil { for (name, values) in first.perClass { for c in values.indices { columns.append("\(name)_\(c)") } } }
+        else { columns += first.foreground.map(\.name) }
         var table = Table(columns: columns)
         for r in results {
             var row = [r.name, String(r.images)] + r.scalars.map { format($0.value, digits) }
             if digits == nil { for (_, values) in r.perClass { row += values.map { format($0, nil) } } }
+            else { row += r.foreground.map { format($0.value, digits) } }
             table.rows.append(row)
         }
         return table

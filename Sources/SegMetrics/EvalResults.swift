@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 
 /// How the maximum and mean F-measure are taken from per-image curves.
 public enum FCurveConvention: String, Sendable, CaseIterable, Codable {
@@ -97,8 +98,46 @@ public struct EvalResults: Sendable {
         self.perClass = perClass
     }
 
-    /// A scalar by name.
-    public func value(_ name: String) -> Double? { scalars.first { $0.name == name }?.value }
+    /// A metric by name: a scalar (`mIoU`, `MAE`), or one class of a
+    /// per-class list as `NAME_CLASS` (`IoU_1`, `Dice_0`), the spelling of the
+    /// per-image CSV columns.
+    public func value(_ name: String) -> Double? {
+        if let v = scalars.first(where: { $0.name == name })?.value { return v }
+        guard let underscore = name.lastIndex(of: "_"), let c = Int(name[name.index(after: underscore)...]),
+              let list = perClass.first(where: { $0.name == name[..<underscore] })?.values, list.indices.contains(c) else { return nil }
+        return list[c]
+    }
+
+    /// For two classes, the foreground class's IoU and Dice (`IoU_1`,
+    /// `Dice_1`): what binary-segmentation papers report as "IoU" and "Dice".
+    /// Shown in the table and the JSON beside the class means.
+    public var foreground: [(name: String, value: Double)] {
+        guard state.config.classes == 2 else { return [] }
+        return ["IoU", "Dice"].compactMap { list in value(list + "_1").map { (list + "_1", $0) } }
+    }
+
+    /// Every metric name this configuration reports, scalars and `NAME_CLASS`
+    /// keys, known before any image is read (for validating gates and
+    /// `--worst-by` up front).
+    public static func metricNames(config: EvalConfig) -> [String] {
+        let empty = EvalResults(EvalState(config: config, name: "", shard: Shard(index: 0, count: 1), pairCount: 0, pairDigest: ""))
+        return empty.scalars.map(\.name) + empty.perClass.flatMap { list in list.values.indices.map { "\(list.name)_\($0)" } }
+    }
+
+    /// The metrics `--baseline` compares when `--compare` is not given: the
+    /// headline numbers papers and CI gates use (mIoU, mDice, and for two
+    /// classes the foreground IoU_1 and Dice_1; MAE, maxF, Sm, meanEm, wF),
+    /// not the adaptive or auxiliary ones whose last digits move with any change.
+    public static func defaultComparison(config: EvalConfig) -> [String] {
+        let headline = ["mIoU", "mDice", "IoU_1", "Dice_1", "MAE", "maxF", "Sm", "meanEm", "wF"]
+        let known = Set(metricNames(config: config))
+        return headline.filter { known.contains($0) && ($0.hasSuffix("_1") ? config.classes == 2 : true) }
+    }
+
+    /// Whether this configuration produces curves (`--curves`, `--plot`).
+    public static func hasCurves(config: EvalConfig) -> Bool {
+        config.salientEnabled && (config.salient.fMeasure || config.salient.eMeasure)
+    }
 
     /// Which convention each family used, for the output.
     public var conventions: [String: Any] {
@@ -130,6 +169,11 @@ public struct EvalResults: Sendable {
             ] as [String: Any]
         }
         if let r = c.resize { out["resize_pred"] = r.rawValue }
+        switch c.gtColors {
+        case .refuse: break
+        case .gray: out["gt_colors"] = "gray (OpenCV), then > 128"
+        case .table(let t): out["gt_colors"] = "colour table (\(t.count) colours)"
+        }
         return out
     }
 
@@ -139,6 +183,7 @@ public struct EvalResults: Sendable {
         var out: [String: Any] = ["pred": name, "images": images, "conventions": conventions]
         for (name, value) in scalars { out[name] = json(value) }
         for (name, values) in perClass { out[name] = values.map(json) }
+        for (name, value) in foreground { out[name] = json(value) }
         if let t = maxFThreshold { out["maxF_threshold"] = t }
         if !state.isComplete { out["shards"] = state.shards.map(\.description) }
         if state.nonBinaryImages > 0 { out["non_binary_gt_images"] = state.nonBinaryImages }

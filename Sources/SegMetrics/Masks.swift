@@ -1,3 +1,4 @@
+import SegCore
 import SegImage
 
 /// How ground-truth values become classes.
@@ -26,6 +27,19 @@ public enum PredValues: String, Sendable, CaseIterable, Codable {
     case auto
 }
 
+/// How ground truth with real colours (RGB whose channels differ) is read.
+/// Colour masks are refused unless the user says how to read them: a
+/// red-on-black mask turned gray is 76 and silently all background.
+public enum GTColors: Sendable, Equatable, Codable {
+    /// A colour GT is an error naming the file and the two ways out.
+    case refuse
+    /// OpenCV's gray conversion (``ReferenceGray``), then the binary rule.
+    case gray
+    /// Colour → class, as `segprep remap --colors` reads it; a colour not in
+    /// the table is an error.
+    case table([UInt32: UInt8])
+}
+
 /// A problem with one input pair, named by file.
 public struct EvalError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable { case usage, input, output, gate }
@@ -51,12 +65,39 @@ public struct GTPlane: Sendable {
     public let plainGray8: Bool
     /// A colour image that is not gray: only binary reading is possible.
     public let colour: Bool
+    /// Classes from a colour table (`--gt-colors FILE`): `values8` holds them.
+    public let fromColorTable: Bool
+    /// How a colour image is read (``GTColors``).
+    let colorReading: GTColors
     /// Reference gray of a colour or 16-bit image, for binary reading.
     let gray: [UInt8]?
 
-    public init(_ image: Image, format: ImageFormat) {
+    /// Reads the stored values; a colour image becomes classes when
+    /// `colors` is a table (throwing for colours it does not list).
+    public init(_ image: Image, format: ImageFormat, path: String, colors: GTColors = .refuse) throws {
         width = image.width
         height = image.height
+        colorReading = colors
+        if case .table(let table) = colors, image.colorModel != .palette, image.labelPlane() == nil {
+            guard let packed = image.colorPlane() else {
+                throw EvalError(.input, "\(path): a 16-bit colour image cannot be read through a colour table")
+            }
+            var classes = [UInt8](repeating: 0, count: packed.count)
+            var unknown: [UInt32: Int] = [:]
+            for (i, c) in packed.enumerated() {
+                if let cls = table[c] { classes[i] = cls } else { unknown[c, default: 0] += 1 }
+            }
+            if !unknown.isEmpty {
+                let list = unknown.sorted { $0.value > $1.value }.prefix(5).map { "\(ColorTable.text($0.key)) (\($0.value) px)" }
+                throw EvalError(.input, "\(path): colours not in the --gt-colors table: \(list.joined(separator: ", "))\(unknown.count > 5 ? " and \(unknown.count - 5) more" : "")")
+            }
+            values8 = classes; values16 = nil
+            oneBit = false; palette = false; plainGray8 = false; colour = false
+            fromColorTable = true
+            gray = nil
+            return
+        }
+        fromColorTable = false
         oneBit = image.sourceBitDepth == 1 && image.colorModel != .palette
         palette = image.colorModel == .palette
         plainGray8 = image.colorModel == .gray && image.sourceBitDepth == 8
@@ -126,7 +167,11 @@ public struct GroundTruth: Sendable {
             return
         }
         var resolved = mode
-        if mode == .auto {
+        if plane.colour && plane.colorReading == .refuse {
+            throw EvalError(.input, "\(path): colour ground truth (RGB with real colours); say how to read it: --gt-colors FILE (colour → class, as segprep remap --colors) or --gt-colors gray (OpenCV's gray, then > 128)")
+        }
+        if plane.fromColorTable { resolved = .index }
+        if mode == .auto && !plane.fromColorTable {
             if k > 2 || plane.palette {
                 resolved = .index
             } else if plane.plainGray8, let counts = valueCounts {

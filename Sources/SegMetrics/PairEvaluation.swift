@@ -24,6 +24,8 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     /// Resampling of predictions whose size differs from the ground truth;
     /// nil refuses the pair.
     public var resize: ResizeMode?
+    /// How colour ground truth is read (refused unless the user says).
+    public var gtColors = GTColors.refuse
 
     public init() {}
 
@@ -64,7 +66,9 @@ public enum PairEvaluator {
         var options = DecodeOptions()
         options.grayJPEG = true
         let gtImage = try ImageReader.decode(gtBytes, path: gtPath, options: options)
-        var predImage = try ImageReader.decode(predBytes, path: predPath, options: options)
+        var predImage = FloatTIFF.isFloat(predBytes)
+            ? try FloatPrediction.image(predBytes, path: predPath, classes: config.classes)
+            : try ImageReader.decode(predBytes, path: predPath, options: options)
         if gtImage.width != predImage.width || gtImage.height != predImage.height {
             guard let mode = config.resize else {
                 throw EvalError(.input, "\(predPath): prediction is \(predImage.width)×\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)×\(gtImage.height) (--resize-pred nearest|bilinear to resample)")
@@ -72,7 +76,7 @@ public enum PairEvaluator {
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
         let prediction = Prediction(predImage, format: predFormat, path: predPath, mode: config.predValues, classes: config.classes, threshold: config.threshold)
-        return Inputs(gt: GTPlane(gtImage, format: gtFormat), prediction: prediction)
+        return Inputs(gt: try GTPlane(gtImage, format: gtFormat, path: gtPath, colors: config.gtColors), prediction: prediction)
     }
 
     /// The ground truth's classes under `config` (one pass for the value histogram).

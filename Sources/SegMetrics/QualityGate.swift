@@ -8,8 +8,21 @@ public struct QualityGate: Sendable {
     /// Earlier results by prediction-set name ("" for a single-set report).
     public var baseline: [String: [String: Double]]?
     public var maxDrop = 0.0
+    /// The metrics compared with the baseline (nil: every metric both have).
+    /// `segeval` sets ``EvalResults/defaultComparison(config:)`` unless
+    /// `--compare` names others.
+    public var compared: [String]?
 
     public init() {}
+
+    /// Usage errors before any work: every metric a bound or `--compare`
+    /// names must be one that `names` (``EvalResults/metricNames(config:)``) has.
+    public func validate(names: [String]) throws {
+        let known = Set(names)
+        for metric in failUnder.map(\.metric) + failOver.map(\.metric) + (compared ?? []) where !known.contains(metric) {
+            throw EvalError(.usage, "unknown metric '\(metric)' (this run reports \(names.joined(separator: ", ")))")
+        }
+    }
 
     /// Parses `name=value,name=value`.
     public static func parseBounds(_ text: String) throws -> [(metric: String, bound: Double)] {
@@ -30,8 +43,12 @@ public struct QualityGate: Sendable {
         }
         func scalars(_ o: [String: Any]) -> [String: Double] {
             var out: [String: Double] = [:]
-            for (k, v) in o where !["images", "maxF_threshold", "non_binary_gt_images"].contains(k) {
+            for (k, v) in o where !["images", "maxF_threshold", "non_binary_gt_images", "only_ignore_gt_images"].contains(k) {
                 if let n = v as? NSNumber { out[k] = n.doubleValue }
+                // Per-class lists become NAME_CLASS keys, as --compare names them.
+                if let list = v as? [Any] {
+                    for (c, item) in list.enumerated() { if let n = item as? NSNumber { out["\(k)_\(c)"] = n.doubleValue } }
+                }
             }
             return out
         }
@@ -62,12 +79,13 @@ public struct QualityGate: Sendable {
                     lines.append("\(prefix(r))no baseline entry for '\(r.name)'")
                     continue
                 }
-                for (metric, value) in r.scalars {
-                    guard let before = previous[metric], !value.isNaN else { continue }
-                    let drop = EvalResults.lowerIsBetter.contains(metric) ? value - before : before - value
+                for metric in compared ?? r.scalars.map(\.name) {
+                    guard let value = r.value(metric), let before = previous[metric], !value.isNaN else { continue }
+                    let lower = EvalResults.lowerIsBetter.contains(metric)
+                    let drop = lower ? value - before : before - value
                     // 1e-12 absorbs the last-digit noise of a JSON round trip.
                     if drop > maxDrop + 1e-12 {
-                        lines.append("\(prefix(r))\(metric) dropped by \(EvalReport.format(drop, 4)) (from \(EvalReport.format(before, 4)) to \(EvalReport.format(value, 4)); allowed \(maxDrop))")
+                        lines.append("\(prefix(r))\(metric) \(lower ? "rose" : "dropped") by \(EvalReport.format(drop, 4)) (from \(EvalReport.format(before, 4)) to \(EvalReport.format(value, 4)); allowed \(maxDrop))")
                     }
                 }
             }

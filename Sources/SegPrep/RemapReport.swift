@@ -67,7 +67,7 @@ public enum RemapReport {
         let colors = summary.mapping.readsColors
         let rows = histogram.values.map { value -> [String] in
             let output = summary.mapping.output(for: value).map { String($0) } ?? "unmapped"
-            return [colors ? MappingParser.colorText(UInt32(value)) : String(value), String(histogram.counts[value]!), output]
+            return [colors ? ColorTable.text(UInt32(value)) : String(value), String(histogram.counts[value]!), output]
         }
         return Table(columns: ["value", "pixels", "output"], rows: rows)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import SegImage
 
 /// Why one label image could not be remapped.
@@ -248,7 +249,7 @@ public struct Remapper: Sendable {
             before.add(Int(c), n)
             if cache[c] == -1 { missing.add(Int(c), n) }
         }
-        try checkMissing(missing, path: path) { MappingParser.colorText(UInt32($0)) }
+        try checkMissing(missing, path: path) { ColorTable.text(UInt32($0)) }
         return RemapResult(output: output, width: width, height: height, before: before,
                            after: mapped(before, lut: { UInt8(cache[UInt32($0)]!) }))
     }

@@ -50,6 +50,9 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Ground truth as binary masks (> 128), class indices, or auto.")
     var gtValues = "auto"
 
+    @Option(name: .long, help: "How to read colour ground truth (refused otherwise): a colour table FILE (R,G,B -> class lines or JSON, as segprep remap --colors), or gray (OpenCV's gray conversion, then > 128).")
+    var gtColors: String?
+
     @Option(name: .long, help: "Predictions as probability maps, class indices, or auto.")
     var predValues = "auto"
 
@@ -113,6 +116,11 @@ struct Evaluate: ParsableCommand {
         c.aggregate = Aggregation(rawValue: aggregate)!
         c.fscoreBeta = beta
         c.resize = resizePred.flatMap(ResizeMode.init(rawValue:))
+        if let gtColors {
+            do { c.gtColors = gtColors == "gray" ? .gray : .table(try ColorTable.read(gtColors)) } catch {
+                throw EvalError(.usage, "--gt-colors: \(error)")
+            }
+        }
         c.salient.fCurve = FCurveConvention(rawValue: fCurve)!
         if let emptyGT {
             let parsed = try EmptyGTConvention.parse(emptyGT)
@@ -155,9 +163,12 @@ struct Evaluate: ParsableCommand {
             job.overlays = overlays
             job.worst = worst
             job.worstBy = worstBy ?? (job.config.confusion ? "mIoU" : (job.config.salient.weightedF ? "wF" : "maxF"))
-            if worst > 0, !PerImageRow.metricColumns(config: job.config).contains(job.worstBy) {
+            if worstBy != nil || worst > 0, !PerImageRow.metricColumns(config: job.config).contains(job.worstBy) {
                 throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(PerImageRow.metricColumns(config: job.config).joined(separator: ", ")))")
             }
+            // Every usage error before the first file is read.
+            let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
+                                       curves: EvalResults.hasCurves(config: job.config), config: job.config)
             let outcome = try job.run(showProgress: true)
             for warning in outcome.warnings { StandardError.line("segeval: warning: \(warning)") }
             if worst > 0 {
@@ -170,7 +181,7 @@ struct Evaluate: ParsableCommand {
                 try createParentFolder(of: state)
                 try EvalState.write(outcome.states, to: state)
             }
-            try output.emit(outcome.states.map(EvalResults.init))
+            try output.emit(outcome.states.map(EvalResults.init), gate: gate)
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -217,8 +228,10 @@ struct Merge: ParsableCommand {
                 if requireAllShards { throw EvalError(.input, message) }
                 StandardError.line("segeval: warning: " + message)
             }
+            let config = merged[0].config
+            let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: EvalResults.hasCurves(config: config), config: config)
             if let state { try EvalState.write(merged, to: state) }
-            try output.emit(merged.map(EvalResults.init))
+            try output.emit(merged.map(EvalResults.init), gate: gate)
         } catch let exit as ExitCode {
             throw exit
         } catch {

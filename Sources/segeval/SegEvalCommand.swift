@@ -55,21 +55,43 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "An earlier --format json report to compare with.")
     var baseline: String?
 
-    @Option(name: .long, help: "With --baseline: fail (exit 3) when a metric got worse by more than this.")
-    var maxDrop: Double = 0
+    @Option(name: .long, help: "With --baseline: fail (exit 3) when a compared metric got worse by more than this (default 0).")
+    var maxDrop: Double?
+
+    @Option(name: .long, help: "With --baseline: the metrics compared (default: mIoU, mDice, IoU_1, Dice_1, MAE, maxF, Sm, meanEm, wF, those this run reports).")
+    var compare: String?
 
     func validate() throws {
         if EvalFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json, csv or markdown") }
-        if maxDrop < 0 || !maxDrop.isFinite { throw ValidationError("--max-drop must be a non-negative number") }
+        if let maxDrop, maxDrop < 0 || !maxDrop.isFinite { throw ValidationError("--max-drop must be a non-negative number") }
+        if baseline == nil && maxDrop != nil { throw ValidationError("--max-drop needs --baseline (the report to compare with)") }
+        if baseline == nil && compare != nil { throw ValidationError("--compare needs --baseline (the report to compare with)") }
+        do {
+            _ = try failUnder.map(QualityGate.parseBounds)
+            _ = try failOver.map(QualityGate.parseBounds)
+        } catch { throw ValidationError("\(error)") }
     }
 
-    /// Prints the report, writes curves and plots, then applies the gates.
-    func emit(_ results: [EvalResults]) throws {
+    /// The gates, checked against the metric names this run reports (a usage
+    /// error before any work) and the curve outputs against its families.
+    func gate(names: [String], curves available: Bool, config: EvalConfig?) throws -> QualityGate {
         var gate = QualityGate()
         gate.failUnder = try failUnder.map(QualityGate.parseBounds) ?? []
         gate.failOver = try failOver.map(QualityGate.parseBounds) ?? []
+        gate.maxDrop = maxDrop ?? 0
+        if baseline != nil {
+            gate.compared = compare.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? config.map(EvalResults.defaultComparison)
+        }
+        try gate.validate(names: names)
+        if !available, let option = curves != nil ? "--curves" : (plot != nil ? "--plot" : nil) {
+            throw EvalError(.usage, "\(option) needs a metric family with curves (f or e); this run computes none")
+        }
         gate.baseline = try baseline.map(QualityGate.readBaseline)
-        gate.maxDrop = maxDrop
+        return gate
+    }
+
+    /// Prints the report, writes curves and plots, then applies the gates.
+    func emit(_ results: [EvalResults], gate: QualityGate) throws {
         let failures = try gate.failures(results)
         StandardOutput.write(EvalReport.render(results, format: EvalFormat(rawValue: format)!))
         if let curves {

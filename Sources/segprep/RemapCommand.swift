@@ -88,11 +88,7 @@ struct Remap: ParsableCommand {
         if let threshold { return (.threshold(threshold), [:]) }
         if visual { return (.visual(classes: classes), [:]) }
         if let colors {
-            let text: String
-            do { text = try String(contentsOfFile: colors, encoding: .utf8) } catch {
-                throw MappingSyntaxError("\(colors): cannot read the colour table")
-            }
-            let table = try MappingParser.colors(text, source: colors)
+            let table = try ColorTable.read(colors)
             var classColors: [UInt8: UInt32] = [:]
             for (color, cls) in table.sorted(by: { $0.key < $1.key }) where classColors[cls] == nil { classColors[cls] = color }
             return (.colors(table, unmapped: unmapped.map(UInt8.init)), classColors)

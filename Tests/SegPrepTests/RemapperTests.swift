@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import XCTest
 @testable import SegImage
 @testable import SegPrep
@@ -131,13 +132,13 @@ final class MappingParserTests: XCTestCase {
         0, 128, 0 -> 2
 
         """
-        XCTAssertEqual(try MappingParser.colors(text, source: "c.txt"), [0: 0, 0x800000: 1, 0x008000: 2])
-        XCTAssertEqual(try MappingParser.colors(##"{"0,0,0": 0, "#E0E0C0": 255}"##, source: "c.json"), [0: 0, 0xE0E0C0: 255])
-        XCTAssertThrowsError(try MappingParser.colors("1,2 -> 3", source: "c.txt")) { XCTAssertTrue("\($0)".contains("c.txt:1")) }
-        XCTAssertThrowsError(try MappingParser.colors("1,2,3 -> 300", source: "c.txt"))
-        XCTAssertThrowsError(try MappingParser.colors("1,2,3 -> 1\n1,2,3 -> 2", source: "c.txt"))
-        XCTAssertThrowsError(try MappingParser.colors("{\"1,2,3\": \"x\"}", source: "c.json"))
-        XCTAssertThrowsError(try MappingParser.colors("# nothing\n", source: "c.txt"))
+        XCTAssertEqual(try ColorTable.parse(text, source: "c.txt"), [0: 0, 0x800000: 1, 0x008000: 2])
+        XCTAssertEqual(try ColorTable.parse(##"{"0,0,0": 0, "#E0E0C0": 255}"##, source: "c.json"), [0: 0, 0xE0E0C0: 255])
+        XCTAssertThrowsError(try ColorTable.parse("1,2 -> 3", source: "c.txt")) { XCTAssertTrue("\($0)".contains("c.txt:1")) }
+        XCTAssertThrowsError(try ColorTable.parse("1,2,3 -> 300", source: "c.txt"))
+        XCTAssertThrowsError(try ColorTable.parse("1,2,3 -> 1\n1,2,3 -> 2", source: "c.txt"))
+        XCTAssertThrowsError(try ColorTable.parse("{\"1,2,3\": \"x\"}", source: "c.json"))
+        XCTAssertThrowsError(try ColorTable.parse("# nothing\n", source: "c.txt"))
     }
 
     func testVOCPaletteKnownEntries() {
