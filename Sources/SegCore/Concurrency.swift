@@ -35,3 +35,30 @@ public final class Counter: @unchecked Sendable {
         return value - 1
     }
 }
+
+/// Hands finished items to a callback in input order, each as soon as it and
+/// every item before it have finished, whatever order the workers finish in:
+/// streamed outputs (paths on stdout) stay deterministic.
+public final class InOrderAnnouncer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done: [Bool?]
+    private var next = 0
+    private let announce: (Int, Bool) -> Void
+
+    /// `announce(index, ok)` is called once per index, in order, under a lock.
+    public init(count: Int, announce: @escaping (Int, Bool) -> Void) {
+        done = [Bool?](repeating: nil, count: count)
+        self.announce = announce
+    }
+
+    /// Marks item `index` finished (`ok`: it succeeded).
+    public func finished(_ index: Int, ok: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        done[index] = ok
+        while next < done.count, let ok = done[next] {
+            announce(next, ok)
+            next += 1
+        }
+    }
+}

@@ -25,20 +25,33 @@ public struct InputListError: Error, Sendable, CustomStringConvertible {
 ///
 /// Each argument is a file (always taken), a directory (searched recursively
 /// for files whose extension is an image format; hidden entries are skipped,
-/// symlink loops are followed once), or `-` for a newline-separated list on
-/// standard input. Directory contents come back in ``NaturalOrder``.
+/// symlinked folders are followed, a symlink back to an enclosing folder is
+/// not), or `-` for a newline-separated list on standard input. Directory
+/// contents come back in ``NaturalOrder``.
+///
+/// **Every distinct path name is an entry**: symbolic and hard links to one
+/// file (link farms, DVC and git-annex checkouts, where identical masks
+/// share one object) are separate entries under their own names. Only the
+/// same path reached twice (a folder and a file in it, a repeated argument
+/// or stdin line) is listed once, with a notice.
 public enum InputFiles {
     /// Extensions picked up when scanning directories.
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "tif", "tiff", "gif"]
+    /// Extensions of image formats SegKit does not read: a folder scan names
+    /// such files in a notice (with their count) instead of skipping them silently.
+    public static let unreadImageExtensions: Set<String> = ["bmp", "webp", "jp2", "j2k", "pgm", "ppm", "pbm", "pnm", "tga", "exr", "heic", "dcm", "nii", "mha", "mhd", "nrrd"]
 
     /// Expands `arguments`; `base`, when given, is the folder that relative
-    /// paths of plain files (and stdin entries) are computed against. A file
-    /// reached twice (a folder and a file in it, a symlink, a repeated stdin
-    /// line) is listed once, where it first appears.
+    /// paths of plain files (and stdin entries) are computed against.
+    /// `notice` receives one line for each thing worth a warning (repeated
+    /// paths, image files of formats that are not read); by default a
+    /// warning on standard error.
     public static func collect(_ arguments: [String], base: String? = nil,
-                               readStdin: () -> String? = { readStandardInput() }) throws -> [InputFile] {
+                               readStdin: () -> String? = { readStandardInput() },
+                               notice: (String) -> Void = StandardError.warning) throws -> [InputFile] {
         var result: [InputFile] = []
         var stdinUsed = false
+        var unread: [String] = []
         for argument in arguments {
             if argument == "-" {
                 guard !stdinUsed else { throw InputListError("'-' (standard input) given more than once") }
@@ -47,34 +60,43 @@ public enum InputFiles {
                 for line in lines {
                     let path = String(line)
                     if path.isEmpty { continue }
-                    result.append(contentsOf: try expand(path, base: base))
+                    result.append(contentsOf: try expand(path, base: base, unread: &unread))
                 }
             } else {
-                result.append(contentsOf: try expand(argument, base: base))
+                result.append(contentsOf: try expand(argument, base: base, unread: &unread))
             }
         }
-        return unique(result)
-    }
-
-    /// Drops later entries that name the same file (same device and inode).
-    private static func unique(_ files: [InputFile]) -> [InputFile] {
-        var seen = Set<[UInt64]>()
-        return files.filter { file in
-            var st = stat()
-            guard stat(file.path, &st) == 0 else { return true }
-            return seen.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted
+        if !unread.isEmpty {
+            let formats = Set(unread.map(fileExtension)).sorted().joined(separator: ", ")
+            notice("\(unread.count) file\(unread.count == 1 ? "" : "s") in a format SegKit does not read (\(formats)) left out, e.g. \(unread[0]); convert them to PNG or TIFF")
         }
+        let (unique, repeated) = uniquePaths(result)
+        if repeated > 0 {
+            notice("\(repeated) path\(repeated == 1 ? "" : "s") given more than once (a folder and a file in it, a repeated argument or line) listed once")
+        }
+        return unique
     }
 
-    private static func expand(_ path: String, base: String?) throws -> [InputFile] {
+    /// Drops later entries whose path is the same path (spelled alike once
+    /// made absolute and `.`/`..` applied); links under other names stay.
+    private static func uniquePaths(_ files: [InputFile]) -> ([InputFile], repeated: Int) {
+        var seen = Set<String>()
+        let cwd = FileManager.default.currentDirectoryPath
+        let unique = files.filter { file in
+            let absolute = file.path.hasPrefix("/") ? file.path : cwd + "/" + file.path
+            return seen.insert(lexicallyNormalized(absolute)).inserted
+        }
+        return (unique, files.count - unique.count)
+    }
+
+    private static func expand(_ path: String, base: String?, unread: inout [String]) throws -> [InputFile] {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw InputListError("\(path): \(String(cString: strerror(errno)))")
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            var visited = Set<[UInt64]>()
             var found: [String] = []
-            walk(path, relative: "", visited: &visited, into: &found)
+            walk(path, relative: "", ancestors: [], into: &found, unread: &unread)
             return NaturalOrder.sorted(found).map { rel in
                 InputFile(path: join(path, rel), relativePath: rel)
             }
@@ -82,11 +104,17 @@ public enum InputFiles {
         return [InputFile(path: path, relativePath: relative(path, to: base))]
     }
 
-    private static func walk(_ dir: String, relative: String, visited: inout Set<[UInt64]>, into found: inout [String]) {
+    /// Lists image files under `dir`. `ancestors` are the folders (device and
+    /// inode) on the way down: a link back to one of them is a loop and is not
+    /// followed; the same folder reached under two names is listed under both.
+    private static func walk(_ dir: String, relative: String, ancestors: Set<[UInt64]>,
+                             into found: inout [String], unread: inout [String]) {
         var st = stat()
         guard stat(dir, &st) == 0 else { return }
         let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
-        guard visited.insert(key).inserted else { return }  // symlink loop or repeated folder
+        guard !ancestors.contains(key) else { return }  // a symlink loop
+        var below = ancestors
+        below.insert(key)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for name in entries where !name.hasPrefix(".") {
             let full = join(dir, name)
@@ -94,11 +122,21 @@ public enum InputFiles {
             var est = stat()
             guard stat(full, &est) == 0 else { continue }
             if (est.st_mode & S_IFMT) == S_IFDIR {
-                walk(full, relative: rel, visited: &visited, into: &found)
+                walk(full, relative: rel, ancestors: below, into: &found, unread: &unread)
             } else if imageExtensions.contains(fileExtension(name)) {
                 found.append(rel)
+            } else if unreadImageExtensions.contains(fileExtension(name)) {
+                unread.append(join(dir, name))
             }
         }
+    }
+
+    /// `path` with its folder resolved (absolute, symlink-free) but its own
+    /// name kept: how a link is shown in manifests, under the name the user gave.
+    public static func resolvedFolder(_ path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        let folder = (path as NSString).deletingLastPathComponent
+        return canonical(folder.isEmpty ? "." : folder) + "/" + name
     }
 
     /// The absolute, symlink-free form of `path`; for a path that does not

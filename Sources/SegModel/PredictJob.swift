@@ -103,10 +103,12 @@ public struct PredictJob: Sendable {
     // MARK: Running
 
     /// Predicts every item. `log` receives one line per failed file; `progress`
-    /// advances once per finished image. Throws the first failure unless
-    /// `keepGoing` (write failures always stop the run).
+    /// advances once per finished image; `wrote` receives each written item
+    /// as soon as it and every item before it are done (input order, so a
+    /// pipe reading the paths sees them while the run goes on). Throws the
+    /// first failure unless `keepGoing` (write failures always stop the run).
     public func run(_ items: [Item], log: @escaping @Sendable (String) -> Void = { _ in },
-                    progress: ProgressBar? = nil) throws -> Summary {
+                    progress: ProgressBar? = nil, wrote: @escaping @Sendable (Item) -> Void = { _ in }) throws -> Summary {
         try validate()
         let start = Date()
         let lanes = max(1, min(batch, items.count))
@@ -119,10 +121,12 @@ public struct PredictJob: Sendable {
         let slots = ResultSlots<Result<Void, Error>>(count: items.count)
         let counter = Counter()
         let stopped = ResultSlots<Bool>(count: 1)  // set when the run must stop
+        let announcer = InOrderAnnouncer(count: items.count) { i, ok in if ok { wrote(items[i]) } }
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             while stopped.values[0] == nil, let i = counter.take(below: items.count) {
                 let result = Result { try self.predict(items[i], with: predictors[lane]) }
                 slots.set(i, result)
+                if case .success = result { announcer.finished(i, ok: true) } else { announcer.finished(i, ok: false) }
                 progress?.advance()
                 if case .failure(let error) = result {
                     log("\(error)")

@@ -179,8 +179,8 @@ public enum AugmentJob {
         let outRoot = InputFiles.canonical(options.out)
         if options.includeOriginals {
             for input in inputs {
-                entries.append(ManifestEntry(image: Manifest.relativePath(from: outRoot, to: InputFiles.canonical(input.image)),
-                                             label: Manifest.relativePath(from: outRoot, to: InputFiles.canonical(input.label))))
+                entries.append(ManifestEntry(image: Manifest.relativePath(from: outRoot, to: InputFiles.resolvedFolder(input.image)),
+                                             label: Manifest.relativePath(from: outRoot, to: InputFiles.resolvedFolder(input.label))))
             }
         }
         entries += written.map { ManifestEntry(image: $0.image, label: $0.label) }

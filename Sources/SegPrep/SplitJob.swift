@@ -128,9 +128,10 @@ public enum SplitJob {
         }
         let outRoot = InputFiles.canonical(options.out)
         let ext = options.format.rawValue
-        /// A data file's path as written in a manifest inside `folder` (relative to the output root).
+        /// A data file's path as written in a manifest inside `folder` (relative to the output root):
+        /// the name the user gave (a link stays a link), its folder resolved so the path always works.
         func shown(_ path: String, in folder: String = "") -> String {
-            let real = InputFiles.canonical(path)
+            let real = InputFiles.resolvedFolder(path)
             return options.absolute ? real : Manifest.relativePath(from: folder.isEmpty ? outRoot : outRoot + "/" + folder, to: real)
         }
         func entries(_ indices: [Int], in folder: String = "") -> [ManifestEntry] {

@@ -147,6 +147,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segeval"
         AtomicFile.installInterruptCleanup()
         MemoryTuning.reuseLargeAllocations()
         do {
@@ -208,6 +209,7 @@ struct Merge: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        StandardError.toolName = "segeval"
         AtomicFile.installInterruptCleanup()
         do {
             var merged: [EvalState] = []

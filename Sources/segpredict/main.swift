@@ -125,6 +125,7 @@ struct SegPredict: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segpredict"
         AtomicFile.installInterruptCleanup()
         MemoryTuning.returnLargeAllocations()  // activations are pooled by SegModel
         let job: PredictJob
@@ -158,11 +159,12 @@ struct SegPredict: ParsableCommand {
         let progress = ProgressBar(total: items.count, label: "predict", rateUnit: "images")
         let summary: PredictJob.Summary
         do {
-            summary = try job.run(items, log: { StandardError.line("segpredict: error: \($0)") }, progress: progress)
+            // Each path is written (unbuffered) as soon as its map is on disk.
+            summary = try job.run(items, log: { StandardError.line("segpredict: error: \($0)") }, progress: progress,
+                                  wrote: { StandardOutput.write($0.output + "\n") })
         } catch {
             throw fail(error, usage: false)
         }
-        for item in summary.written { StandardOutput.write(item.output + "\n") }
         if !quiet {
             let rate = summary.seconds > 0 ? Double(summary.written.count) / summary.seconds : 0
             StandardError.line("segpredict: \(summary.written.count) of \(items.count) images in \(String(format: "%.2f", summary.seconds)) s "

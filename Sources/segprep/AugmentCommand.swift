@@ -122,6 +122,7 @@ struct Augment: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segprep augment"
         AtomicFile.installInterruptCleanup()
         var options = AugmentOptions(out: out)
         options.copies = copies ?? 1

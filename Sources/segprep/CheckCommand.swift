@@ -41,6 +41,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segprep check"
         var options = CheckOptions()
         options.classes = try classes.map { Set(try MappingParser.values($0)) }
         options.groupBy = groupBy

@@ -99,6 +99,7 @@ struct Remap: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segprep remap"
         AtomicFile.installInterruptCleanup()
         AtomicFile.syncBeforeRename = fsync
         var options = RemapOptions()

@@ -67,6 +67,7 @@ struct Split: ParsableCommand {
     }
 
     func run() throws {
+        StandardError.toolName = "segprep split"
         AtomicFile.installInterruptCleanup()
         var options = SplitJobOptions(images: images, labels: labels, out: out)
         do {

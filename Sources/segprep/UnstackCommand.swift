@@ -23,6 +23,7 @@ struct Unstack: ParsableCommand {
     var fsync = false
 
     func run() throws {
+        StandardError.toolName = "segprep unstack"
         AtomicFile.installInterruptCleanup()
         AtomicFile.syncBeforeRename = fsync
         do {
