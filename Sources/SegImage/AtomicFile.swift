@@ -51,6 +51,7 @@ public enum AtomicFile {
             // would need an extra fchmod, a journalled metadata update, on every file).
             // The name is registered for interrupt clean-up *before* the file is created, so
             // no signal can land between creating it and registering it.
+            TemporarySweep.sweepOnce(dir.isEmpty ? "/" : dir)
             var fd: Int32 = -1
             var temp = ""
             var slot: Int32 = -1
@@ -124,13 +125,15 @@ public enum AtomicFile {
         seg_install_tempfile_cleanup()
     }
 
-    /// `PID-COUNTER-RANDOM`: unique within the process, unlikely to collide across processes.
+    /// `HOST-PID-COUNTER-RANDOM`: unique within the process, unlikely to collide
+    /// across processes; host and process id let ``TemporarySweep`` find the
+    /// files of killed runs.
     private static func uniqueSuffix() -> String {
         counterLock.lock()
         counter &+= 1
         let n = counter
         counterLock.unlock()
-        return "\(getpid())-\(n)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+        return "\(TemporarySweep.hostTag)-\(getpid())-\(n)-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
     }
 
     private static let counterLock = NSLock()

@@ -37,6 +37,8 @@ public struct Finding: Sendable, Equatable {
         case hashMismatch = "hash-mismatch"
         /// An image `--group-by` finds no group in (so its leaks cannot be checked).
         case ungrouped
+        /// A temporary file a killed SegKit run left (``TemporarySweep``).
+        case leftoverTemporary = "leftover-temporary"
     }
 
     public let kind: Kind
@@ -101,7 +103,11 @@ public enum Checker {
     /// `labels`/`label`/`masks`/`mask`/`gt` (checked as one split, "all
     /// pairs"), or folders of manifests as `split` writes them (with
     /// split.json and `foldK` subfolders).
-    public static func sources(_ arguments: [String], labelSuffix: String?) throws -> (sources: [CheckSource], findings: [Finding]) {
+    /// `imageFolder`/`labelFolder` name the subfolders of a dataset folder
+    /// when they are not the usual names; with several candidate label
+    /// folders and no `labelFolder`, it is a usage error.
+    public static func sources(_ arguments: [String], labelSuffix: String?, imageFolder: String? = nil,
+                               labelFolder: String? = nil) throws -> (sources: [CheckSource], findings: [Finding]) {
         var sources: [CheckSource] = []
         var findings: [Finding] = []
         let fm = FileManager.default
@@ -117,9 +123,23 @@ public enum Checker {
                                                   findings: &findings))
                 continue
             }
-            let children = (try? fm.contentsOfDirectory(atPath: argument)) ?? []
-            let imageDir = ["images", "image", "imgs", "img"].first { children.contains($0) }
-            let labelDir = ["labels", "label", "masks", "mask", "gt"].first { children.contains($0) }
+            findings += leftoverTemporaries(under: argument, split: argument)
+            let children = ((try? fm.contentsOfDirectory(atPath: argument)) ?? []).sorted()
+            let imageDir = imageFolder ?? ["images", "image", "imgs", "img"].first { children.contains($0) }
+            var labelDir = labelFolder ?? ["labels", "label", "masks", "mask", "gt"].first { children.contains($0) }
+            if labelFolder == nil, let imageDir, manifestFiles(in: argument).isEmpty {
+                // Every other folder holding images could be the labels (DRIVE: 1st_manual/ and mask/): ask, never guess.
+                let candidates = children.filter { name in
+                    var isFolder: ObjCBool = false
+                    guard name != imageDir, !name.hasPrefix("."), fm.fileExists(atPath: argument + "/" + name, isDirectory: &isFolder),
+                          isFolder.boolValue else { return false }
+                    return ((try? fm.contentsOfDirectory(atPath: argument + "/" + name)) ?? []).contains { InputFiles.imageExtensions.contains(InputFiles.fileExtension($0)) }
+                }
+                if candidates.count > 1 {
+                    throw PrepError("\(argument): several folders could hold the labels (\(candidates.map { $0 + "/" }.joined(separator: ", "))); name it with --label-dir", .usage)
+                }
+                if labelDir == nil { labelDir = candidates.first }
+            }
             if let imageDir, let labelDir {
                 let pairing = Pairing(images: try InputFiles.collect([argument + "/" + imageDir]),
                                       labels: try InputFiles.collect([argument + "/" + labelDir]), labelSuffix: labelSuffix)
@@ -151,6 +171,22 @@ public enum Checker {
             }
         }
         return (sources, findings)
+    }
+
+    /// Temporary files of killed SegKit runs anywhere under `folder`.
+    static func leftoverTemporaries(under folder: String, split: String) -> [Finding] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [Finding] = []
+        while let relative = walker.nextObject() as? String {
+            let name = (relative as NSString).lastPathComponent
+            guard let (host, pid) = TemporarySweep.parse(name) else { continue }
+            let path = folder + "/" + relative
+            let owner = host == TemporarySweep.hostTag ? (kill(pid, 0) != 0 && errno == ESRCH ? "process \(pid), gone" : nil) : "process \(pid) on another host"
+            guard let owner else { continue }  // a live run is writing it
+            found.append(Finding(kind: .leftoverTemporary, splits: [split], files: [path],
+                                 message: "\(path): temporary file left by a killed SegKit run (\(owner)); the next run writing into this folder removes it"))
+        }
+        return found
     }
 
     /// Manifest files of a split folder: train/val/test.{txt,csv,json} in it

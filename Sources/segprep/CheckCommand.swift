@@ -27,6 +27,12 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Label suffix for pairing dataset folders (as in split).")
     var labelSuffix: String?
 
+    @Option(name: .long, help: "Image subfolder of a dataset folder, when not images/, image/, imgs/ or img/.")
+    var imageDir: String?
+
+    @Option(name: .long, help: "Label subfolder of a dataset folder (needed when several subfolders could hold the labels, e.g. DRIVE's 1st_manual/ and mask/).")
+    var labelDir: String?
+
     @Option(name: .long, help: "text or json.")
     var format: String = "text"
 
@@ -51,7 +57,7 @@ struct Check: ParsableCommand {
         let report: CheckReport
         do {
             if let groupBy { _ = try GroupPattern(groupBy) }
-            let (sources, initial) = try Checker.sources(inputs, labelSuffix: labelSuffix)
+            let (sources, initial) = try Checker.sources(inputs, labelSuffix: labelSuffix, imageFolder: imageDir, labelFolder: labelDir)
             let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
             report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
             progress.finish()

@@ -29,6 +29,7 @@ final class AgreementTests: XCTestCase {
             var job = EvalJob()
             job.gt = [gt]
             job.predictions = [pred]
+            job.config.gtColors = .gray  // colour GT read as OpenCV's gray, as the reference does
             job.workers = 2
             job.keepImageResults = true
             let outcome = try job.run()

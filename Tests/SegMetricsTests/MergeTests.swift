@@ -10,6 +10,7 @@ final class MergeTests: XCTestCase {
         var job = EvalJob()
         job.gt = [gt]
         job.predictions = [pred]
+        job.config.gtColors = .gray  // the edge set has a colour GT, read as the reference tools read it
         job.workers = 2
         let single = try job.run().states[0]
         var parts: [EvalState] = []
@@ -42,6 +43,7 @@ final class MergeTests: XCTestCase {
         var job = EvalJob()
         job.gt = [Repo.root + "/Fixtures/metrics/edge/gt"]
         job.predictions = [Repo.root + "/Fixtures/metrics/edge/pred"]
+        job.config.gtColors = .gray
         job.shard = Shard(index: 0, count: 2)
         var a = try job.run().states[0]
         job.shard = Shard(index: 1, count: 2)

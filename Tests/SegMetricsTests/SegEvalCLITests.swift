@@ -23,7 +23,7 @@ final class SegEvalCLITests: XCTestCase {
     }
 
     func testJSONHasTheDocumentedKeys() throws {
-        let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--format", "json"])
+        let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let o = try json(r.stdout)
         for key in ["MAE", "maxF", "meanF", "adpF", "Sm", "maxEm", "meanEm", "adpEm", "wF", "aAcc", "mIoU", "mAcc", "mDice"] {
@@ -36,22 +36,22 @@ final class SegEvalCLITests: XCTestCase {
         let conventions = try XCTUnwrap(o["conventions"] as? [String: Any])
         XCTAssertEqual((conventions["confusion"] as? [String: Any])?["aggregate"] as? String, "dataset")
         XCTAssertEqual((conventions["salient"] as? [String: Any])?["f_curve"] as? String, "meanF")
-        let pr = try json(try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--format", "json", "--f-curve", "meanPR", "--metrics", "f"]).stdout)
+        let pr = try json(try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--format", "json", "--f-curve", "meanPR", "--metrics", "f"]).stdout)
         XCTAssertEqual((pr["conventions"] as? [String: Any]).flatMap { $0["salient"] as? [String: Any] }?["f_curve"] as? String, "meanPR")
         XCTAssertNil(pr["mIoU"], "groups not asked for are absent")
         XCTAssertNotEqual(pr["maxF"] as? Double, o["maxF"] as? Double)
     }
 
     func testTableCSVAndMarkdown() throws {
-        let table = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT])
+        let table = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--gt-colors", "gray"])
         XCTAssertEqual(table.status, 0)
         XCTAssertTrue(table.stdout.contains("maxF") && table.stdout.contains("PySODMetrics"), table.stdout)
-        let csv = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--format", "csv"])
+        let csv = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--format", "csv"])
         let lines = csv.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 2)
         XCTAssertTrue(lines[0].hasPrefix("pred,images,MAE,maxF"))
         XCTAssertTrue(lines[0].contains("IoU_1"))
-        let md = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--format", "markdown"])
+        let md = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--format", "markdown"])
         XCTAssertTrue(md.stdout.hasPrefix("| pred | images |"), md.stdout)
     }
 
@@ -59,12 +59,12 @@ final class SegEvalCLITests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         try FileManager.default.copyItem(atPath: Self.edgePred, toPath: dir + "/pred")
         try FileManager.default.removeItem(atPath: dir + "/pred/binary_pred.png")
-        let r = try segeval(["--pred", dir + "/pred", "--gt", Self.edgeGT])
+        let r = try segeval(["--pred", dir + "/pred", "--gt", Self.edgeGT, "--gt-colors", "gray", "--gt-colors", "gray"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("binary_pred.png") && r.stderr.contains("no prediction"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
         XCTAssertEqual(r.stdout, "")
-        let allowed = try segeval(["--pred", dir + "/pred", "--gt", Self.edgeGT, "--allow-missing", "--format", "json"])
+        let allowed = try segeval(["--pred", dir + "/pred", "--gt", Self.edgeGT, "--gt-colors", "gray", "--allow-missing", "--format", "json"])
         XCTAssertEqual(allowed.status, 0)
         XCTAssertTrue(allowed.stderr.contains("warning"))
         XCTAssertEqual(try json(allowed.stdout)["images"] as? Int, 18)
@@ -95,7 +95,7 @@ final class SegEvalCLITests: XCTestCase {
     }
 
     func testQualityGates() throws {
-        let base = ["--pred", Self.edgePred, "--gt", Self.edgeGT, "--metrics", "iou,mae,f"]
+        let base = ["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--metrics", "iou,mae,f"]
         let pass = try segeval(base + ["--fail-under", "mIoU=0.5,maxF=0.5", "--fail-over", "MAE=0.5"])
         XCTAssertEqual(pass.status, 0, pass.stderr)
         let fail = try segeval(base + ["--fail-under", "mIoU=0.99,maxF=0.5,aAcc=0.999"])
@@ -124,9 +124,9 @@ final class SegEvalCLITests: XCTestCase {
 
     func testShardStatesMergeToTheSingleRun() throws {
         let dir = try makeTemporaryDirectory(self)
-        let single = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--format", "json"])
+        let single = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--format", "json"])
         for i in 0..<3 {
-            let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--shard", "\(i)/3", "--state", dir + "/s\(i).state", "--format", "json"])
+            let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--shard", "\(i)/3", "--state", dir + "/s\(i).state", "--format", "json"])
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertNotNil(try json(r.stdout)["shards"], "a shard says it is partial")
         }
@@ -141,13 +141,13 @@ final class SegEvalCLITests: XCTestCase {
         XCTAssertTrue(strict.stderr.contains("2/3") && strict.stdout.isEmpty, strict.stderr)
         XCTAssertEqual(try segeval(["merge", dir + "/s2.state", dir + "/s0.state", dir + "/s1.state", "--require-all-shards"]).status, 0)
         XCTAssertEqual(try segeval(["merge", dir + "/s0.state", dir + "/s0.state"]).status, 64)
-        XCTAssertEqual(try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--shard", "3/3"]).status, 64)
+        XCTAssertEqual(try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--shard", "3/3"]).status, 64)
     }
 
     func testPerImageCurvesPlotsAndWorst() throws {
         let dir = try makeTemporaryDirectory(self)
         let amulet = Repo.root + "/Fixtures/metrics/edge/pred"
-        let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--per-image", dir + "/images.csv",
+        let r = try segeval(["--pred", Self.edgePred, "--gt", Self.edgeGT, "--gt-colors", "gray", "--per-image", dir + "/images.csv",
                              "--curves", dir + "/curves.csv", "--plot", dir + "/plots", "--worst", "3", "--worst-by", "wF"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let rows = try String(contentsOfFile: dir + "/images.csv", encoding: .utf8).split(separator: "\n")
@@ -163,7 +163,7 @@ final class SegEvalCLITests: XCTestCase {
         // Two prediction sets on one chart, with a legend entry each.
         let copy = dir + "/other"
         try FileManager.default.copyItem(atPath: amulet, toPath: copy)
-        let two = try segeval(["--pred", Self.edgePred, "--pred", copy, "--gt", Self.edgeGT, "--plot", dir + "/two", "--format", "json"])
+        let two = try segeval(["--pred", Self.edgePred, "--pred", copy, "--gt", Self.edgeGT, "--gt-colors", "gray", "--plot", dir + "/two", "--format", "json"])
         XCTAssertEqual(two.status, 0, two.stderr)
         let svg2 = try String(contentsOfFile: dir + "/two/f-threshold.svg", encoding: .utf8)
         XCTAssertEqual(svg2.components(separatedBy: "<polyline").count - 1, 2)

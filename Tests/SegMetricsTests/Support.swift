@@ -16,5 +16,7 @@ func evalJob(_ dir: String) -> EvalJob {
     var job = EvalJob()
     job.gt = [dir + "/gt"]
     job.predictions = [dir + "/pred"]
+    // The reference tools read colour masks as OpenCV's gray; segeval does so only when asked.
+    job.config.gtColors = .gray
     return job
 }
