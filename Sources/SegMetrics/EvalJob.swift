@@ -14,8 +14,9 @@ public struct EvalJob: Sendable {
     public var manifest: String?
     /// Prediction folders or files; several compare models.
     public var predictions: [String] = []
-    /// Suffix removed from ground-truth stems before pairing (`_mask`).
-    public var gtSuffix: String?
+    /// How prediction and ground-truth names pair: `imageSuffix` is the
+    /// prediction side's (`--pred-suffix`), `labelSuffix` the ground truth's.
+    public var pairing = PairingRule()
     /// Evaluate the pairs present when files are missing on either side.
     public var allowMissing = false
     public var shard = Shard(index: 0, count: 1)
@@ -163,6 +164,7 @@ public struct EvalJob: Sendable {
         do { predFiles = try InputFiles.collect([prediction]) } catch { throw EvalError(.input, "\(error)") }
         var pairs: [Pair] = []
         var missing: [String] = [], extra: [String] = []
+        var unmatched = ""
         if let manifest {
             let entries: [ManifestEntry]
             do { entries = try Manifest.read(manifest) } catch { throw EvalError(.input, "\(error)") }
@@ -180,19 +182,21 @@ public struct EvalJob: Sendable {
         } else {
             let gtFiles: [InputFile]
             do { gtFiles = try InputFiles.collect(gt) } catch { throw EvalError(.input, "\(error)") }
-            let pairing = Pairing(images: predFiles, labels: gtFiles, labelSuffix: gtSuffix)
+            let pairing = Pairing(images: predFiles, labels: gtFiles, rule: self.pairing)
             if let a = pairing.ambiguous.first {
                 throw EvalError(.input, "'\(a.key)' names several files: \(a.paths.joined(separator: ", "))")
             }
             pairs = pairing.pairs.map { Pair(key: $0.key, gt: $0.label!.path, pred: $0.image.path) }
             missing = pairing.unpairedLabels.map(\.path)
             extra = pairing.unpairedImages.map(\.path)
+            unmatched = pairing.unmatchedSummary.replacingOccurrences(of: "image keys", with: "prediction keys")
+                .replacingOccurrences(of: "label keys", with: "ground-truth keys")
         }
         if !missing.isEmpty || !extra.isEmpty {
             var parts: [String] = []
             if !missing.isEmpty { parts.append("\(missing.count) ground-truth files have no prediction in \(prediction) (first: \(missing[0]))") }
             if !extra.isEmpty { parts.append("\(extra.count) predictions have no ground truth (first: \(extra[0]))") }
-            let message = parts.joined(separator: "; ")
+            let message = parts.joined(separator: "; ") + (unmatched.isEmpty ? "" : "; " + unmatched)
             if !allowMissing { throw EvalError(.input, message + " (--allow-missing evaluates the pairs that exist)") }
             warnings.append(message)
         }

@@ -89,10 +89,13 @@ public enum AugmentJob {
     }
 
     /// Pairs from an image and a label folder, paired as `split` pairs them.
-    public static func inputs(images: String, labels: String, labelSuffix: String?) throws -> [AugmentInput] {
-        let pairing = Pairing(images: try InputFiles.collect([images]), labels: try InputFiles.collect([labels]), labelSuffix: labelSuffix)
+    public static func inputs(images: String, labels: String, pairing rule: PairingRule = PairingRule()) throws -> [AugmentInput] {
+        let pairing = Pairing(images: try InputFiles.collect([images]), labels: try InputFiles.collect([labels]), rule: rule)
+        if let clash = pairing.ambiguous.first {
+            throw PrepError("ambiguous pairing: \(clash.paths.joined(separator: ", ")) share the key '\(clash.key)'")
+        }
         let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
-        if !lonely.isEmpty { throw PrepError("unpaired files: \(lonely.prefix(10).joined(separator: ", "))") }
+        if !lonely.isEmpty { throw PrepError("unpaired files: \(lonely.prefix(10).joined(separator: ", ")); \(pairing.unmatchedSummary)") }
         return pairing.pairs.map { AugmentInput(key: $0.key, image: $0.image.path, label: $0.label!.path) }
     }
 

@@ -70,7 +70,8 @@ public struct CheckOptions: Sendable {
     /// or only {0, 255}, and the whole dataset uses one of the two.
     public var classes: Set<Int>?
     public var groupBy: String?
-    public var labelSuffix: String?
+    /// How image and label names pair in dataset folders.
+    public var pairing = PairingRule()
     public var decode = DecodeOptions()
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Verify split.json's file hashes when present.
@@ -106,7 +107,7 @@ public enum Checker {
     /// `imageFolder`/`labelFolder` name the subfolders of a dataset folder
     /// when they are not the usual names; with several candidate label
     /// folders and no `labelFolder`, it is a usage error.
-    public static func sources(_ arguments: [String], labelSuffix: String?, imageFolder: String? = nil,
+    public static func sources(_ arguments: [String], pairing rule: PairingRule = PairingRule(), imageFolder: String? = nil,
                                labelFolder: String? = nil) throws -> (sources: [CheckSource], findings: [Finding]) {
         var sources: [CheckSource] = []
         var findings: [Finding] = []
@@ -142,7 +143,7 @@ public enum Checker {
             }
             if let imageDir, let labelDir {
                 let pairing = Pairing(images: try InputFiles.collect([argument + "/" + imageDir]),
-                                      labels: try InputFiles.collect([argument + "/" + labelDir]), labelSuffix: labelSuffix)
+                                      labels: try InputFiles.collect([argument + "/" + labelDir]), rule: rule)
                 for file in pairing.unpairedImages {
                     findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path], message: "\(file.path): image without a label"))
                 }

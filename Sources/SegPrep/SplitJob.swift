@@ -11,7 +11,8 @@ public struct SplitJobOptions: Sendable {
     public var images: String
     public var labels: String
     public var out: String
-    public var labelSuffix: String?
+    /// How image and label names pair.
+    public var pairing = PairingRule()
     /// Skip unpaired files with a warning instead of failing.
     public var allowUnpaired = false
     /// An image-only test set written to `test.*`.
@@ -71,14 +72,14 @@ public enum SplitJob {
     public static func run(_ options: SplitJobOptions, progress: ProgressBar? = nil) throws -> SplitReport {
         let images = try InputFiles.collect([options.images])
         let labels = try InputFiles.collect([options.labels])
-        let pairing = Pairing(images: images, labels: labels, labelSuffix: options.labelSuffix)
+        let pairing = Pairing(images: images, labels: labels, rule: options.pairing)
         if let clash = pairing.ambiguous.first {
             throw PrepError("ambiguous pairing: \(clash.paths.joined(separator: ", ")) share the key '\(clash.key)'")
         }
         let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
         if !lonely.isEmpty && !options.allowUnpaired {
             let shown = lonely.prefix(10).joined(separator: ", ")
-            throw PrepError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : "") (--allow-unpaired skips them)")
+            throw PrepError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : ""); \(pairing.unmatchedSummary) (--image-suffix/--label-suffix/--key pair other names; --allow-unpaired skips them)")
         }
         guard !pairing.pairs.isEmpty else { throw PrepError("no image/label pairs found in \(options.images) and \(options.labels)") }
         let measures = try measure(pairing.pairs, foreground: options.split.stratify != nil, options: options, progress: progress)
@@ -178,7 +179,9 @@ public enum SplitJob {
         ]
         record["group_by"] = options.split.groupBy ?? NSNull()
         record["stratify"] = options.split.stratify.map { $0.bins == 1 ? "fg" : "fg:\($0.bins)" } ?? NSNull()
-        record["label_suffix"] = options.labelSuffix ?? NSNull()
+        record["label_suffix"] = options.pairing.labelSuffix ?? NSNull()
+        record["image_suffix"] = options.pairing.imageSuffix ?? NSNull()
+        record["key"] = options.pairing.keyPattern ?? NSNull()
         if let folds = plan.folds {
             record["folds"] = folds.count
             record["counts"] = folds.enumerated().map { ["fold": $0.offset, "val_pairs": $0.element.count, "units": plan.unitCounts[$0.offset]] }

@@ -156,7 +156,7 @@ func checkBenchmark() throws {
             }
         })
         checkBest = min(checkBest, try time {
-            let (sources, initial) = try Checker.sources([root], labelSuffix: nil)
+            let (sources, initial) = try Checker.sources([root])
             findings = try Checker.run(sources, initialFindings: initial, options: CheckOptions()).findings.count
         })
     }
@@ -191,7 +191,7 @@ func elasticBenchmark() throws {
     options.copies = 10
     options.elastic = spec
     options.seed = 1
-    let inputs = try AugmentJob.inputs(images: isbi + "/image", labels: isbi + "/label", labelSuffix: nil)
+    let inputs = try AugmentJob.inputs(images: isbi + "/image", labels: isbi + "/label")
     guard CommandLine.arguments.contains("--no-job") == false else { return }
     let whole = try time { _ = try AugmentJob.run(inputs, options: options) }
     print(String(format: "augment 30 pairs x 10 copies, %d cores (decode, warp, encode, write): %.2f s, %.1f copies/s",

@@ -26,8 +26,14 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Manifest (image<TAB>label lines) naming the ground truth; predictions match the image stems.")
     var manifest: String?
 
-    @Option(name: .long, help: "Suffix removed from ground-truth stems before pairing (e.g. _mask).")
-    var gtSuffix: String?
+    @Option(name: [.customLong("label-suffix"), .customLong("gt-suffix")], help: "Ground-truth file names carry this suffix after the key (e.g. _mask; DRIVE: _manual1). --gt-suffix is the older spelling.")
+    var labelSuffix: String?
+
+    @Option(name: .long, help: "Prediction file names carry this suffix after the key (e.g. _pred).")
+    var predSuffix: String?
+
+    @Option(name: .long, help: "Regular expression searched in each file stem (after the suffix); its first group (or the match) is the pairing key.")
+    var key: String?
 
     @Flag(name: .long, help: "Evaluate the pairs that exist when files are missing on either side (a warning, not an error).")
     var allowMissing = false
@@ -103,6 +109,7 @@ struct Evaluate: ParsableCommand {
         if let resizePred, ResizeMode(rawValue: resizePred) == nil { throw ValidationError("--resize-pred must be nearest or bilinear") }
         if worst < 0 { throw ValidationError("--worst must be 0 or more") }
         if ignoreIndex < 0 { throw ValidationError("--ignore-index must be 0 or more") }
+        do { try PairingRule(keyPattern: key).validate() } catch { throw ValidationError("\(error)") }
     }
 
     /// The evaluation configuration the options describe.
@@ -156,7 +163,7 @@ struct Evaluate: ParsableCommand {
             job.predictions = pred
             job.gt = gt
             job.manifest = manifest
-            job.gtSuffix = gtSuffix
+            job.pairing = PairingRule(imageSuffix: predSuffix, labelSuffix: labelSuffix, keyPattern: key)
             job.allowMissing = allowMissing
             job.shard = sharding.value
             job.workers = parallel.workers(default: ProcessInfo.processInfo.activeProcessorCount)

@@ -69,8 +69,7 @@ struct Augment: ParsableCommand {
     @Option(name: .long, help: "Label value outside the image with --border constant (e.g. 255 = ignore).")
     var labelFill: Int = 0
 
-    @Option(name: .long, help: "Pair labels whose stems carry this suffix (with --images/--labels).")
-    var labelSuffix: String?
+    @OptionGroup var pairing: PairingOptions
 
     @Flag(name: .long, help: "Also list the original pairs in OUT/manifest.txt.")
     var includeOriginals = false
@@ -115,7 +114,7 @@ struct Augment: ParsableCommand {
         if !elastic && (interp != "bilinear" || border != "reflect" || fill != nil || labelFill != 0) {
             throw ValidationError("--interp, --border, --fill and --label-fill go with --elastic")
         }
-        if manifest != nil && labelSuffix != nil { throw ValidationError("--label-suffix goes with --images/--labels") }
+        if manifest != nil && !pairing.rule.isPlain { throw ValidationError("--image-suffix, --label-suffix and --key go with --images/--labels") }
         if (copies ?? 1) > 1 && !elastic && !d4 && flip != "random" {
             throw ValidationError("--copies above 1 needs a random operation (--elastic, --d4 or --flip random); otherwise every copy is the same")
         }
@@ -144,7 +143,7 @@ struct Augment: ParsableCommand {
         options.workers = parallel.workers(default: options.workers)
         do {
             let inputs = try manifest.map { try AugmentJob.inputs(manifest: $0) }
-                ?? AugmentJob.inputs(images: images!, labels: labels!, labelSuffix: labelSuffix)
+                ?? AugmentJob.inputs(images: images!, labels: labels!, pairing: pairing.rule)
             let progress = ProgressBar(total: inputs.count, label: "augment")
             let report = try AugmentJob.run(inputs, options: options, progress: progress)
             progress.finish()

@@ -24,8 +24,7 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "No group (regex's first capture group of the image name) may appear in two splits.")
     var groupBy: String?
 
-    @Option(name: .long, help: "Label suffix for pairing dataset folders (as in split).")
-    var labelSuffix: String?
+    @OptionGroup var pairing: PairingOptions
 
     @Option(name: .long, help: "Image subfolder of a dataset folder, when not images/, image/, imgs/ or img/.")
     var imageDir: String?
@@ -51,13 +50,13 @@ struct Check: ParsableCommand {
         var options = CheckOptions()
         options.classes = try classes.map { Set(try MappingParser.values($0)) }
         options.groupBy = groupBy
-        options.labelSuffix = labelSuffix
+        options.pairing = pairing.rule
         options.verifyHashes = !noVerifyHashes
         options.workers = parallel.workers(default: options.workers)
         let report: CheckReport
         do {
             if let groupBy { _ = try GroupPattern(groupBy) }
-            let (sources, initial) = try Checker.sources(inputs, labelSuffix: labelSuffix, imageFolder: imageDir, labelFolder: labelDir)
+            let (sources, initial) = try Checker.sources(inputs, pairing: pairing.rule, imageFolder: imageDir, labelFolder: labelDir)
             let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
             report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
             progress.finish()

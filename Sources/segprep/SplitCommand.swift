@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegCLI
 import SegCore
 import SegImage
 import SegPrep
@@ -45,8 +46,7 @@ struct Split: ParsableCommand {
     @Option(name: .long, help: "An image-only test set, written to test.* with image paths only.")
     var testImages: String?
 
-    @Option(name: .long, help: "Label file names carry this suffix after the stem (7_mask.png pairs with 7.jpg).")
-    var labelSuffix: String?
+    @OptionGroup var pairing: PairingOptions
 
     @Flag(name: .long, help: "Skip images without labels and labels without images (with a warning) instead of failing.")
     var allowUnpaired = false
@@ -81,7 +81,7 @@ struct Split: ParsableCommand {
         options.split.groupBy = groupBy
         options.split.folds = folds
         options.testImages = testImages
-        options.labelSuffix = labelSuffix
+        options.pairing = pairing.rule
         options.allowUnpaired = allowUnpaired
         options.format = ManifestFormat(rawValue: format)!
         options.absolute = absolute

@@ -23,7 +23,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
             try write(square { x, _ in UInt8(x * 4) }, root + "/i/\(key).png")
             try write(square { x, _ in x < 16 ? 0 : 255 }, root + "/l/\(key).png")
         }
-        let inputs = try AugmentJob.inputs(images: root + "/i", labels: root + "/l", labelSuffix: nil)
+        let inputs = try AugmentJob.inputs(images: root + "/i", labels: root + "/l")
         var options = AugmentOptions(out: root + "/out")
         options.copies = 8
         options.flip = .random
@@ -42,7 +42,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
         try write(Image.gray8(width: 48, height: 48, pixels: indices.map { $0 == 3 ? 255 : 0 }), root + "/l/p.png")
         var options = AugmentOptions(out: root + "/out")
         options.elastic = .simard(alpha: 200, sigma: 4)
-        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l", labelSuffix: nil), options: options)
+        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l"), options: options)
         let out = try ImageReader.read(root + "/out/images/p_elastic-000.png")
         XCTAssertEqual(out.colorModel, .palette)
         XCTAssertEqual(Set(out.intSamples), [0, 3], "no blended indices")
@@ -59,7 +59,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
         options.border = .constant
         options.labelFill = 77
         options.seed = 3
-        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l", labelSuffix: nil), options: options)
+        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l"), options: options)
         let label = try ImageReader.read(root + "/out/labels/a_elastic-000.png")
         XCTAssertEqual(label.sourceBitDepth, 8)
         XCTAssertTrue(Set(label.intSamples).isSubset(of: [0, 255, 77]))
@@ -70,7 +70,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
         try write(palette, root + "/l/a.png")
         options.labelFill = 255
         options.force = true
-        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l", labelSuffix: nil), options: options)
+        _ = try AugmentJob.run(try AugmentJob.inputs(images: root + "/i", labels: root + "/l"), options: options)
         let paletteOut = try ImageReader.read(root + "/out/labels/a_elastic-000.png")
         XCTAssertEqual(paletteOut.colorModel, .palette)
         XCTAssertEqual(paletteOut.palette.count, 256)
@@ -82,7 +82,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
         let root = try makeTemporaryDirectory(self)
         try write(square { x, _ in UInt8(x * 4) }, root + "/i/a.png")
         try write(square { x, _ in x < 16 ? 0 : 255 }, root + "/l/a.png")
-        let inputs = try AugmentJob.inputs(images: root + "/i", labels: root + "/l", labelSuffix: nil)
+        let inputs = try AugmentJob.inputs(images: root + "/i", labels: root + "/l")
         var options = AugmentOptions(out: root + "/out")
         options.elastic = .defaultSimard
         options.copies = 3

@@ -158,7 +158,7 @@ final class AugmentJobTests: XCTestCase {
     private func isbiInputs() throws -> [AugmentInput] {
         let isbi = Repo.shared + "/isbi2012/train"
         guard FileManager.default.fileExists(atPath: isbi) else { throw XCTSkip("no shared datasets") }
-        return Array(try AugmentJob.inputs(images: isbi + "/image", labels: isbi + "/label", labelSuffix: nil).prefix(4))
+        return Array(try AugmentJob.inputs(images: isbi + "/image", labels: isbi + "/label").prefix(4))
     }
 
     func testSameSeedSameBytesAcrossThreadCounts() throws {

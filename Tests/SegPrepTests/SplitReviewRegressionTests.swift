@@ -124,7 +124,7 @@ final class SplitReviewRegressionTests: XCTestCase {
     }
 
     func testCheckRefusesNonManifestFiles() throws {
-        XCTAssertThrowsError(try Checker.sources([Repo.fixtures + "/cells/image/0.png"], labelSuffix: nil)) {
+        XCTAssertThrowsError(try Checker.sources([Repo.fixtures + "/cells/image/0.png"])) {
             XCTAssertEqual(($0 as? PrepError)?.category, .usage)
         }
     }

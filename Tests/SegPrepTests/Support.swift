@@ -18,6 +18,6 @@ func samples8(_ image: Image) -> [UInt8] {
 func runCheck(_ arguments: [String], _ configure: (inout CheckOptions) -> Void = { _ in }) throws -> CheckReport {
     var options = CheckOptions()
     configure(&options)
-    let (sources, initial) = try Checker.sources(arguments, labelSuffix: nil)
+    let (sources, initial) = try Checker.sources(arguments)
     return try Checker.run(sources, initialFindings: initial, options: options)
 }
