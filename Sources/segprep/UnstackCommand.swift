@@ -16,6 +16,13 @@ struct Unstack: ParsableCommand {
     @Option(name: .long, help: "Output folder (created if missing).")
     var out: String
 
+    @Option(name: .long, help: "Output name pattern: {stem} (the volume's name), {page} (zero-padded page number), {n} (plain). Default {stem}_{page}.png; '{page}.png' for a volume and its labels makes names that pair.")
+    var name: String = SegPrep.Unstack.defaultPattern
+
+    func validate() throws {
+        do { try SegPrep.Unstack.validate(pattern: name) } catch { throw ValidationError("\(error)") }
+    }
+
     @Flag(name: .long, help: "Replace existing page files.")
     var force = false
 
@@ -29,7 +36,7 @@ struct Unstack: ParsableCommand {
         do {
             // Each path is printed as soon as its page is written, so a failure
             // on a later page still leaves an exact list of what exists.
-            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, overwrite: force) { path in
+            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, pattern: name, overwrite: force) { path in
                 StandardOutput.write(path + "\n")
             }
             StandardError.line("unstacked \(written.count) pages from \(volume)")
