@@ -27,6 +27,9 @@ public struct AugmentOptions: Sendable {
     public var fill = 0.0
     /// Label fill for a constant border (e.g. 255 = ignore).
     public var labelFill = 0
+    /// Which label values are accepted (damaged masks are refused, never
+    /// re-saved as clean-looking PNGs).
+    public var labelValues = LabelExpectation.auto
     public var includeOriginals = false
     public var preview: String?
     public var saveFields: String?
@@ -241,6 +244,11 @@ public enum AugmentJob {
         }
         guard decodedLabel.channels == 1 || decodedLabel.labelPlane() != nil else {
             throw PrepError("\(input.label): an RGB label with real colours; remap it to class indices first")
+        }
+        if let plane = decodedLabel.labelPlane(),
+           let problem = LabelValidation.problem(input.label, values: plane.histogram, rule: options.labelValues,
+                                                 palette: decodedLabel.colorModel == .palette) {
+            throw PrepError(problem + "; augment copies labels as they are: repair them first (segprep remap --nearest or --threshold), or list the values with --classes")
         }
         let label = try prepareLabel(decodedLabel, path: input.label, options: options)
         var outputs: [(String, String, Double?, PreviewTiles?)] = []

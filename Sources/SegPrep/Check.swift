@@ -336,22 +336,13 @@ public enum Checker {
         for (i, result) in inspected.enumerated() {
             guard let values = result.labelValues, let label = entries[i].label else { continue }
             let present = Set(values.values)
-            let expected: Set<Int>
-            if let classes = options.classes {
-                expected = classes
-            } else {
-                // Binary: whichever of {0, 1} and {0, 255} covers more of this label's pixels.
-                let onesCover = values.counts.filter { $0.key == 0 || $0.key == 1 }.values.reduce(0, +)
-                let fullCover = values.counts.filter { $0.key == 0 || $0.key == 255 }.values.reduce(0, +)
-                expected = onesCover > fullCover ? [0, 1] : [0, 255]
+            if options.classes == nil {
                 if present.contains(1) && present.isSubset(of: [0, 1]) { zeroOne.append(label) }
                 if present.contains(255) && present.isSubset(of: [0, 255]) { zero255.append(label) }
             }
-            let stray = present.subtracting(expected).sorted { (values.counts[$1]!, $0) < (values.counts[$0]!, $1) }
-            guard !stray.isEmpty else { continue }
-            let listed = stray.prefix(10).map { "\($0) (\(values.counts[$0]!) px)" }.joined(separator: ", ")
-            findings.append(Finding(kind: .unexpectedValues, splits: [sources[flatSplits[i]].name], files: [label],
-                                    message: "\(label): unexpected label values \(listed)\(stray.count > 10 ? " and \(stray.count - 10) more" : "") (expected \(expected.sorted().map(String.init).joined(separator: ",")))"))
+            let rule = options.classes.map(LabelExpectation.values) ?? .binary
+            guard let message = LabelValidation.problem(label, values: values, rule: rule) else { continue }
+            findings.append(Finding(kind: .unexpectedValues, splits: [sources[flatSplits[i]].name], files: [label], message: message))
         }
         if !zeroOne.isEmpty && !zero255.isEmpty {
             findings.append(Finding(kind: .mixedConventions, splits: [], files: [zeroOne[0], zero255[0]],

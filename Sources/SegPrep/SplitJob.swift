@@ -104,10 +104,22 @@ public enum SplitJob {
                 results.set(i, Result {
                     let info = try ImageReader.info(pairs[i].image.path, options: options.decode)
                     var measure = PairMeasure(pixels: info.width * info.height)
+                    if let label = pairs[i].label {
+                        // Headers are cheap: a pair whose sizes differ never reaches a manifest.
+                        let labelInfo = try ImageReader.info(label.path, options: options.decode)
+                        if (labelInfo.width, labelInfo.height) != (info.width, info.height) {
+                            throw PrepError("\(pairs[i].image.path) is \(info.width)x\(info.height) but its label \(label.path) is \(labelInfo.width)x\(labelInfo.height)")
+                        }
+                    }
                     if foreground, let label = pairs[i].label {
                         let image = try ImageReader.read(label.path, options: options.decode)
                         guard let plane = image.labelPlane() else {
                             throw PrepError("\(label.path): an RGB label cannot be measured; remap it first")
+                        }
+                        // Stratifying by foreground counts damaged values as foreground: refuse them as check does.
+                        if let problem = LabelValidation.problem(label.path, values: plane.histogram, rule: .auto,
+                                                                  palette: image.colorModel == .palette) {
+                            throw PrepError(problem + "; repair the labels first (segprep remap --nearest or --threshold)")
                         }
                         measure.foreground = plane.nonZeroCount
                     }
