@@ -94,11 +94,17 @@ final class DecodeFixtureTests: XCTestCase {
     }
 
     func testGIFFirstFrameAsIndices() throws {
-        let image = try ImageReader.read(Repo.fixtures + "/awkward/mask.gif")
+        var raw = DecodeOptions()
+        raw.grayPalettes = false
+        let image = try ImageReader.read(Repo.fixtures + "/awkward/mask.gif", options: raw)
         let mask = try ImageReader.read(Repo.fixtures + "/awkward/mask-1bit.png")
         XCTAssertEqual(image.colorModel, .palette)
         XCTAssertEqual(image.intSamples, mask.intSamples)
         XCTAssertEqual(image.palette[1], RGBA(255, 255, 255))
+        // By default its black/white palette makes it the gray mask it shows (issue 13).
+        let shown = try ImageReader.read(Repo.fixtures + "/awkward/mask.gif")
+        XCTAssertEqual(shown.colorModel, .gray)
+        XCTAssertEqual(shown.labelPlane(), .values8(mask.grayLevels8()))
     }
 
     func testRGBGrayLevelsUseOpenCVLuma() {
