@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The manifest file formats.
 public enum ManifestFormat: String, Sendable, CaseIterable {
@@ -134,9 +137,21 @@ public enum Manifest {
     }
 
     /// `path` as seen from `folder` (absolute paths stay as they are).
+    /// The joined path is tidied (`a/splits/../images/7.png` → `a/images/7.png`)
+    /// when the tidy spelling names the same file (no symlink in between
+    /// makes `..` mean something else), so messages show readable paths.
     public static func resolve(_ path: String, in folder: String) -> String {
         if path.hasPrefix("/") || folder.isEmpty { return path }
-        return folder + "/" + path
+        let joined = folder + "/" + path
+        let tidy = InputFiles.lexicallyNormalized(joined)
+        guard tidy != joined, !tidy.isEmpty else { return joined }
+        var a = stat(), b = stat()
+        let aOK = stat(joined, &a) == 0, bOK = stat(tidy, &b) == 0
+        if aOK != bOK { return joined }
+        if aOK && (a.st_dev != b.st_dev || a.st_ino != b.st_ino) { return joined }
+        // Both missing: the folder part decides; tidy only when it resolves alike.
+        if !aOK && InputFiles.canonical((joined as NSString).deletingLastPathComponent) != InputFiles.canonical((tidy as NSString).deletingLastPathComponent) { return joined }
+        return tidy
     }
 
     /// The relative path from folder `from` to `to` (both absolute and

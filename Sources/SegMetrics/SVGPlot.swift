@@ -29,9 +29,16 @@ public struct LineChart: Sendable {
     }
 
     /// The SVG document.
-    public func svg(width: Double = 640, height: Double = 480) -> String {
+    /// The legend sits below the plot, where it hides no curve (good PR
+    /// curves run along the top right), on its own background; each row is
+    /// cut with "…" to fit the chart's width. `height` is the plot part; the
+    /// document grows by the legend's rows.
+    public func svg(width: Double = 640, height plotHeight: Double = 480) -> String {
         let left = 70.0, right = 20.0, top = 40.0, bottom = 55.0
-        let plotW = width - left - right, plotH = height - top - bottom
+        let rowHeight = 18.0, legendPad = 8.0
+        let legendHeight = series.isEmpty ? 0 : Double(series.count) * rowHeight + 2 * legendPad
+        let height = plotHeight + legendHeight
+        let plotW = width - left - right, plotH = plotHeight - top - bottom
         func px(_ x: Double) -> Double { left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotW }
         func py(_ y: Double) -> Double { top + plotH - (y - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotH }
         func n(_ v: Double) -> String { String(format: "%.2f", v) }
@@ -50,16 +57,22 @@ public struct LineChart: Sendable {
             s += "<text x=\"\(n(left - 8))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\">\(tick(t))</text>\n"
         }
         s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
-        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(plotHeight - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        if !series.isEmpty {
+            s += "<rect x=\"\(n(left))\" y=\"\(n(plotHeight))\" width=\"\(n(plotW))\" height=\"\(n(legendHeight - legendPad))\" fill=\"#f7f7f7\" stroke=\"#cccccc\"/>\n"
+        }
+        // About 7 px a character at 12 px sans-serif: cut names that would run past the edge.
+        let maxCharacters = max(8, Int((plotW - 45) / 7))
         s += "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         for (i, line) in series.enumerated() {
             let color = Self.colors[i % Self.colors.count]
             let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
                 .map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points)\"/>\n"
-            let ly = top + 14 + Double(i) * 18
-            s += "<line x1=\"\(n(left + plotW - 150))\" y1=\"\(n(ly))\" x2=\"\(n(left + plotW - 125))\" y2=\"\(n(ly))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            s += "<text x=\"\(n(left + plotW - 120))\" y=\"\(n(ly + 4))\">\(escape(line.name))</text>\n"
+            let ly = plotHeight + legendPad + rowHeight / 2 + Double(i) * rowHeight
+            let name = line.name.count > maxCharacters ? String(line.name.prefix(maxCharacters - 1)) + "…" : line.name
+            s += "<line x1=\"\(n(left + 10))\" y1=\"\(n(ly))\" x2=\"\(n(left + 35))\" y2=\"\(n(ly))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            s += "<text x=\"\(n(left + 40))\" y=\"\(n(ly + 4))\"><title>\(escape(line.name))</title>\(escape(name))</text>\n"
         }
         return s + "</svg>\n"
     }

@@ -171,7 +171,15 @@ public enum Checker {
                                                   hashes: hashes, set: index, findings: &findings))
             }
         }
-        return (sources, findings)
+        // Two folders' `train` splits are two rows: name them by their folder when names repeat.
+        var counts: [String: Int] = [:]
+        for source in sources { counts[source.name, default: 0] += 1 }
+        let named = sources.map { source -> CheckSource in
+            guard counts[source.name]! > 1, !source.name.hasPrefix(source.folder) else { return source }
+            return CheckSource(name: InputFiles.lexicallyNormalized(source.folder + "/" + source.name), folder: source.folder,
+                               entries: source.entries, recordedHashes: source.recordedHashes, set: source.set)
+        }
+        return (named, findings)
     }
 
     /// Temporary files of killed SegKit runs anywhere under `folder`.
@@ -482,7 +490,7 @@ extension CheckReport {
             let shares = split.classPixels.values.map { "\($0): \(String(format: "%.2f%%", 100 * Double(split.classPixels.counts[$0]!) / Double(total)))" }
             let sizes = split.sizes.keys.sorted(by: NaturalOrder.less).map { "\($0) ×\(split.sizes[$0]!)" }
             table.rows.append([split.name, String(split.entries), String(split.labelled),
-                               shares.prefix(8).joined(separator: ", ") + (shares.count > 8 ? ", …" : ""),
+                               shares.joined(separator: ", "),  // every value: a damaged mask's stray values are pixels too
                                sizes.prefix(4).joined(separator: ", ") + (sizes.count > 4 ? ", …" : "")])
         }
         return out + table.text()

@@ -366,4 +366,44 @@ final class RealDataTests: XCTestCase {
         let full = try runTool("segpredict", ["--weights", Repo.fixtures + "/models/cells-unet.safetensors", "--input", root + "/in", "--out", root + "/out2", "--batch", "2"])
         XCTAssertEqual(full.stdout, NaturalOrder.sorted((0..<12).map { "\($0).png" }).map { root + "/out2/" + $0 + "\n" }.joined(), "input order")
     }
+
+    // MARK: C12 reports people read
+
+    func testReportsNameAndShowEverything() throws {
+        let root = try makeTemporaryDirectory(self)
+        let fm = FileManager.default
+        let longName = String(repeating: "a-very-long-model-name-", count: 6)
+        for sub in ["gt", longName] { try fm.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
+        try writePNG(Self.square, root + "/gt/a.png")
+        try writePNG(Self.square.map { $0 / 2 + 10 }, root + "/" + longName + "/a.png")
+        let plot = try runTool("segeval", ["--gt", root + "/gt", "--pred", root + "/" + longName, "--plot", root + "/plots"])
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        let svg = try String(contentsOfFile: root + "/plots/pr.svg", encoding: .utf8)
+        // The legend's background starts at the bottom of the 480-px plot part, below every curve and label.
+        XCTAssertTrue(svg.contains("<rect x=\"70.00\" y=\"480.00\""), svg)
+        XCTAssertTrue(svg.contains("…</text>") && svg.contains("<title>\(longName) (maxF"), "long names are cut, the full one kept as a tooltip")
+
+        // Two split folders: rows named by folder, not two `train` rows; every label value listed.
+        try fm.createDirectory(atPath: root + "/data/images", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/data/labels", withIntermediateDirectories: true)
+        for i in 0..<2 {
+            try writePNG(Self.square.map { $0 / 3 + UInt8(i) }, root + "/data/images/\(i).png")
+            try writePNG(Self.square, root + "/data/labels/\(i).png")
+        }
+        for folder in ["s1", "s2"] {
+            XCTAssertEqual(try runTool("segprep", ["split", "--images", root + "/data/images", "--labels", root + "/data/labels",
+                                                   "--out", root + "/" + folder, "--ratio", "1,1"]).status, 0)
+        }
+        let check = try runTool("segprep", ["check", root + "/s1", root + "/s2"], in: root)
+        let rows = check.stdout.split(separator: "\n").map { String($0) }
+        XCTAssertEqual(rows.filter { $0.hasPrefix("train ") }.count, 0, check.stdout)
+        XCTAssertTrue(rows.contains { $0.contains("/s1/train") } && rows.contains { $0.contains("/s2/train") }, check.stdout)
+        XCTAssertFalse(check.stdout.contains("/s1/../data") || check.stderr.contains("/s1/../data"), "paths are tidied")
+
+        var many = Self.square
+        for v in 1..<12 { many[v] = UInt8(v) }  // 11 stray values besides 0 and 255
+        try writePNG(many, root + "/data/labels/1.png")
+        let values = try runTool("segprep", ["check", root + "/data", "--classes", "0,1,2,3,4,5,6,7,8,9,10,11,255"])
+        XCTAssertTrue(values.stdout.contains("255: ") && values.stdout.contains("11: "), "every value in the class-share column: \(values.stdout)")
+    }
 }
