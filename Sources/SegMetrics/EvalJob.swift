@@ -169,12 +169,23 @@ public struct EvalJob: Sendable {
             let entries: [ManifestEntry]
             do { entries = try Manifest.read(manifest) } catch { throw EvalError(.input, "\(error)") }
             // Manifest.read resolves the entries against the manifest's folder.
+            // Predictions are named after the images' stems: two files with one stem
+            // (on either side) would silently stand for each other, so they are an error.
             var byStem: [String: InputFile] = [:]
-            for f in predFiles { byStem[InputFiles.stem(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath)] = f }
+            for f in predFiles {
+                let stem = InputFiles.stem(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath)
+                if let other = byStem[stem] { throw EvalError(.input, "'\(stem)' names several predictions: \(other.path), \(f.path)") }
+                byStem[stem] = f
+            }
+            var entryOfStem: [String: String] = [:]
             for entry in entries {
                 guard let label = entry.label else { throw EvalError(.input, "\(manifest): '\(entry.image)' has no label column") }
                 let imageName = entry.image.split(separator: "/").last.map(String.init) ?? entry.image
                 let stem = InputFiles.stem(imageName)
+                if let other = entryOfStem[stem] {
+                    throw EvalError(.input, "\(manifest): '\(other)' and '\(entry.image)' share the stem '\(stem)', so one prediction would score both")
+                }
+                entryOfStem[stem] = entry.image
                 guard let pred = byStem[stem] else { missing.append(entry.image); continue }
                 pairs.append(Pair(key: stem, gt: label, pred: pred.path))
             }
