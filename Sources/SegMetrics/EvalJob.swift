@@ -134,7 +134,7 @@ public struct EvalJob: Sendable {
             }
             for partial in partials { state.absorb(partial.state) }
             if state.nonBinaryImages > 0 {
-                outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do)")
+                outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do; --strict-gt refuses them, segprep check lists them)")
             }
             if state.onlyIgnoreImages > 0 {
                 outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, \(config.classes == 2 ? "read them with --gt-values binary" : "score them as binary masks with --num-classes 2 --gt-values binary")")

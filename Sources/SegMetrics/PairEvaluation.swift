@@ -26,6 +26,9 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     public var resize: ResizeMode?
     /// How colour ground truth is read (refused unless the user says).
     public var gtColors = GTColors.refuse
+    /// Refuse binary ground truth holding values other than 0 and 255 (damaged
+    /// masks) instead of binarising it at > 128 as the reference tools do.
+    public var strictGT = false
 
     public init() {}
 
@@ -182,6 +185,9 @@ public enum PairEvaluator {
         if !badLevels.isEmpty {
             let list = badLevels.sorted().prefix(8).map(String.init).joined(separator: ", ")
             throw EvalError(.input, "\(predPath): predicted values \(list) are not classes below \(k) (use --pred-values probability for soft maps)")
+        }
+        if config.strictGT && gt.nonBinaryPixels > 0 {
+            throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (segprep remap --nearest) or drop --strict-gt to binarise at > 128 as the reference tools do")
         }
         let scores = config.confusion ? ClassScores(confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT) : nil
         return ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,

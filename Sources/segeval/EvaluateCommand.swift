@@ -59,6 +59,9 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "How to read colour ground truth (refused otherwise): a colour table FILE (R,G,B -> class lines or JSON, as segprep remap --colors), or gray (OpenCV's gray conversion, then > 128).")
     var gtColors: String?
 
+    @Flag(name: .long, help: "Refuse binary ground truth with values other than 0 and 255 (JPEG-damaged or resampled masks), as segprep check and augment do, instead of binarising it at > 128 like mmseg and PySODMetrics.")
+    var strictGT = false
+
     @Option(name: .long, help: "Predictions as probability maps, class indices, or auto.")
     var predValues = "auto"
 
@@ -123,6 +126,7 @@ struct Evaluate: ParsableCommand {
         c.aggregate = Aggregation(rawValue: aggregate)!
         c.fscoreBeta = beta
         c.resize = resizePred.flatMap(ResizeMode.init(rawValue:))
+        c.strictGT = strictGT
         if let gtColors {
             do { c.gtColors = gtColors == "gray" ? .gray : .table(try ColorTable.read(gtColors)) } catch {
                 throw EvalError(.usage, "--gt-colors: \(error)")

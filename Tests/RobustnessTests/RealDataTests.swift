@@ -117,6 +117,14 @@ final class RealDataTests: XCTestCase {
                                             "--ratio", "1,0", "--stratify", "fg"])
         XCTAssertEqual(split.status, 1, split.stderr)
         XCTAssertTrue(split.stderr.contains("unexpected label values"), split.stderr)
+        // segeval binarises like the reference tools, says so, and refuses with --strict-gt.
+        let eval = ["--gt", root + "/labels", "--pred", root + "/images", "--metrics", "iou"]
+        let lenient = try runTool("segeval", eval)
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertTrue(lenient.stderr.contains("1 ground-truth masks hold values other than 0 and 255"), lenient.stderr)
+        let strict = try runTool("segeval", eval + ["--strict-gt"])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stderr.contains("labels/a.png:") && strict.stderr.contains("neither 0 nor 255"), strict.stderr)
     }
 
     func testSplitRefusesPairsWhoseSizesDiffer() throws {
