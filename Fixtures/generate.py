@@ -165,22 +165,74 @@ def make_gif(d):
                interlaced=interlace)
 
 
-def synthetic_cell(rng):
-    """One synthetic 256x256 EM-like image and its label, drawn from rng
-    (a numpy Generator): Voronoi cells, dark membranes. Returns (image, label),
-    both uint8; labels follow ISBI: 255 = cell interior, 0 = membrane.
-    Also used by Fixtures/models/train_cells.py for training data."""
-    yy, xx = np.mgrid[0:256, 0:256]
-    seeds = rng.uniform(0, 256, size=(rng.integers(18, 30), 2))
-    dist = np.sqrt((yy[..., None] - seeds[:, 0]) ** 2 + (xx[..., None] - seeds[:, 1]) ** 2)
-    part = np.sort(dist, axis=-1)
-    membrane = (part[..., 1] - part[..., 0]) < 3.0
-    owner = np.argmin(dist, axis=-1)
-    shade = rng.uniform(150, 210, size=len(seeds))[owner]
-    img = np.where(membrane, 55.0, shade) + rng.normal(0, 2.0, size=(256, 256))
-    img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+def gaussian_blur(a, sigma):
+    """Separable Gaussian blur (reflect padding), numpy only."""
+    r = max(1, int(np.ceil(3 * sigma)))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    k /= k.sum()
+    p = np.pad(a, ((r, r), (0, 0)), mode="reflect")
+    a = sum(k[i] * p[i:i + a.shape[0]] for i in range(2 * r + 1))
+    p = np.pad(a, ((0, 0), (r, r)), mode="reflect")
+    return sum(k[i] * p[:, i:i + a.shape[1]] for i in range(2 * r + 1))
+
+def smooth_field(rng, shape, sigma):
+    """Zero-mean, unit-std smooth random field (blurred white noise)."""
+    f = gaussian_blur(rng.normal(size=shape), sigma)
+    return (f - f.mean()) / f.std()
+
+def synthetic_cell(rng, size=256):
+    """One synthetic EM-like image and its label, drawn from rng (a numpy Generator).
+    Returns (image, label), both uint8 size x size; labels follow ISBI: 255 = cell
+    interior, 0 = membrane. Also used by Fixtures/models/train_cells.py for training data.
+
+    Made to be hard for a brightness threshold, as real micrographs are: wavy
+    boundaries (a smooth displacement of a weighted Voronoi partition), membranes
+    2-4.4 px wide whose darkness varies along them (some nearly as bright as the
+    cells they separate), cells of different shades with fine texture and dark
+    organelles (mitochondria-like ellipses with a darker rim, labelled interior as
+    in ISBI), blur, uneven illumination (a tilted ramp times an off-centre vignette)
+    and Gaussian noise."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
+    # Wavy boundaries: a smooth displacement of the coordinates before the Voronoi partition.
+    wy = yy + 5.0 * smooth_field(rng, (size, size), 14)
+    wx = xx + 5.0 * smooth_field(rng, (size, size), 14)
+    n = int(rng.integers(16, 28))
+    seeds = rng.uniform(-10, size + 10, size=(n, 2))
+    weight = rng.uniform(0, 12, size=n)   # additively weighted Voronoi: cells of different sizes
+    d = np.sqrt((wy[..., None] - seeds[:, 0]) ** 2 + (wx[..., None] - seeds[:, 1]) ** 2) - weight
+    order = np.argsort(d, axis=-1)
+    d1 = np.take_along_axis(d, order[..., :1], -1)[..., 0]
+    dd2 = np.take_along_axis(d, order[..., 1:2], -1)[..., 0]
+    owner = order[..., 0]
+    width = 2.0 + 1.2 * (1 + np.tanh(smooth_field(rng, (size, size), 20)))   # 2 .. 4.4 px
+    membrane = (dd2 - d1) < width
     label = np.where(membrane, 0, 255).astype(np.uint8)
-    return img, label
+    # Interior: per-cell shade, fine texture, dark organelles (still cell interior, as in ISBI).
+    shade = rng.uniform(135, 200, size=n)[owner]
+    img = shade + 10.0 * smooth_field(rng, (size, size), 2.0)
+    for _ in range(int(rng.integers(10, 22))):
+        cy, cx = rng.uniform(0, size, 2)
+        a, b = rng.uniform(4, 11), rng.uniform(2.5, 5)
+        t = rng.uniform(0, np.pi)
+        u = ((yy - cy) * np.cos(t) + (xx - cx) * np.sin(t)) / a
+        v = (-(yy - cy) * np.sin(t) + (xx - cx) * np.cos(t)) / b
+        r = u * u + v * v
+        inside = (r < 1) & ~membrane
+        img = np.where(inside, rng.uniform(85, 120) + 25 * r, img)
+        ring = (r >= 1) & (r < 1.35) & ~membrane
+        img = np.where(ring, img - 35, img)
+    # Membranes: contrast varies along them; some are faint.
+    darkness = 60 + 30 * (1 + np.tanh(smooth_field(rng, (size, size), 16)))   # 60 .. 120
+    img = np.where(membrane, darkness, img)
+    img = gaussian_blur(img, rng.uniform(1.0, 1.6))
+    # Uneven illumination: a tilted ramp times a vignette.
+    gy, gx = rng.uniform(-0.25, 0.25, 2)
+    cy, cx = rng.uniform(0, size, 2)
+    ramp = 1 + gy * (yy / size - 0.5) * 2 + gx * (xx / size - 0.5) * 2
+    vignette = 1 - 0.25 * (((yy - cy) ** 2 + (xx - cx) ** 2) / (size * size))
+    img = img * ramp * vignette
+    img = img + rng.normal(0, 9.0, size=(size, size))
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8), label
 
 
 def make_cells():

@@ -414,4 +414,30 @@ final class RealDataTests: XCTestCase {
         let values = try runTool("segprep", ["check", root + "/data", "--classes", "0,1,2,3,4,5,6,7,8,9,10,11,255"])
         XCTAssertTrue(values.stdout.contains("255: ") && values.stdout.contains("11: "), "every value in the class-share column: \(values.stdout)")
     }
+
+    // MARK: D13 a demo a user can believe
+
+    /// The bundled model against the brightness baseline on all 20 fixture pairs: the synthetic
+    /// cells must be hard enough that the baseline is clearly worse and the model clearly
+    /// imperfect (on the easy fixtures before, both scored mIoU and maxF 1.0000).
+    func testDemoModelBeatsTheBrightnessBaselineAndIsNotPerfect() throws {
+        let root = try makeTemporaryDirectory(self)
+        let predict = try runTool("segpredict", ["--weights", Repo.fixtures + "/models/cells-unet.safetensors",
+                                                 "--input", Repo.fixtures + "/cells/image", "--out", root + "/pred"])
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        func scores(_ pred: String) throws -> [String: Any] {
+            let eval = try runTool("segeval", ["--gt", Repo.fixtures + "/cells/label", "--pred", pred, "--format", "json"])
+            XCTAssertEqual(eval.status, 0, eval.stderr)
+            return try json(eval.stdout)
+        }
+        let model = try scores(root + "/pred"), baseline = try scores(Repo.fixtures + "/cells/image")
+        let modelIoU = try XCTUnwrap(model["mIoU"] as? Double), baselineIoU = try XCTUnwrap(baseline["mIoU"] as? Double)
+        let modelF = try XCTUnwrap(model["maxF"] as? Double), baselineF = try XCTUnwrap(baseline["maxF"] as? Double)
+        XCTAssertLessThan(baselineIoU, 0.7, "a brightness threshold must not solve the fixtures")
+        XCTAssertGreaterThan(modelIoU, baselineIoU + 0.2, "the trained model is clearly better than the baseline")
+        XCTAssertLessThan(modelIoU, 0.97, "the model is not perfect either")
+        XCTAssertGreaterThan(modelIoU, 0.85, "the model learned the task")
+        XCTAssertLessThan(baselineF, modelF)
+        XCTAssertLessThan(modelF, 0.999)
+    }
 }
