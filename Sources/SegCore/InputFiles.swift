@@ -36,10 +36,10 @@ public struct InputListError: Error, Sendable, CustomStringConvertible {
 /// or stdin line) is listed once, with a notice.
 public enum InputFiles {
     /// Extensions picked up when scanning directories.
-    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "tif", "tiff", "gif"]
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "jfif", "tif", "tiff", "gif"]
     /// Extensions of image formats SegKit does not read: a folder scan names
     /// such files in a notice (with their count) instead of skipping them silently.
-    public static let unreadImageExtensions: Set<String> = ["bmp", "webp", "jp2", "j2k", "pgm", "ppm", "pbm", "pnm", "tga", "exr", "heic", "dcm", "nii", "mha", "mhd", "nrrd"]
+    public static let unreadImageExtensions: Set<String> = ["bmp", "webp", "jp2", "j2k", "jpx", "jxl", "avif", "heic", "heif", "pgm", "ppm", "pbm", "pnm", "tga", "exr", "hdr", "dcm", "nii", "mha", "mhd", "nrrd", "npy", "npz"]
 
     /// Expands `arguments`; `base`, when given, is the folder that relative
     /// paths of plain files (and stdin entries) are computed against.
@@ -70,15 +70,21 @@ public enum InputFiles {
             let formats = Set(unread.map(fileExtension)).sorted().joined(separator: ", ")
             notice("\(unread.count) file\(unread.count == 1 ? "" : "s") in a format SegKit does not read (\(formats)) left out, e.g. \(unread[0]); convert them to PNG or TIFF")
         }
-        let (unique, repeated) = uniquePaths(result)
+        return unique(result, notice: notice)
+    }
+
+    /// `files` without later entries whose path is the same path (spelled
+    /// alike once made absolute and `.`/`..` applied), with one notice giving
+    /// the count; links under other names stay. For callers that gather
+    /// entries from several sources (folders and manifests).
+    public static func unique(_ files: [InputFile], notice: (String) -> Void = StandardError.warning) -> [InputFile] {
+        let (unique, repeated) = uniquePaths(files)
         if repeated > 0 {
             notice("\(repeated) path\(repeated == 1 ? "" : "s") given more than once (a folder and a file in it, a repeated argument or line) listed once")
         }
         return unique
     }
 
-    /// Drops later entries whose path is the same path (spelled alike once
-    /// made absolute and `.`/`..` applied); links under other names stay.
     private static func uniquePaths(_ files: [InputFile]) -> ([InputFile], repeated: Int) {
         var seen = Set<String>()
         let cwd = FileManager.default.currentDirectoryPath
@@ -120,7 +126,14 @@ public enum InputFiles {
             let full = join(dir, name)
             let rel = relative.isEmpty ? name : relative + "/" + name
             var est = stat()
-            guard stat(full, &est) == 0 else { continue }
+            guard stat(full, &est) == 0 else {
+                // A dangling link (an annexed file not fetched) is still an entry: reading it
+                // fails with a message naming it, instead of the file quietly not existing.
+                if lstat(full, &est) == 0, (est.st_mode & S_IFMT) == S_IFLNK, imageExtensions.contains(fileExtension(name)) {
+                    found.append(rel)
+                }
+                continue
+            }
             if (est.st_mode & S_IFMT) == S_IFDIR {
                 walk(full, relative: rel, ancestors: below, into: &found, unread: &unread)
             } else if imageExtensions.contains(fileExtension(name)) {

@@ -8,7 +8,7 @@ public enum FileBytes {
     /// Reads a file completely. Refuses directories and files over `limit` bytes.
     public static func read(_ path: String, limit: Int = 1 << 34) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw ImageError(.unreadable, path: path, "cannot open: \(String(cString: strerror(errno)))") }
+        if fd < 0 { throw ImageError(.unreadable, path: path, openFailure(path, errno: errno)) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -33,6 +33,19 @@ public enum FileBytes {
         }
         if done < size { bytes.removeLast(size - done) }
         return bytes
+    }
+
+    /// Why `path` could not be opened; a symbolic link whose target is missing
+    /// (git-annex or DVC content that was never fetched) is named as such.
+    static func openFailure(_ path: String, errno code: Int32) -> String {
+        var st = stat()
+        if code == ENOENT, lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            var target = [CChar](repeating: 0, count: 4096)
+            let n = readlink(path, &target, target.count - 1)
+            let to = n > 0 ? String(decoding: target[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+            return "a symbolic link to \(to), which does not exist (git-annex or DVC content not fetched?)"
+        }
+        return "cannot open: \(String(cString: strerror(code)))"
     }
 
     /// Reads a stream of unknown length (a FIFO, `<(…)`) until end of file.

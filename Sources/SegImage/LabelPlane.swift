@@ -4,7 +4,10 @@
 /// - 1-, 2- and 4-bit gray become the 0…255 scale (a 1-bit 0/1 mask and an
 ///   8-bit 0/255 mask give the same plane); 8-bit gray is taken as is.
 /// - 16-bit gray stays 16-bit.
-/// - Palette images give their raw indices (the index is the class).
+/// - Palette images give their raw indices (the index is the class). Images read
+///   through ``ImageReader`` with the default ``DecodeOptions/grayPalettes`` arrive
+///   here already gray when every used palette entry is gray (see
+///   ``Image/grayPaletteResolved()``), so only colour palettes reach this rule.
 /// - Alpha is ignored. RGB whose three channels are equal everywhere is gray;
 ///   other RGB is a colour mask (see ``Image/colorPlane()``).
 public enum LabelPlane: Sendable, Equatable {

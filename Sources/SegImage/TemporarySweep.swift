@@ -20,14 +20,25 @@ public enum TemporarySweep {
         return String(format: "%08x", hash)
     }()
 
-    /// A SegKit temporary name's parts, or nil for any other name.
-    public static func parse(_ name: String) -> (host: String, pid: Int32)? {
+    /// A SegKit temporary name's parts, or nil for any other name. `host` is
+    /// nil for the older form `.NAME.tmp-PID-COUNTER-RANDOM` (before names
+    /// carried the host), which is recognised but never removed: its host is unknown.
+    public static func parse(_ name: String) -> (host: String?, pid: Int32)? {
         guard name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) else { return nil }
-        let parts = name[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].count == 8, parts[0].allSatisfy(\.isHexDigit),
-              let pid = Int32(parts[1]), pid > 0, UInt64(parts[2]) != nil,
-              !parts[3].isEmpty, parts[3].allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
-        return (String(parts[0]), pid)
+        var parts = name[range.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        var host: String?
+        if parts.count == 4 {
+            guard parts[0].count == 8, parts[0].allSatisfy(\.isHexDigit) else { return nil }
+            host = String(parts.removeFirst())
+        }
+        guard parts.count == 3, let pid = Int32(parts[0]), pid > 0, UInt64(parts[1]) != nil,
+              !parts[2].isEmpty, parts[2].allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+        return (host, pid)
+    }
+
+    /// Whether process `pid` of this host no longer exists.
+    public static func isGone(_ pid: Int32) -> Bool {
+        kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Temporaries in `folder` left by processes of this host that are gone.
@@ -35,7 +46,7 @@ public enum TemporarySweep {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { name in
             guard let (host, pid) = parse(name), host == hostTag else { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
+            return isGone(pid)
         }.sorted()
     }
 

@@ -169,11 +169,13 @@ public struct EvalJob: Sendable {
             let entries: [ManifestEntry]
             do { entries = try Manifest.read(manifest) } catch { throw EvalError(.input, "\(error)") }
             // Manifest.read resolves the entries against the manifest's folder.
-            // Predictions are named after the images' stems: two files with one stem
-            // (on either side) would silently stand for each other, so they are an error.
+            // Predictions are named after the images' stems (minus --pred-suffix, through
+            // --key on both sides): two files with one key (on either side) would silently
+            // stand for each other, so they are an error.
+            let imageRule = PairingRule(keyPattern: pairing.keyPattern)
             var byStem: [String: InputFile] = [:]
             for f in predFiles {
-                let stem = InputFiles.stem(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath)
+                guard let stem = pairing.key(f.relativePath.split(separator: "/").last.map(String.init) ?? f.relativePath, label: false) else { continue }
                 if let other = byStem[stem] { throw EvalError(.input, "'\(stem)' names several predictions: \(other.path), \(f.path)") }
                 byStem[stem] = f
             }
@@ -181,7 +183,9 @@ public struct EvalJob: Sendable {
             for entry in entries {
                 guard let label = entry.label else { throw EvalError(.input, "\(manifest): '\(entry.image)' has no label column") }
                 let imageName = entry.image.split(separator: "/").last.map(String.init) ?? entry.image
-                let stem = InputFiles.stem(imageName)
+                guard let stem = imageRule.key(imageName, label: false) else {
+                    throw EvalError(.input, "\(manifest): --key '\(pairing.keyPattern ?? "")' finds no key in '\(entry.image)'")
+                }
                 if let other = entryOfStem[stem] {
                     throw EvalError(.input, "\(manifest): '\(other)' and '\(entry.image)' share the stem '\(stem)', so one prediction would score both")
                 }

@@ -72,13 +72,15 @@ public struct GTPlane: Sendable {
     /// Reference gray of a colour or 16-bit image, for binary reading.
     let gray: [UInt8]?
 
-    /// Reads the stored values; a colour image becomes classes when
-    /// `colors` is a table (throwing for colours it does not list).
+    /// Reads the stored values; with a colour table (`colors` = `.table`)
+    /// every image is read by its colours, as `segprep remap --colors` reads
+    /// it — RGB, palette entries and gray as (v, v, v) — throwing for colours
+    /// the table does not list.
     public init(_ image: Image, format: ImageFormat, path: String, colors: GTColors = .refuse) throws {
         width = image.width
         height = image.height
         colorReading = colors
-        if case .table(let table) = colors, image.colorModel != .palette, image.labelPlane() == nil {
+        if case .table(let table) = colors {
             guard let packed = image.colorPlane() else {
                 throw EvalError(.input, "\(path): a 16-bit colour image cannot be read through a colour table")
             }

@@ -12,6 +12,9 @@ public struct QualityGate: Sendable {
     /// `segeval` sets ``EvalResults/defaultComparison(config:)`` unless
     /// `--compare` names others.
     public var compared: [String]?
+    /// `compared` was named by the user (`--compare`): a metric the baseline
+    /// lacks, or one that became undefined, then fails instead of being skipped.
+    public var comparedExplicitly = false
 
     public init() {}
 
@@ -44,10 +47,13 @@ public struct QualityGate: Sendable {
         func scalars(_ o: [String: Any]) -> [String: Double] {
             var out: [String: Double] = [:]
             for (k, v) in o where !["images", "maxF_threshold", "non_binary_gt_images", "only_ignore_gt_images"].contains(k) {
-                if let n = v as? NSNumber { out[k] = n.doubleValue }
+                // null is an undefined value (NaN), not a missing one.
+                if let n = v as? NSNumber { out[k] = n.doubleValue } else if v is NSNull { out[k] = .nan }
                 // Per-class lists become NAME_CLASS keys, as --compare names them.
                 if let list = v as? [Any] {
-                    for (c, item) in list.enumerated() { if let n = item as? NSNumber { out["\(k)_\(c)"] = n.doubleValue } }
+                    for (c, item) in list.enumerated() {
+                        if let n = item as? NSNumber { out["\(k)_\(c)"] = n.doubleValue } else if item is NSNull { out["\(k)_\(c)"] = .nan }
+                    }
                 }
             }
             return out
@@ -80,7 +86,14 @@ public struct QualityGate: Sendable {
                     continue
                 }
                 for metric in compared ?? r.scalars.map(\.name) {
-                    guard let value = r.value(metric), let before = previous[metric], !value.isNaN else { continue }
+                    guard let value = r.value(metric), let before = previous[metric], !value.isNaN, !before.isNaN else {
+                        if comparedExplicitly {
+                            let why = previous[metric] == nil ? "is not in the baseline"
+                                : "is undefined in \(r.value(metric)?.isNaN ?? true ? "this run" : "the baseline")"
+                            lines.append("\(prefix(r))\(metric) \(why), so it cannot be compared")
+                        }
+                        continue
+                    }
                     let lower = EvalResults.lowerIsBetter.contains(metric)
                     let drop = lower ? value - before : before - value
                     // 1e-12 absorbs the last-digit noise of a JSON round trip.

@@ -70,7 +70,8 @@ public struct PredictJob: Sendable {
     /// whose outputs mirror the inputs' relative paths under `out`. Two inputs
     /// mapping to one output, or an output that is an input, are errors.
     public static func plan(inputs: [String], out: String, format: FileFormat,
-                            readStdin: () -> String? = { InputFiles.readStandardInput() }) throws -> [Item] {
+                            readStdin: () -> String? = { InputFiles.readStandardInput() },
+                            notice: (String) -> Void = StandardError.warning) throws -> [Item] {
         var files: [InputFile] = []
         for argument in inputs {
             var isDir: ObjCBool = false
@@ -80,9 +81,11 @@ public struct PredictJob: Sendable {
                 do { entries = try Manifest.read(argument) } catch { throw ModelError(path: argument, "\(error)") }
                 files += entries.map { InputFile(path: $0.image, relativePath: ($0.image as NSString).lastPathComponent) }
             } else {
-                do { files += try InputFiles.collect([argument], readStdin: readStdin) } catch { throw ModelError("\(error)") }
+                do { files += try InputFiles.collect([argument], readStdin: readStdin, notice: notice) } catch { throw ModelError("\(error)") }
             }
         }
+        // The same path reached twice (a folder and a file in it) is one item, as in every tool.
+        files = InputFiles.unique(files, notice: notice)
         guard !files.isEmpty else { throw ModelError("no input images found in \(inputs.joined(separator: ", "))") }
         var seen: [String: String] = [:]
         let inputSet = Set(files.map { InputFiles.canonical($0.path) })

@@ -144,11 +144,19 @@ public enum Checker {
             if let imageDir, let labelDir {
                 let pairing = Pairing(images: try InputFiles.collect([argument + "/" + imageDir]),
                                       labels: try InputFiles.collect([argument + "/" + labelDir]), rule: rule)
-                for file in pairing.unpairedImages {
-                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path], message: "\(file.path): image without a label"))
+                // Each unpaired file names its key; when both sides have some, the first also
+                // lists the other side's keys and the options that pair differently named files.
+                let hint = !pairing.unpairedImages.isEmpty && !pairing.unpairedLabels.isEmpty
+                    ? " (\(pairing.unmatchedSummary); --image-suffix, --label-suffix or --key pair differently named files)" : ""
+                for (n, file) in pairing.unpairedImages.enumerated() {
+                    let key = rule.key(file.relativePath, label: false) ?? "none"
+                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path],
+                                            message: "\(file.path): image without a label (key '\(key)')\(n == 0 ? hint : "")"))
                 }
                 for file in pairing.unpairedLabels {
-                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path], message: "\(file.path): label without an image"))
+                    let key = rule.key(file.relativePath, label: true) ?? "none"
+                    findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path],
+                                            message: "\(file.path): label without an image (key '\(key)')"))
                 }
                 for clash in pairing.ambiguous {
                     findings.append(Finding(kind: .unpaired, splits: [argument], files: clash.paths,
@@ -182,18 +190,33 @@ public enum Checker {
         return (named, findings)
     }
 
-    /// Temporary files of killed SegKit runs anywhere under `folder`.
-    static func leftoverTemporaries(under folder: String, split: String) -> [Finding] {
+    /// Temporary files of killed SegKit runs anywhere under `folder` (hidden
+    /// folders such as `.git` and `.dvc` are not entered). Those of this host
+    /// whose process is gone are findings; those written on another host (a
+    /// run there may still be going) or named the older way (host unknown)
+    /// cannot be judged from here and go to `notice`.
+    static func leftoverTemporaries(under folder: String, split: String,
+                                    notice: (String) -> Void = StandardError.warning) -> [Finding] {
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
         var found: [Finding] = []
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix("."), (walker.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory {
+                walker.skipDescendants()
+                continue
+            }
             guard let (host, pid) = TemporarySweep.parse(name) else { continue }
             let path = folder + "/" + relative
-            let owner = host == TemporarySweep.hostTag ? (kill(pid, 0) != 0 && errno == ESRCH ? "process \(pid), gone" : nil) : "process \(pid) on another host"
-            guard let owner else { continue }  // a live run is writing it
-            found.append(Finding(kind: .leftoverTemporary, splits: [split], files: [path],
-                                 message: "\(path): temporary file left by a killed SegKit run (\(owner)); the next run writing into this folder removes it"))
+            switch host {
+            case TemporarySweep.hostTag?:
+                guard TemporarySweep.isGone(pid) else { continue }  // a live run is writing it
+                found.append(Finding(kind: .leftoverTemporary, splits: [split], files: [path],
+                                     message: "\(path): temporary file left by a killed SegKit run (process \(pid), gone); the next run writing into this folder removes it"))
+            case nil:
+                notice("\(path): temporary file named as older SegKit versions named them (process \(pid), host unknown); remove it by hand once no run writes into this folder")
+            default:
+                notice("\(path): temporary file of a SegKit run on another host (process \(pid), which may still be running); remove it by hand once no run there writes into this folder")
+            }
         }
         return found
     }

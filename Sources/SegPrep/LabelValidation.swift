@@ -4,10 +4,12 @@ public enum LabelExpectation: Sendable, Equatable {
     case binary
     /// Exactly these values (`--classes 0,1,2`).
     case values(Set<Int>)
-    /// What a label file can mean by itself: colour-palette labels and small
-    /// class indices (every value below 32) are taken as they are; any other
-    /// 8-bit or 16-bit label is a binary mask. JPEG- or resampling-damaged
-    /// masks (0/255 plus a scatter of values such as 1, 2, 253, 254) fail it.
+    /// What a label file can mean by itself: a label that looks like a damaged
+    /// 0/255 mask — it holds 255, a value in 1…63 and a value in 192…254, the
+    /// ringing of JPEG or the ramps of resampling on both sides — is a binary
+    /// mask and fails; every other label (class indices such as Cityscapes'
+    /// 0…18 + 255, ADE20K's 0…150, COCO-stuff's 0…181 + 255, palette labels,
+    /// clean masks) is taken as it is. `--classes` states the values exactly.
     case auto
 }
 
@@ -20,12 +22,17 @@ public enum LabelValidation {
     public static func expected(_ values: Histogram, rule: LabelExpectation, palette: Bool = false) -> Set<Int>? {
         switch rule {
         case .values(let set): return set
-        case .auto where palette || (values.values.last ?? 0) < 32: return nil
+        case .auto where palette || !looksLikeDamagedMask(values): return nil
         case .binary, .auto:
             let onesCover = values.counts.filter { $0.key == 0 || $0.key == 1 }.values.reduce(0, +)
             let fullCover = values.counts.filter { $0.key == 0 || $0.key == 255 }.values.reduce(0, +)
             return onesCover > fullCover ? [0, 1] : [0, 255]
         }
+    }
+
+    /// 255 with stray values near both ends: what JPEG or interpolation makes of a 0/255 mask.
+    static func looksLikeDamagedMask(_ values: Histogram) -> Bool {
+        values.counts[255] != nil && values.values.contains { (1...63).contains($0) } && values.values.contains { (192...254).contains($0) }
     }
 
     /// A one-line problem description for `path`, or nil when the label is fine.

@@ -140,15 +140,22 @@ public enum RemapJob {
         guard let output else {
             return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after, error: nil, writeFailed: false)
         }
+        let image: Image
+        if let palette = options.palette {
+            image = Image(width: result.width, height: result.height, colorModel: .palette,
+                          samples: .uint8(result.output), palette: palette)
+            // Every tool reads a palette whose used colours are all gray as the gray image it
+            // shows; a file that would read back as other values than its classes is refused.
+            if image.hasGrayPalette, image.grayPaletteResolved().samples != image.samples {
+                let used = Set(result.output).sorted().map { "\($0) (\(palette[Int($0)].r),\(palette[Int($0)].g),\(palette[Int($0)].b))" }
+                return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after,
+                                       error: "\(input.path): every class in it has a gray palette colour (\(used.joined(separator: ", "))), so the palette PNG would be read back as those gray levels, not as classes; give one of these classes a colour in the table, or leave out --palette", writeFailed: false)
+            }
+        } else {
+            image = Image.gray8(width: result.width, height: result.height, pixels: result.output)
+        }
         do {
             try directories.ensureParent(of: output)
-            let image: Image
-            if let palette = options.palette {
-                image = Image(width: result.width, height: result.height, colorModel: .palette,
-                              samples: .uint8(result.output), palette: palette)
-            } else {
-                image = Image.gray8(width: result.width, height: result.height, pixels: result.output)
-            }
             try ImageWriter.write(image, to: output, as: options.encoding, content: .labels)
         } catch {
             return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after,

@@ -27,6 +27,8 @@ public struct SplitJobOptions: Sendable {
     public var commandLine: [String] = []
     public var decode = DecodeOptions()
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// The values `--stratify` accepts in the labels it reads (``LabelExpectation``).
+    public var labelValues = LabelExpectation.auto
 
     public init(images: String, labels: String, out: String) {
         self.images = images
@@ -117,7 +119,7 @@ public enum SplitJob {
                             throw PrepError("\(label.path): an RGB label cannot be measured; remap it first")
                         }
                         // Stratifying by foreground counts damaged values as foreground: refuse them as check does.
-                        if let problem = LabelValidation.problem(label.path, values: plane.histogram, rule: .auto,
+                        if let problem = LabelValidation.problem(label.path, values: plane.histogram, rule: options.labelValues,
                                                                   palette: image.colorModel == .palette) {
                             throw PrepError(problem + "; repair the labels first (segprep remap --nearest or --threshold)")
                         }

@@ -85,12 +85,18 @@ public enum MappingParser {
         return result
     }
 
-    /// Parses a list of values such as `0,1` or `0,255` (each 0…65535).
+    /// Parses a list of values such as `0,1`, `0,255` or `0-150,255`
+    /// (each 0…65535; `a-b` is every value from a to b).
     public static func values(_ text: String) throws -> [Int] {
-        let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil && (0...65535).contains($0!) }) else {
-            throw MappingSyntaxError("'\(text)' is not a comma-separated list of values 0…65535")
+        let bad = MappingSyntaxError("'\(text)' is not a comma-separated list of values 0…65535 or ranges a-b")
+        var values: [Int] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = item.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard (1...2).contains(ends.count), let low = ends.first!, let high = ends.last!,
+                  (0...65535).contains(low), (low...65535).contains(high) else { throw bad }
+            values.append(contentsOf: low...high)
         }
-        return values.map { $0! }
+        guard !values.isEmpty else { throw bad }
+        return values
     }
 }

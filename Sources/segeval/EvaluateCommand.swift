@@ -113,6 +113,9 @@ struct Evaluate: ParsableCommand {
         if worst < 0 { throw ValidationError("--worst must be 0 or more") }
         if ignoreIndex < 0 { throw ValidationError("--ignore-index must be 0 or more") }
         do { try PairingRule(keyPattern: key).validate() } catch { throw ValidationError("\(error)") }
+        if manifest != nil && labelSuffix != nil {
+            throw ValidationError("--label-suffix pairs ground-truth files found in --gt folders; with --manifest the manifest names them")
+        }
     }
 
     /// The evaluation configuration the options describe.

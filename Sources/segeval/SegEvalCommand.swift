@@ -81,6 +81,7 @@ struct OutputOptions: ParsableArguments {
         gate.maxDrop = maxDrop ?? 0
         if baseline != nil {
             gate.compared = compare.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? config.map(EvalResults.defaultComparison)
+            gate.comparedExplicitly = compare != nil
         }
         try gate.validate(names: names)
         if !available, let option = curves != nil ? "--curves" : (plot != nil ? "--plot" : nil) {

@@ -69,8 +69,8 @@ struct Augment: ParsableCommand {
     @Option(name: .long, help: "Label value outside the image with --border constant (e.g. 255 = ignore).")
     var labelFill: Int = 0
 
-    @Option(name: .long, help: "Label values accepted, e.g. 0,1,2 (default: palette labels and class indices below 32 as they are, any other label a 0/1 or 0/255 mask; damaged masks are refused).")
-    var classes: String?
+    @Option(name: .long, help: "Label values accepted, e.g. 0,1,2 or 0-150,255 (default: any label that does not look like a damaged 0/255 mask).")
+    var classes: LabelValueList?
 
     @OptionGroup var pairing: PairingOptions
 
@@ -105,7 +105,6 @@ struct Augment: ParsableCommand {
         if let gridStd, gridStd < 0 { throw ValidationError("--grid-std must not be negative") }
         if d4All && (d4 || flip != nil || elastic || copies != nil) { throw ValidationError("--d4-all stands alone") }
         if !d4All && !d4 && flip == nil && !elastic { throw ValidationError("choose at least one of --flip, --d4, --d4-all, --elastic") }
-        if let classes, (try? MappingParser.values(classes)) == nil { throw ValidationError("--classes takes comma-separated integers 0…65535") }
         if !(0...65535).contains(labelFill) { throw ValidationError("--label-fill must be in 0…65535") }
         for (name, value) in [("--alpha", alpha), ("--sigma", sigma), ("--grid-std", gridStd), ("--fill", fill)] {
             if let value, !value.isFinite { throw ValidationError("\(name) must be a finite number") }
@@ -140,7 +139,7 @@ struct Augment: ParsableCommand {
         options.border = Border(rawValue: border)!
         options.fill = fill ?? 0
         options.labelFill = labelFill
-        if let classes { options.labelValues = .values(Set(try MappingParser.values(classes))) }
+        if let classes { options.labelValues = .values(classes.values) }
         options.includeOriginals = includeOriginals
         options.preview = preview
         options.saveFields = saveFields

@@ -18,8 +18,8 @@ struct Check: ParsableCommand {
     @Argument(help: "Manifests, manifest folders or dataset folders.")
     var inputs: [String]
 
-    @Option(name: .long, help: "Expected label values, e.g. 0,1 or 0,255 (default: binary, either 0/1 or 0/255 throughout).")
-    var classes: String?
+    @Option(name: .long, help: "Expected label values, e.g. 0,1, 0,255 or 0-18,255 (default: binary, either 0/1 or 0/255 throughout).")
+    var classes: LabelValueList?
 
     @Option(name: .long, help: "No group (regex's first capture group of the image name) may appear in two splits.")
     var groupBy: String?
@@ -42,13 +42,12 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         if !["text", "json"].contains(format) { throw ValidationError("--format must be text or json") }
-        if let classes, (try? MappingParser.values(classes)) == nil { throw ValidationError("--classes takes comma-separated integers 0…65535") }
     }
 
     func run() throws {
         StandardError.toolName = "segprep check"
         var options = CheckOptions()
-        options.classes = try classes.map { Set(try MappingParser.values($0)) }
+        options.classes = classes?.values
         options.groupBy = groupBy
         options.pairing = pairing.rule
         options.verifyHashes = !noVerifyHashes

@@ -40,6 +40,9 @@ struct Split: ParsableCommand {
     @Option(name: .long, help: "fg (with/without foreground) or fg:N (foreground-fraction bins) kept similar across splits.")
     var stratify: String?
 
+    @Option(name: .long, help: "With --stratify: label values accepted, e.g. 0,1,2 or 0-150,255 (default: any label that does not look like a damaged 0/255 mask).")
+    var classes: LabelValueList?
+
     @Option(name: .long, help: "K-fold cross-validation manifests instead of a ratio split.")
     var folds: Int?
 
@@ -63,6 +66,7 @@ struct Split: ParsableCommand {
     func validate() throws {
         if ManifestFormat(rawValue: format) == nil { throw ValidationError("--format must be txt, csv or json") }
         if shuffle != (seed != nil) { throw ValidationError("--shuffle and --seed go together (the seed makes the shuffle reproducible)") }
+        if classes != nil && stratify == nil { throw ValidationError("--classes is for the labels --stratify reads; add --stratify fg or fg:N") }
         if folds != nil && ratio != nil { throw ValidationError("--folds and --ratio exclude each other") }
     }
 
@@ -82,6 +86,7 @@ struct Split: ParsableCommand {
         options.split.folds = folds
         options.testImages = testImages
         options.pairing = pairing.rule
+        if let classes { options.labelValues = .values(classes.values) }
         options.allowUnpaired = allowUnpaired
         options.format = ManifestFormat(rawValue: format)!
         options.absolute = absolute

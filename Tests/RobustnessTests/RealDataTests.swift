@@ -101,6 +101,50 @@ final class RealDataTests: XCTestCase {
         XCTAssertTrue(partial.stderr.contains("255,0,0 (64 px)"), partial.stderr)
     }
 
+    func testColourJPEGGroundTruthIsRefusedAndPalettesFollowTheColourTable() throws {
+        let root = try makeTemporaryDirectory(self)
+        for sub in ["gt", "pred", "pal"] { try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
+        // Red on black through JPEG (as a photo editor saves a mask): colour, not gray.
+        var rgb = [UInt8](repeating: 0, count: 256 * 3)
+        for i in 0..<256 where Self.square[i] == 255 { rgb[3 * i] = 255 }
+        try ImageWriter.write(Image(width: 16, height: 16, colorModel: .rgb, samples: .uint8(rgb)), to: root + "/gt/a.jpg", as: .jpeg(quality: 95))
+        try writePNG(Self.square, root + "/pred/a.png")
+        let base = ["--pred", root + "/pred", "--metrics", "iou", "--format", "json"]
+        let refused = try runTool("segeval", ["--gt", root + "/gt"] + base)
+        XCTAssertEqual(refused.status, 1, refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("a.jpg: colour ground truth"), refused.stderr)
+        XCTAssertEqual(try runTool("segeval", ["--gt", root + "/gt", "--gt-colors", "gray"] + base).status, 0)
+        // A colour palette (index 0 red, index 1 black) read through a colour table: by colour, as remap --colors reads it.
+        let indices = Self.square.map { $0 == 255 ? UInt8(0) : 1 }
+        try ImageWriter.write(Image(width: 16, height: 16, colorModel: .palette, samples: .uint8(indices),
+                                    palette: [RGBA(255, 0, 0), RGBA(0, 0, 0)]), to: root + "/pal/a.png", as: .png())
+        try "0,0,0 -> 0\n255,0,0 -> 1\n".write(toFile: root + "/colors.txt", atomically: true, encoding: .utf8)
+        let table = try runTool("segeval", ["--gt", root + "/pal", "--gt-colors", root + "/colors.txt"] + base)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertEqual(try json(table.stdout)["IoU_1"] as? Double, 1, "red is class 1 whatever its palette index")
+        let remap = try runTool("segprep", ["remap", root + "/pal", "--colors", root + "/colors.txt", "--out", root + "/remapped"])
+        XCTAssertEqual(remap.status, 0, remap.stderr)
+        XCTAssertEqual(try ImageReader.read(root + "/remapped/a.png").labelPlane(), .values8(Self.square.map { $0 == 255 ? 1 : 0 }))
+    }
+
+    /// SegKit reads what SegKit writes: a class palette whose used colours are all gray
+    /// (Cityscapes' building is 70,70,70) would be read back as gray levels, so remap refuses it.
+    func testRemapRefusesPalettePNGsThatWouldReadBackAsGray() throws {
+        let root = try makeTemporaryDirectory(self)
+        try writePNG(Self.square, root + "/a.png")
+        try FileManager.default.createDirectory(atPath: root + "/in", withIntermediateDirectories: true)
+        try "0,0,0 -> 0\n70,70,70 -> 11\n".write(toFile: root + "/colors.txt", atomically: true, encoding: .utf8)
+        try writePNG(Self.square.map { $0 == 255 ? 70 : 0 }, root + "/in/b.png", width: 16)
+        let gray = try runTool("segprep", ["remap", root + "/in/b.png", "--colors", root + "/colors.txt", "--palette", "--out", root + "/gray"])
+        XCTAssertEqual(gray.status, 1)
+        XCTAssertTrue(gray.stderr.contains("b.png: every class in it has a gray palette colour (0 (0,0,0), 11 (70,70,70))"), gray.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/gray/b.png"))
+        let voc = try runTool("segprep", ["remap", root + "/a.png", "--map", "0:0,255:11", "--palette", "--out", root + "/voc"])
+        XCTAssertEqual(voc.status, 0, "the VOC palette gives class 11 a colour: \(voc.stderr)")
+        XCTAssertEqual(try ImageReader.read(root + "/voc/a.png").labelPlane(), .values8(Self.square.map { $0 == 255 ? 11 : 0 }),
+                       "read back as the classes written")
+    }
+
     // MARK: A3 damaged labels
 
     func testJPEGDamagedMasksAreRefusedByAugmentAndSplit() throws {
@@ -125,6 +169,30 @@ final class RealDataTests: XCTestCase {
         let strict = try runTool("segeval", eval + ["--strict-gt"])
         XCTAssertEqual(strict.status, 1)
         XCTAssertTrue(strict.stderr.contains("labels/a.png:") && strict.stderr.contains("neither 0 nor 255"), strict.stderr)
+    }
+
+    /// The damaged-mask rule must not refuse ordinary multi-class labels: Cityscapes trainIds
+    /// (0…18 + 255 ignore), ADE20K (0…150); `--classes` with ranges states the values exactly.
+    func testMultiClassLabelsAreNotMistakenForDamagedMasks() throws {
+        let root = try makeTemporaryDirectory(self)
+        for sub in ["images", "labels"] { try FileManager.default.createDirectory(atPath: root + "/" + sub, withIntermediateDirectories: true) }
+        let cityscapes = (0..<256).map { i in i < 19 ? UInt8(i) : (i < 128 ? 7 : 255) }
+        let ade = (0..<256).map { i in UInt8(i % 151) }
+        for (name, label) in [("city", cityscapes), ("ade", ade)] {
+            try writePNG(Self.square, root + "/images/\(name).png")
+            try writePNG(label, root + "/labels/\(name).png")
+        }
+        let data = ["--images", root + "/images", "--labels", root + "/labels"]
+        let augment = try runTool("segprep", ["augment"] + data + ["--flip", "h", "--out", root + "/aug"])
+        XCTAssertEqual(augment.status, 0, augment.stderr)
+        let split = try runTool("segprep", ["split"] + data + ["--out", root + "/split", "--ratio", "2,0", "--stratify", "fg"])
+        XCTAssertEqual(split.status, 0, split.stderr)
+        let narrow = try runTool("segprep", ["split"] + data + ["--out", root + "/split2", "--ratio", "2,0", "--stratify", "fg", "--classes", "0-18,255"])
+        XCTAssertEqual(narrow.status, 1, "ade.png holds values past 18")
+        XCTAssertTrue(narrow.stderr.contains("ade.png: unexpected label values"), narrow.stderr)
+        XCTAssertEqual(try runTool("segprep", ["split"] + data + ["--out", root + "/split3", "--ratio", "2,0", "--stratify", "fg", "--classes", "0-150,255"]).status, 0)
+        XCTAssertEqual(try runTool("segprep", ["split"] + data + ["--out", root + "/split4", "--classes", "0-1"]).status, 64, "--classes without --stratify")
+        XCTAssertEqual(try runTool("segprep", ["check", root + "/x", "--classes", "5-2"]).status, 64, "a reversed range is a usage error")
     }
 
     func testSplitRefusesPairsWhoseSizesDiffer() throws {
@@ -218,6 +286,31 @@ final class RealDataTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: root + "/aug/manifest.txt", encoding: .utf8).split(separator: "\n").count, 4)
     }
 
+    /// segpredict over links writes one map per name; an annexed file that was never
+    /// fetched (a dangling link) is an entry whose reading fails, never a file quietly absent.
+    func testSegpredictWritesOneMapPerLinkNameAndDanglingLinksAreErrors() throws {
+        let root = try makeTemporaryDirectory(self)
+        try makeLinkedDataset(root)
+        let model = Repo.fixtures + "/models/cells-unet.safetensors"
+        let predict = try runTool("segpredict", ["--weights", model, "--input", root + "/data/labels", "--out", root + "/pred"])
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        XCTAssertEqual(listing(root + "/pred"), ["0.png", "1.png", "2.png", "3.png"])
+        let twice = try runTool("segpredict", ["--weights", model, "--input", root + "/data/labels", "--input", root + "/data/labels/0.png",
+                                               "--out", root + "/pred2"])
+        XCTAssertEqual(twice.status, 0, twice.stderr)
+        XCTAssertTrue(twice.stderr.contains("1 path given more than once"), twice.stderr)
+
+        try FileManager.default.createSymbolicLink(atPath: root + "/data/labels/4.png", withDestinationPath: "../../.git/annex/objects/xx/missing")
+        XCTAssertEqual(try InputFiles.collect([root + "/data/labels"]).count, 5)
+        let remap = try runTool("segprep", ["remap", root + "/data/labels", "--out", root + "/remapped"])
+        XCTAssertEqual(remap.status, 1)
+        XCTAssertTrue(remap.stderr.contains("4.png") && remap.stderr.contains("does not exist (git-annex or DVC content not fetched?)"), remap.stderr)
+        try FileManager.default.copyItem(atPath: root + "/pred/0.png", toPath: root + "/pred/4.png")
+        let eval = try runTool("segeval", ["--gt", root + "/data/labels", "--pred", root + "/pred", "--metrics", "iou"])
+        XCTAssertEqual(eval.status, 1, "a GT that cannot be read is not dropped from the score")
+        XCTAssertTrue(eval.stderr.contains("4.png: a symbolic link to"), eval.stderr)
+    }
+
     func testTheSamePathTwiceIsOneEntryWithAWarning() throws {
         let root = try makeTemporaryDirectory(self)
         try makeLinkedDataset(root)
@@ -262,8 +355,24 @@ final class RealDataTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: root + "/s1/train.txt", encoding: .utf8), try String(contentsOfFile: root + "/s2/train.txt", encoding: .utf8))
         XCTAssertEqual(try runTool("segprep", ["split", "--images", images, "--labels", labels, "--out", root + "/s3", "--key", "(["]).status, 64)
 
-        let eval = try runTool("segeval", ["--gt", labels, "--pred", labels, "--label-suffix", "_manual1", "--pred-suffix", "_manual1", "--metrics", "iou"])
+        try fm.createDirectory(atPath: root + "/pred", withIntermediateDirectories: true)
+        for i in [21, 22] { try writePNG(Self.square, root + "/pred/\(i)_pred.png") }
+        let unpaired = try runTool("segeval", ["--gt", labels, "--pred", root + "/pred", "--metrics", "iou"])
+        XCTAssertEqual(unpaired.status, 1, "different names do not pair by themselves")
+        let eval = try runTool("segeval", ["--gt", labels, "--pred", root + "/pred", "--label-suffix", "_manual1", "--pred-suffix", "_pred",
+                                           "--metrics", "iou", "--format", "json"])
         XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertEqual(try json(eval.stdout)["images"] as? Int, 2)
+        // With a manifest, predictions are named after the images' keys: --pred-suffix and --key apply to them.
+        XCTAssertEqual(suffixes.status, 0)
+        let manifestEval = try runTool("segeval", ["--manifest", root + "/s1/train.txt", "--pred", root + "/pred", "--key", "^([0-9]+)_",
+                                                   "--metrics", "iou", "--format", "json"])
+        XCTAssertEqual(manifestEval.status, 0, manifestEval.stderr)
+        XCTAssertEqual(try json(manifestEval.stdout)["images"] as? Int, 2)
+        let noKey = try runTool("segeval", ["--manifest", root + "/s1/train.txt", "--pred", root + "/pred", "--metrics", "iou"])
+        XCTAssertEqual(noKey.status, 1, "21_training has no prediction named 21_training")
+        XCTAssertEqual(try runTool("segeval", ["--manifest", root + "/s1/train.txt", "--pred", root + "/pred", "--label-suffix", "_manual1"]).status, 64,
+                       "the manifest names the labels: --label-suffix has nothing to do")
         let augment = try runTool("segprep", ["augment", "--images", images, "--labels", labels, "--key", "^([0-9]+)_", "--flip", "h", "--out", root + "/aug"])
         XCTAssertEqual(augment.status, 0, augment.stderr)
 
@@ -273,6 +382,10 @@ final class RealDataTests: XCTestCase {
         XCTAssertTrue(ask.stderr.contains("1st_manual/, mask/") && ask.stderr.contains("--label-dir"), ask.stderr)
         let named = try runTool("segprep", ["check", root + "/training", "--label-dir", "1st_manual", "--key", "^([0-9]+)_"])
         XCTAssertEqual(named.status, 0, named.stdout + named.stderr)
+        let keys = try runTool("segprep", ["check", root + "/training", "--label-dir", "1st_manual"])
+        XCTAssertEqual(keys.status, 1)
+        XCTAssertTrue(keys.stdout.contains("(key '21_training')") && keys.stdout.contains("unmatched label keys: 21_manual1, 22_manual1")
+                      && keys.stdout.contains("--key"), keys.stdout)
     }
 
     func testUnstackNamesPagesSoVolumeAndLabelsPair() throws {
@@ -316,6 +429,14 @@ final class RealDataTests: XCTestCase {
         XCTAssertFalse(compared.stderr.contains("adpF"), compared.stderr)
         let only = try runTool("segeval", base + ["--baseline", root + "/base.json", "--compare", "adpF,IoU_1"])
         XCTAssertTrue(only.stderr.contains("adpF dropped") && !only.stderr.contains("MAE"), only.stderr)
+        baseline.removeValue(forKey: "Sm")
+        baseline["adpF"] = NSNull()
+        try JSONSerialization.data(withJSONObject: baseline).write(to: URL(fileURLWithPath: root + "/base2.json"))
+        let absent = try runTool("segeval", base + ["--baseline", root + "/base2.json", "--compare", "Sm,adpF,mIoU"])
+        XCTAssertEqual(absent.status, 3)
+        XCTAssertTrue(absent.stderr.contains("Sm is not in the baseline") && absent.stderr.contains("adpF is undefined in the baseline"), absent.stderr)
+        let byDefault = try runTool("segeval", base + ["--baseline", root + "/base2.json", "--max-drop", "0.02"])
+        XCTAssertEqual(byDefault.status, 0, "the default set compares what both runs have: \(byDefault.stderr)")
 
         // Usage errors: exit 64 before any file is read (a missing GT folder would be exit 1).
         let missing = ["--gt", root + "/nowhere", "--pred", root + "/pred"]
@@ -343,11 +464,26 @@ final class RealDataTests: XCTestCase {
         let stale = ".a.png.tmp-\(host)-\(dead)-1-abc"
         let live = ".a.png.tmp-\(host)-\(getpid())-1-abc"
         let foreign = ".a.png.tmp-00000000-\(dead)-1-abc"
-        for name in [stale, live, foreign, ".notes.tmp"] { try Data([1]).write(to: URL(fileURLWithPath: root + "/data/labels/" + name)) }
+        let legacy = ".a.png.tmp-\(dead)-1-abc"  // the naming before hosts were recorded
+        for name in [stale, live, foreign, legacy, ".notes.tmp"] { try Data([1]).write(to: URL(fileURLWithPath: root + "/data/labels/" + name)) }
+        // Hidden folders (.git, .dvc/cache) are not searched.
+        try FileManager.default.createDirectory(atPath: root + "/data/.dvc", withIntermediateDirectories: true)
+        try Data([1]).write(to: URL(fileURLWithPath: root + "/data/.dvc/" + stale))
         let check = try runTool("segprep", ["check", root + "/data"])
         XCTAssertEqual(check.status, 1)
         XCTAssertTrue(check.stdout.contains(stale) && check.stdout.contains("leftover"), check.stdout)
         XCTAssertFalse(check.stdout.contains(live), "a live process's file is not a leftover")
+        XCTAssertFalse(check.stdout.contains(".dvc/"), check.stdout)
+        XCTAssertFalse(check.stdout.contains(foreign) || check.stdout.contains(legacy), "other hosts' and old-style files are not findings")
+        XCTAssertTrue(check.stderr.contains(foreign) && check.stderr.contains("another host"), check.stderr)
+        XCTAssertTrue(check.stderr.contains(legacy) && check.stderr.contains("older SegKit"), check.stderr)
+        let onlyForeign = root + "/foreign"
+        try FileManager.default.createDirectory(atPath: onlyForeign + "/images", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: onlyForeign + "/labels", withIntermediateDirectories: true)
+        try writePNG(Self.square, onlyForeign + "/images/a.png")
+        try writePNG(Self.square, onlyForeign + "/labels/a.png")
+        try Data([1]).write(to: URL(fileURLWithPath: onlyForeign + "/labels/" + foreign))
+        XCTAssertEqual(try runTool("segprep", ["check", onlyForeign]).status, 0, "another host's temporary alone is no finding")
         let remap = try runTool("segprep", ["remap", root + "/data/labels", "--out", root + "/data/labels-out"])
         XCTAssertEqual(remap.status, 0, remap.stderr)
         // The sweep happens where a run writes: write into labels/ itself.
@@ -355,7 +491,7 @@ final class RealDataTests: XCTestCase {
         XCTAssertEqual(inPlace.status, 0, inPlace.stderr)
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: root + "/data/labels"))
         XCTAssertFalse(left.contains(stale), "the dead run's temporary is gone")
-        XCTAssertTrue(left.isSuperset(of: [live, foreign, ".notes.tmp"]), "\(left)")
+        XCTAssertTrue(left.isSuperset(of: [live, foreign, legacy, ".notes.tmp"]), "\(left)")
     }
 
     // MARK: C11 streams
