@@ -575,5 +575,11 @@ final class RealDataTests: XCTestCase {
         XCTAssertGreaterThan(modelIoU, 0.85, "the model learned the task")
         XCTAssertLessThan(baselineF, modelF)
         XCTAssertLessThan(modelF, 0.999)
+        // SegKit reads what SegKit writes: the same model's float maps score the same.
+        let float = try runTool("segpredict", ["--weights", Repo.fixtures + "/models/cells-unet.safetensors",
+                                               "--input", Repo.fixtures + "/cells/image", "--out", root + "/float", "--format", "tiff32"])
+        XCTAssertEqual(float.status, 0, float.stderr)
+        let floatIoU = try XCTUnwrap(try scores(root + "/float")["mIoU"] as? Double)
+        XCTAssertEqual(floatIoU, modelIoU, accuracy: 0.002, "8-bit and float maps of one model differ only by rounding")
     }
 }
