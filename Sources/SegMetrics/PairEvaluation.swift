@@ -65,19 +65,15 @@ public enum PairEvaluator {
     public static func load(gtPath: String, predPath: String, config: EvalConfig) throws -> Inputs {
         let gtBytes = try FileBytes.read(gtPath), predBytes = try FileBytes.read(predPath)
         let gtFormat = try ImageReader.detect(gtBytes, path: gtPath), predFormat = try ImageReader.detect(predBytes, path: predPath)
-        // Colour JPEG becomes gray as OpenCV's IMREAD_GRAYSCALE reads it (libjpeg's Y) —
-        // for ground truth only once it is known not to be colour, or the user said
-        // --gt-colors gray: a red-on-black JPEG mask is refused like a PNG one.
+        // Colour JPEG predictions become gray as OpenCV's IMREAD_GRAYSCALE reads them
+        // (libjpeg's Y). Ground truth is decoded as stored, so a red-on-black JPEG mask
+        // is colour and refused like a PNG one (a gray JPEG stored as RGB has equal
+        // channels, whose gray is that same Y); only --gt-colors gray asks for libjpeg's gray.
         var options = DecodeOptions()
         options.grayJPEG = true
-        var gtImage = try ImageReader.decode(gtBytes, path: gtPath)
-        if gtFormat == .jpeg && gtImage.colorModel == .rgb {
-            switch config.gtColors {
-            case .table: break
-            case .gray: gtImage = try ImageReader.decode(gtBytes, path: gtPath, options: options)
-            case .refuse: if gtImage.labelPlane() != nil { gtImage = try ImageReader.decode(gtBytes, path: gtPath, options: options) }
-            }
-        }
+        var gtOptions = DecodeOptions()
+        gtOptions.grayJPEG = config.gtColors == .gray
+        let gtImage = try ImageReader.decode(gtBytes, path: gtPath, options: gtOptions)
         var predImage = FloatTIFF.isFloat(predBytes)
             ? try FloatPrediction.image(predBytes, path: predPath, classes: config.classes)
             : try ImageReader.decode(predBytes, path: predPath, options: options)
