@@ -1,6 +1,6 @@
 /// Which values a label may hold.
 public enum LabelExpectation: Sendable, Equatable {
-    /// Binary masks: 0/1 or 0/255, whichever covers more of the label.
+    /// Binary masks: 0/255 when any value is 128 or more, else 0/1.
     case binary
     /// Exactly these values (`--classes 0,1,2`).
     case values(Set<Int>)
@@ -24,9 +24,9 @@ public enum LabelValidation {
         case .values(let set): return set
         case .auto where palette || !looksLikeDamagedMask(values): return nil
         case .binary, .auto:
-            let onesCover = values.counts.filter { $0.key == 0 || $0.key == 1 }.values.reduce(0, +)
-            let fullCover = values.counts.filter { $0.key == 0 || $0.key == 255 }.values.reduce(0, +)
-            return onesCover > fullCover ? [0, 1] : [0, 255]
+            // A mask with any value in the upper half is a 0/255 mask, even when JPEG turned
+            // most of its background into 1 (a damaged 0/1 mask never reaches 128).
+            return values.values.contains { $0 >= 128 } ? [0, 255] : [0, 1]
         }
     }
 

@@ -156,6 +156,7 @@ final class RealDataTests: XCTestCase {
         let augment = try runTool("segprep", ["augment", "--images", root + "/images", "--labels", root + "/labels", "--flip", "h", "--out", root + "/aug"])
         XCTAssertEqual(augment.status, 1, augment.stderr)
         XCTAssertTrue(augment.stderr.contains("labels/a.png: unexpected label values"), augment.stderr)
+        XCTAssertTrue(augment.stderr.contains("(expected 0,255)"), "a 0/255 mask, whatever JPEG did to its background: \(augment.stderr)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/aug/manifest.txt"))
         let split = try runTool("segprep", ["split", "--images", root + "/images", "--labels", root + "/labels", "--out", root + "/split",
                                             "--ratio", "1,0", "--stratify", "fg"])
