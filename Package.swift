@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "segprep", targets: ["segprep"]),
         .executable(name: "segeval", targets: ["segeval"]),
         .executable(name: "segpredict", targets: ["segpredict"]),
+        .library(name: "SegFiles", targets: ["SegFiles"]),
         .library(name: "SegImage", targets: ["SegImage"]),
         .library(name: "SegPrep", targets: ["SegPrep"]),
         .library(name: "SegMetrics", targets: ["SegMetrics"]),
@@ -48,47 +49,52 @@ let package = Package(
                 .linkedLibrary("tiff"), .linkedLibrary("gif"), .linkedLibrary("deflate"),
             ]
         ),
-        .target(name: "SegImage", dependencies: ["CSegCodecs"]),
+        // Atomic writes, temporary files removed on interrupt, folder creation,
+        // whole-file reads: every tool's outputs go through here.
+        .target(name: "CSegFiles"),
+        .target(name: "SegFiles", dependencies: ["CSegFiles", "SegCore"]),
+        .target(name: "SegImage", dependencies: ["CSegCodecs", "SegFiles", "SegCore"]),
         // Hashing (SHA-256, XXH64) runs over whole datasets even in the debug builds
         // the tests use; optimising this small module keeps them quick.
         .target(name: "SegCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Pixel loops (remap, warps, fields) run over real datasets in the tests too.
-        .target(name: "SegPrep", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegPrep", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Metric kernels run over real datasets in the agreement tests too.
-        .target(name: "SegMetrics", dependencies: ["SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegMetrics", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Convolution kernels and the run-time OpenBLAS binding: only SegModel uses them.
         .target(name: "CSegModel", cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("dl")]),
         // Networks run over real images in the tests too.
-        .target(name: "SegModel", dependencies: ["CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegModel", dependencies: ["SegFiles", "CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Command-line pieces shared by the executables.
         .target(name: "CSegBuildInfo", cSettings: buildDefines),
-        .target(name: "SegCLI", dependencies: ["CSegBuildInfo", "SegCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "SegCLI", dependencies: ["CSegBuildInfo", "SegCore", "SegFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "segprep",
-            dependencies: ["SegPrep", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SegFiles", "SegPrep", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "segeval",
-            dependencies: ["SegMetrics", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SegFiles", "SegMetrics", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "segpredict",
-            dependencies: ["SegModel", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SegFiles", "SegModel", "SegCore", "SegImage", "SegCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The fuzz targets' bodies, also replayed over the committed corpus by the tests.
-        .target(name: "SegFuzzing", dependencies: ["SegImage", "SegCore", "SegPrep", "SegModel"]),
-        .executableTarget(name: "segbench", dependencies: ["SegPrep", "SegMetrics", "SegModel", "SegImage", "SegCore"]),
+        .target(name: "SegFuzzing", dependencies: ["SegFiles", "SegImage", "SegCore", "SegPrep", "SegModel"]),
+        .executableTarget(name: "segbench", dependencies: ["SegFiles", "SegPrep", "SegMetrics", "SegModel", "SegImage", "SegCore"]),
         // Repository paths and temporary folders for every test target.
         .target(name: "SegTestSupport", dependencies: ["SegCore"], path: "Tests/SegTestSupport"),
-        .testTarget(name: "SegImageTests", dependencies: ["SegImage", "SegTestSupport"]),
+        .testTarget(name: "SegImageTests", dependencies: ["SegFiles", "SegCore", "SegImage", "SegTestSupport"]),
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore", "SegTestSupport"]),
+        .testTarget(name: "SegCLITests", dependencies: ["SegCLI", "SegCore", "SegFiles", "SegImage", "SegPrep", "SegMetrics", "SegModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
         // segeval is a dependency for the same reason.
         // segpredict is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
         // The hostile corpus, fault injection and fuzz reproducers, run against every command.
-        .testTarget(name: "RobustnessTests", dependencies: ["SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["SegFiles", "SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )

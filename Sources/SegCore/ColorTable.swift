@@ -1,9 +1,11 @@
 import Foundation
 
 /// A colour table's syntax error, naming the file and line.
-public struct ColorTableError: Error, Sendable, CustomStringConvertible {
+public struct ColorTableError: CategorizedError, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+    /// `usage`: the table an option names is unusable.
+    public var category: FailureCategory { .usage }
 }
 
 /// Colour → class tables for colour-coded masks (`segprep remap --colors`,

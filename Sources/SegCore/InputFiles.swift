@@ -16,9 +16,14 @@ public struct InputFile: Sendable, Equatable {
 }
 
 /// A problem with the input list itself (missing path, empty list…).
-public struct InputListError: Error, Sendable, CustomStringConvertible {
+public struct InputListError: CategorizedError, Sendable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// A missing path or empty list is a bad input; a malformed pattern is usage.
+    public let category: FailureCategory
+    public init(_ description: String, _ category: FailureCategory = .badInput) {
+        self.description = description
+        self.category = category
+    }
 }
 
 /// Expands command-line inputs into a sorted list of image files.
@@ -54,7 +59,7 @@ public enum InputFiles {
         var unread: [String] = []
         for argument in arguments {
             if argument == "-" {
-                guard !stdinUsed else { throw InputListError("'-' (standard input) given more than once") }
+                guard !stdinUsed else { throw InputListError("'-' (standard input) given more than once", .usage) }
                 stdinUsed = true
                 let lines = (readStdin() ?? "").split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
                 for line in lines {

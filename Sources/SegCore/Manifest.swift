@@ -31,9 +31,11 @@ public struct ManifestEntry: Sendable, Equatable {
 }
 
 /// A malformed manifest, or a path a manifest format cannot hold.
-public struct ManifestError: Error, Sendable, CustomStringConvertible {
+public struct ManifestError: CategorizedError, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+    /// `badInput`: the manifest or a path in it is bad.
+    public var category: FailureCategory { .badInput }
 }
 
 /// Writing and reading manifests.

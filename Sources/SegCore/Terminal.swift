@@ -10,12 +10,15 @@ public enum StandardError {
     /// Writes `text` followed by a newline.
     public static func line(_ text: String) { write(text + "\n") }
 
-    /// The name warnings start with (`segprep split`); each executable sets
-    /// it once at start, before any work.
+    /// The name warnings and errors start with (`segprep split`); SegCLI's
+    /// `CommandLineTool` sets it once at start, before any work.
     nonisolated(unsafe) public static var toolName = (CommandLine.arguments.first as NSString?)?.lastPathComponent ?? "segkit"
 
     /// Writes `TOOL: warning: text`.
     public static func warning(_ text: String) { line("\(toolName): warning: \(text)") }
+
+    /// Writes `TOOL: error: text` (for failures reported while work goes on).
+    public static func error(_ text: String) { line("\(toolName): error: \(text)") }
 
     /// Writes `text` as is.
     public static func write(_ text: String) {

@@ -1,4 +1,5 @@
 import CSegCodecs
+import SegFiles
 
 /// Multi-page 32-bit float gray TIFF files: data such as displacement
 /// fields (`augment --save-fields`), readable by tifffile, ImageJ and OpenCV.
@@ -33,7 +34,7 @@ public enum FloatTIFF {
 
     /// Reads every page; each must be 32-bit float gray.
     public static func read(_ path: String) throws -> [Page] {
-        try decode(FileBytes.read(path), path: path)
+        try decode(ImageReader.fileBytes(path), path: path)
     }
 
     /// True when `bytes` are a TIFF whose first page holds 32-bit float

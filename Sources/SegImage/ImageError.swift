@@ -1,6 +1,9 @@
+import SegCore
+import SegFiles
+
 /// Why reading or writing an image failed. Every error names the file and
 /// says what is wrong in one human sentence (``description``).
-public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ImageError: CategorizedError, Sendable, Equatable {
     /// The kind of failure, for callers that react differently to each.
     public enum Kind: String, Sendable, Equatable {
         /// The file does not exist, is unreadable, or is a directory.
@@ -17,12 +20,13 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case unsupported
         /// The header claims more pixels than the configured limit.
         case tooLarge
-        /// The request itself is impossible (e.g. a label map as JPEG, page out of range).
-        case refused
-        /// Writing the output failed (disk full, permission…).
-        case writeFailed
-        /// Memory ran out.
+        /// The page asked for does not exist in the file.
+        case pageOutOfRange
+        /// Memory ran out while decoding.
         case outOfMemory
+        /// The image cannot be encoded as asked (a label map as JPEG, 32-bit
+        /// values in a TIFF, too many palette entries…): nothing was written.
+        case cannotEncode
     }
 
     public let kind: Kind
@@ -36,4 +40,13 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(message)" }
+
+    /// Decoding failures are bad inputs; an image that cannot be encoded is an
+    /// output not written. (Failures writing the file are ``FileError``s.)
+    public var category: FailureCategory { kind == .cannotEncode ? .outputNotWritten : .badInput }
+
+    /// A file that could not be read, as an image error of the same kind.
+    public init(_ error: FileError) {
+        self.init(error.kind == .tooLarge ? .tooLarge : .unreadable, path: error.path, error.message)
+    }
 }

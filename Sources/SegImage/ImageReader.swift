@@ -1,4 +1,5 @@
 import CSegCodecs
+import SegFiles
 
 /// Limits and strictness applied while decoding.
 public struct DecodeOptions: Sendable, Equatable {
@@ -40,7 +41,7 @@ public struct DecodeOptions: Sendable, Equatable {
 public enum ImageReader {
     /// Reads and decodes one image file (page `page` of a multi-page TIFF).
     public static func read(_ path: String, page: Int = 0, options: DecodeOptions = DecodeOptions()) throws -> Image {
-        try decode(FileBytes.read(path), path: path, page: page, options: options)
+        try decode(fileBytes(path), path: path, page: page, options: options)
     }
 
     /// Decodes an image held in memory; `path` is only used in error messages.
@@ -54,7 +55,7 @@ public enum ImageReader {
     private static func decodeStored(_ bytes: [UInt8], path: String, page: Int, options: DecodeOptions) throws -> Image {
         let format = try detect(bytes, path: path)
         if page != 0 && format != .tiff {
-            throw ImageError(.refused, path: path, "page \(page) requested, but a \(format.rawValue.uppercased()) file has only one page")
+            throw ImageError(.pageOutOfRange, path: path, "page \(page) requested, but a \(format.rawValue.uppercased()) file has only one page")
         }
         return try bytes.withUnsafeBufferPointer { buf -> Image in
             switch format {
@@ -65,7 +66,7 @@ public enum ImageReader {
                 var result: Image?
                 try withTIFF(buf, path: path) { decoder, pages in
                     guard page >= 0 && page < pages else {
-                        throw ImageError(.refused, path: path, "page \(page) does not exist (the file has \(pages) page\(pages == 1 ? "" : "s"))")
+                        throw ImageError(.pageOutOfRange, path: path, "page \(page) does not exist (the file has \(pages) page\(pages == 1 ? "" : "s"))")
                     }
                     result = try decodeTIFFPage(decoder, page: page, path: path, options: options)
                 }
@@ -77,7 +78,7 @@ public enum ImageReader {
     /// The size and layout of an image read from its header only (no pixels
     /// are decoded), for planning and reports.
     public static func info(_ path: String, page: Int = 0, options: DecodeOptions = DecodeOptions()) throws -> ImageInfo {
-        let bytes = try FileBytes.read(path)
+        let bytes = try fileBytes(path)
         let format = try detect(bytes, path: path)
         var info = SegInfo()
         var message = MessageBuffer()
@@ -104,7 +105,7 @@ public enum ImageReader {
                 try withTIFF(buf, path: path) { decoder, count in
                     pages = count
                     guard page >= 0 && page < count else {
-                        throw ImageError(.refused, path: path, "page \(page) does not exist (the file has \(count))")
+                        throw ImageError(.pageOutOfRange, path: path, "page \(page) does not exist (the file has \(count))")
                     }
                     try check(message.with { seg_tiff_select(decoder, UInt32(page), limit, &info, $0, $1) },
                               message, format: "TIFF", path: path, page: page)
@@ -117,7 +118,7 @@ public enum ImageReader {
 
     /// Number of pages (TIFF directories); 1 for the other formats.
     public static func pageCount(_ path: String) throws -> Int {
-        let bytes = try FileBytes.read(path)
+        let bytes = try fileBytes(path)
         let format = try detect(bytes, path: path)
         guard format == .tiff else { return 1 }
         var count = 0
@@ -131,7 +132,7 @@ public enum ImageReader {
     /// keeping the others in memory (how a TIFF stack is unstacked).
     public static func forEachPage(_ path: String, options: DecodeOptions = DecodeOptions(),
                                    _ body: (_ index: Int, _ count: Int, Image) throws -> Void) throws {
-        try forEachPage(bytes: FileBytes.read(path), path: path, options: options, body)
+        try forEachPage(bytes: fileBytes(path), path: path, options: options, body)
     }
 
     /// ``forEachPage(_:options:_:)`` for a file already in memory.
@@ -299,6 +300,11 @@ public enum ImageReader {
     /// The most pixel memory one image may take (64 GiB), whatever maxPixels says.
     static let maxAllocation = 1 << 36
 
+    /// The whole file, with a read failure reported as an ``ImageError``.
+    static func fileBytes(_ path: String) throws -> [UInt8] {
+        do { return try FileBytes.read(path) } catch let error as FileError { throw ImageError(error) }
+    }
+
     /// Turns a shim status into a typed error (no-op for success).
     static func check(_ status: SegStatus, _ message: MessageBuffer, format: String, path: String, page: Int? = nil) throws {
         let text = message.text.isEmpty ? "the image is too large to decode" : message.text
@@ -310,7 +316,7 @@ public enum ImageReader {
         case .SEG_ERR_UNSUPPORTED: throw ImageError(.unsupported, path: path, "unsupported \(format)\(where_): \(text)")
         case .SEG_ERR_TOO_LARGE: throw ImageError(.tooLarge, path: path, "\(format)\(where_) too large: \(text)")
         case .SEG_ERR_MEMORY: throw ImageError(.outOfMemory, path: path, "out of memory decoding \(format): \(text)")
-        case .SEG_ERR_ARGUMENT, .SEG_FALLBACK: throw ImageError(.refused, path: path, "\(format)\(where_): \(text)")
+        case .SEG_ERR_ARGUMENT, .SEG_FALLBACK: throw ImageError(.unsupported, path: path, "\(format)\(where_): \(text)")
         }
     }
 }

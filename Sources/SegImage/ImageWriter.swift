@@ -1,4 +1,5 @@
 import CSegCodecs
+import SegFiles
 
 /// What an image holds, which decides whether lossy formats are allowed.
 public enum ImageContent: Sendable {
@@ -94,7 +95,7 @@ public enum ImageWriter {
         try assembleTIFF(pageCount: pages.count, path: path) { encoder, index, message in
             let page = pages[index]
             if page.sourceBitDepth < 8 && page.colorModel != .palette {
-                throw ImageError(.refused, path: path, "TIFF output needs 8- or 16-bit samples (this image has \(page.sourceBitDepth)-bit values)")
+                throw ImageError(.cannotEncode, path: path, "TIFF output needs 8- or 16-bit samples (this image has \(page.sourceBitDepth)-bit values)")
             }
             let palette = try paletteBytes(page, path: path)
             return withSampleBytes(page) { pixels in
@@ -112,7 +113,7 @@ public enum ImageWriter {
     /// Creates a TIFF encoder, lets `addPage` add each page, and returns the file's bytes.
     static func assembleTIFF(pageCount: Int, path: String,
                              addPage: (OpaquePointer?, Int, inout MessageBuffer) throws -> SegStatus) throws -> [UInt8] {
-        guard pageCount > 0 else { throw ImageError(.refused, path: path, "a TIFF needs at least one page") }
+        guard pageCount > 0 else { throw ImageError(.cannotEncode, path: path, "a TIFF needs at least one page") }
         var message = MessageBuffer()
         var encoder: OpaquePointer?
         try ImageReader.check(message.with { seg_tiff_encoder_create(&encoder, $0, $1) }, message, format: "TIFF", path: path)
@@ -128,11 +129,11 @@ public enum ImageWriter {
 
     static func encodeJPEG(_ image: Image, quality: Int, progressive: Bool, content: ImageContent, path: String) throws -> [UInt8] {
         if content == .labels || image.colorModel == .palette {
-            throw ImageError(.refused, path: path,
+            throw ImageError(.cannotEncode, path: path,
                              "refusing to write a label map as JPEG: JPEG compression changes label values (0/255 becomes 1, 2, 253, 254…); write PNG or TIFF")
         }
         guard !image.is16Bit, image.sourceBitDepth == 8, image.colorModel == .gray || image.colorModel == .rgb else {
-            throw ImageError(.refused, path: path, "JPEG output needs 8-bit gray or RGB without alpha")
+            throw ImageError(.cannotEncode, path: path, "JPEG output needs 8-bit gray or RGB without alpha")
         }
         return try runEncoder(image, format: "JPEG", path: path) { pixels, _, _, out, size, message, cap in
             seg_jpeg_encode(pixels, UInt32(image.width), UInt32(image.height), Int32(image.channels),
@@ -173,14 +174,14 @@ public enum ImageWriter {
     private static func paletteBytes(_ image: Image, path: String) throws -> [UInt8] {
         guard image.colorModel == .palette else { return [] }
         guard (1...256).contains(image.palette.count) else {
-            throw ImageError(.refused, path: path, "a palette image needs 1 to 256 palette entries (has \(image.palette.count))")
+            throw ImageError(.cannotEncode, path: path, "a palette image needs 1 to 256 palette entries (has \(image.palette.count))")
         }
         return image.palette.flatMap { [$0.r, $0.g, $0.b, $0.a] }
     }
 
     private static func checkRange(_ image: Image, max: Int, path: String) throws {
         guard case .uint8(let a) = image.samples, let top = a.max(), Int(top) > max else { return }
-        throw ImageError(.refused, path: path, "value \(top) does not fit in \(image.sourceBitDepth) bits")
+        throw ImageError(.cannotEncode, path: path, "value \(top) does not fit in \(image.sourceBitDepth) bits")
     }
 
     private static func segColor(_ model: Image.ColorModel) -> SegColor {
@@ -195,14 +196,14 @@ public enum ImageWriter {
 
     private static func check(_ status: SegStatus, _ message: MessageBuffer, path: String) throws {
         guard status != .SEG_OK else { return }
-        throw ImageError(status == .SEG_ERR_MEMORY ? .outOfMemory : .refused, path: path, "cannot encode: \(message.text)")
+        throw ImageError(.cannotEncode, path: path, "cannot encode: \(message.text)")
     }
 
     private static func finish(_ status: SegStatus, _ out: UnsafeMutablePointer<UInt8>?, _ size: Int,
                                _ message: MessageBuffer, format: String, path: String) throws -> [UInt8] {
         defer { seg_free(out) }
         try check(status, message, path: path)
-        guard let out else { throw ImageError(.outOfMemory, path: path, "\(format) encoder returned no data") }
+        guard let out else { throw ImageError(.cannotEncode, path: path, "\(format) encoder returned no data") }
         return Array(UnsafeBufferPointer(start: out, count: size))
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 

@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import SegImage
 
 /// Error maps: every pixel coloured by how the prediction got it right or

@@ -1,4 +1,5 @@
 import SegImage
+import SegFiles
 
 /// Every convention and choice that changes the numbers. Two partial states
 /// can be merged only when their configurations are equal.

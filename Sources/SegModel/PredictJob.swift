@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 
@@ -53,13 +54,13 @@ public struct PredictJob: Sendable {
     /// Checks that the requested output can be written for this network.
     public func validate() throws {
         if mask {
-            guard format == .png else { throw ModelError("--mask writes PNG class masks; --format tiff32 is for probabilities") }
+            guard format == .png else { throw ModelError("--mask writes PNG class masks; --format tiff32 is for probabilities", category: .usage) }
             guard resolvedMaskValues.count == classCount else {
-                throw ModelError("--mask-values lists \(resolvedMaskValues.count) values, the model distinguishes \(classCount) classes")
+                throw ModelError("--mask-values lists \(resolvedMaskValues.count) values, the model distinguishes \(classCount) classes", category: .usage)
             }
-            guard resolvedMaskValues.allSatisfy({ (0...255).contains($0) }) else { throw ModelError("--mask-values must lie in 0…255") }
+            guard resolvedMaskValues.allSatisfy({ (0...255).contains($0) }) else { throw ModelError("--mask-values must lie in 0…255", category: .usage) }
         } else if format == .png && network.outputChannels > 2 {
-            throw ModelError("the model has \(network.outputChannels) output classes: use --mask (argmax) or --format tiff32 (one page per class)")
+            throw ModelError("the model has \(network.outputChannels) output classes: use --mask (argmax) or --format tiff32 (one page per class)", category: .usage)
         }
     }
 
@@ -152,7 +153,7 @@ public struct PredictJob: Sendable {
 
     /// Whether `error` is about writing (disk full, permissions): never skipped.
     public static func isWriteFailure(_ error: Error) -> Bool {
-        (error as? ImageError).map { $0.kind == .writeFailed } ?? false
+        FailureCategory.of(error) == .outputNotWritten
     }
 
     /// Reads, predicts and writes one image.

@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import SegImage
 
 /// A parsed safetensors file (the format `safetensors.torch.save_file` writes):
@@ -54,7 +55,7 @@ public struct SafeTensors: Sendable {
     /// Reads and validates a safetensors file.
     public init(contentsOf path: String) throws {
         let bytes: [UInt8]
-        do { bytes = try FileBytes.read(path, limit: 1 << 34) } catch let error as ImageError {
+        do { bytes = try FileBytes.read(path, limit: 1 << 34) } catch let error as FileError {
             throw ModelError(path: path, error.message)
         }
         try self.init(bytes: bytes, path: path)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 
@@ -130,7 +131,7 @@ public enum AugmentJob {
         let manifestPath = options.out + "/manifest.txt"
         guard !inputs.isEmpty else { throw PrepError("no pairs to augment") }
         if fm.fileExists(atPath: manifestPath) && !options.force {
-            throw PrepError("\(manifestPath) exists; pass --force to replace the augmented set", .output)
+            throw PrepError("\(manifestPath) exists; pass --force to replace the augmented set", .outputNotWritten)
         }
         // Every output name is known up front: two pairs must never write the same file.
         var owner: [String: String] = [:]
@@ -149,7 +150,7 @@ public enum AugmentJob {
                 throw PrepError(fm.fileExists(atPath: path) ? "\(path): cannot read the file" : "\(path): no such file")
             }
         }
-        try makeFolder(options.out)
+        try createFolder(options.out)
         let previous = options.force ? previousOutputs(manifestPath) : []
         let results = ResultSlots<Result<[(String, String, Double?, PreviewTiles?)], Error>>(count: inputs.count)
         let counter = Counter()
@@ -207,11 +208,6 @@ public enum AugmentJob {
             .filter { !$0.hasPrefix("/") && !$0.hasPrefix("../") && ($0.hasPrefix("images/") || $0.hasPrefix("labels/")) }
     }
 
-    static func makeFolder(_ path: String) throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw PrepError("\(path): cannot create the folder", .output)
-        }
-    }
 
     /// Makes a label ready for warping: sub-byte gray labels become 8-bit on
     /// the 0…255 scale (the same mask, as everywhere in SegKit), and a constant
@@ -270,7 +266,7 @@ public enum AugmentJob {
                 displacement = field.meanMagnitude
                 if let dir = options.saveFields {
                     let path = dir + "/" + name + ".tif"
-                    try makeFolder((path as NSString).deletingLastPathComponent)
+                    try createParentFolder(of: path)
                     try FloatTIFF.write([FloatTIFF.Page(width: field.width, height: field.height, values: field.dx),
                                          FloatTIFF.Page(width: field.width, height: field.height, values: field.dy)], to: path)
                 }
@@ -278,7 +274,7 @@ public enum AugmentJob {
             let imagePath = "images/" + name + ".png", labelPath = "labels/" + name + ".png"
             for (picture, relative, content) in [(img, imagePath, ImageContent.image), (lbl, labelPath, ImageContent.labels)] {
                 let full = options.out + "/" + relative
-                try makeFolder((full as NSString).deletingLastPathComponent)
+                try createParentFolder(of: full)
                 try ImageWriter.write(picture, to: full, as: content == .labels ? .labelPNG : .png(level: 1), content: content)
             }
             if (tiles?.copies.count ?? 4) < 4 { tiles?.copies.append((img, lbl)) }  // the sheet shows four copies
@@ -302,7 +298,7 @@ enum PreviewSheet {
     static let tile = 192, gap = 4
 
     static func write(_ rows: [PreviewTiles], to path: String) throws {
-        guard !rows.isEmpty else { throw PrepError("nothing to preview", .input) }
+        guard !rows.isEmpty else { throw PrepError("nothing to preview", .badInput) }
         let columns = 1 + min(4, rows.map(\.copies.count).max() ?? 0)
         let rendered = rows.map { row in ([row.source] + row.copies.prefix(4)).map { render($0.0, $0.1) } }
         let cellH = rendered.flatMap { $0 }.map(\.height).max() ?? tile

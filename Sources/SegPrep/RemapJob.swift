@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Foundation
 import SegCore
+import SegFiles
 import SegImage
 
 /// Everything `segprep remap` needs besides the input list.
@@ -32,9 +33,11 @@ public struct RemapOptions: Sendable {
 }
 
 /// A problem with the plan as a whole (detected before any file is read).
-public struct RemapPlanError: Error, Sendable, CustomStringConvertible {
+public struct RemapPlanError: CategorizedError, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+    /// `usage`: the plan contradicts itself.
+    public var category: FailureCategory { .usage }
 }
 
 /// What happened to one input.
@@ -214,11 +217,7 @@ private final class DirectoryMaker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if dir.isEmpty || made.contains(dir) { return }
-        do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        } catch {
-            throw ImageError(.writeFailed, path: dir, "cannot create the output folder")
-        }
+        try createFolder(dir)
         made.insert(dir)
     }
 }

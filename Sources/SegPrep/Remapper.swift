@@ -3,7 +3,7 @@ import SegCore
 import SegImage
 
 /// Why one label image could not be remapped.
-public struct RemapError: Error, Sendable, CustomStringConvertible {
+public struct RemapError: CategorizedError, Sendable {
     public enum Kind: String, Sendable {
         /// Values the mapping does not cover (the most common silent bug: JPEG'd or resized masks).
         case unexpectedValues
@@ -27,6 +27,8 @@ public struct RemapError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path): \(message)" }
+    /// Always a bad input: the label file is not what the mapping expects.
+    public var category: FailureCategory { .badInput }
 }
 
 /// The result of remapping one image.

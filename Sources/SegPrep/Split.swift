@@ -8,21 +8,13 @@ public enum SplitName: String, Sendable, CaseIterable {
 
 /// A `segprep` request that is malformed, that the data cannot satisfy, or
 /// whose output cannot be written (split, check, augment).
-public struct PrepError: Error, Sendable, CustomStringConvertible {
-    /// Which exit code the command line should give.
-    public enum Category: Sendable {
-        /// The request itself is malformed (exit 64).
-        case usage
-        /// The data cannot satisfy it: unpaired files, too few units… (exit 1).
-        case input
-        /// Manifests could not be written, or exist already (exit 2).
-        case output
-    }
-
+public struct PrepError: CategorizedError, Sendable {
     public let description: String
-    public let category: Category
+    /// Malformed (`usage`), unsatisfiable by the data (`badInput`: unpaired
+    /// files, too few units…) or not writable (`outputNotWritten`).
+    public let category: FailureCategory
 
-    public init(_ description: String, _ category: Category = .input) {
+    public init(_ description: String, _ category: FailureCategory = .badInput) {
         self.description = description
         self.category = category
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 #if canImport(Glibc)
@@ -136,11 +137,7 @@ public enum SplitJob {
 
     /// Writes every manifest and split.json; returns their paths relative to the output folder.
     static func write(_ plan: SplitPlan, tests: [InputFile], measures: [PairMeasure], options: SplitJobOptions) throws -> [String] {
-        do {
-            try FileManager.default.createDirectory(atPath: options.out, withIntermediateDirectories: true)
-        } catch {
-            throw PrepError("\(options.out): cannot create the output folder", .output)
-        }
+        try createFolder(options.out)
         let outRoot = InputFiles.canonical(options.out)
         let ext = options.format.rawValue
         /// A data file's path as written in a manifest inside `folder` (relative to the output root):
@@ -214,7 +211,7 @@ public enum SplitJob {
         // together with this one by `check` and by people: replace it whole or not at all.
         let existing = previousSplitFiles(in: outRoot)
         if !existing.isEmpty && !options.force {
-            throw PrepError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .output)
+            throw PrepError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .outputNotWritten)
         }
         let writing = Set(files.map(\.0))
         for stale in existing where !writing.contains(stale) {
@@ -226,11 +223,7 @@ public enum SplitJob {
         }
         for (name, content) in files {
             let path = outRoot + "/" + name
-            do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            } catch {
-                throw PrepError("\((path as NSString).deletingLastPathComponent): cannot create the folder", .output)
-            }
+            try createParentFolder(of: path)
             try AtomicFile.write(Array(content.utf8), to: path)
         }
         return files.map(\.0)

@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 
 /// How `remap` turns label values into output values (all outputs 0…255).
 public enum ValueMapping: Sendable, Equatable {
@@ -56,9 +57,11 @@ public enum ValueMapping: Sendable, Equatable {
 }
 
 /// A malformed `--map`, `--colors` or similar specification.
-public struct MappingSyntaxError: Error, Sendable, CustomStringConvertible {
+public struct MappingSyntaxError: CategorizedError, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
+    /// `usage`: a malformed specification.
+    public var category: FailureCategory { .usage }
 }
 
 /// Parsers for the textual forms of mappings.

@@ -12,6 +12,7 @@
 // Prints files/s for each and their ratio (goal: remap within 1.15x of the floor).
 import Dispatch
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 import SegPrep

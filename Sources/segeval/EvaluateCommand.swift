@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
@@ -161,7 +162,6 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segeval"
         AtomicFile.installInterruptCleanup()
         MemoryTuning.reuseLargeAllocations()
         do {
@@ -223,7 +223,6 @@ struct Merge: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        StandardError.toolName = "segeval"
         AtomicFile.installInterruptCleanup()
         do {
             var merged: [EvalState] = []

@@ -1,39 +1,13 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
 import SegMetrics
 
-/// Exit codes of segeval (documented in docs/segeval.md).
-enum ExitStatus {
-    /// A bad or missing input (unreadable image, size mismatch, unpaired files).
-    static let inputFailed: Int32 = 1
-    /// An output could not be written.
-    static let writeFailed: Int32 = 2
-    /// A quality gate (--fail-under, --fail-over, --baseline) failed.
-    static let gateFailed: Int32 = 3
-    /// The command line is wrong.
-    static let usage: Int32 = 64
-}
-
-/// Prints `segeval: error: …` and returns the exit code for `error`.
-func fail(_ error: Error) -> ExitCode {
-    StandardError.line("segeval: error: \(error)")
-    switch error {
-    case let e as EvalError:
-        switch e.kind {
-        case .usage: return ExitCode(ExitStatus.usage)
-        case .input: return ExitCode(ExitStatus.inputFailed)
-        case .output: return ExitCode(ExitStatus.writeFailed)
-        case .gate: return ExitCode(ExitStatus.gateFailed)
-        }
-    case let e as ImageError:
-        return ExitCode(e.kind == .writeFailed || e.kind == .refused ? ExitStatus.writeFailed : ExitStatus.inputFailed)
-    default:
-        return ExitCode(ExitStatus.inputFailed)
-    }
-}
+/// Prints `segeval: error: …` and returns the exit code of `error`'s category.
+func fail(_ error: Error) -> ExitCode { CommandLineTool.report(error, prefix: "segeval") }
 
 /// Report, curve and gating options shared by `evaluate` and `merge`.
 struct OutputOptions: ParsableArguments {
@@ -107,7 +81,7 @@ struct OutputOptions: ParsableArguments {
         }
         if !failures.isEmpty {
             for line in failures { StandardError.line("segeval: gate failed: \(line)") }
-            throw ExitCode(ExitStatus.gateFailed)
+            throw ExitStatus.gateFailed.exit
         }
     }
 }
@@ -121,5 +95,8 @@ struct SegEval: ParsableCommand {
         subcommands: [Evaluate.self, Merge.self],
         defaultSubcommand: Evaluate.self
     )
+
+    /// Parses, runs, and reports failures as every SegKit tool does.
+    static func main() { CommandLineTool.main(Self.self) }
 }
 

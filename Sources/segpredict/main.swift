@@ -1,19 +1,10 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
 import SegModel
-
-/// Exit codes of segpredict (documented in docs/segpredict.md).
-enum ExitStatus {
-    /// A bad input: unreadable or unsuitable image, bad weights file.
-    static let inputFailed: Int32 = 1
-    /// An output could not be written.
-    static let writeFailed: Int32 = 2
-    /// The command line is wrong.
-    static let usage: Int32 = 64
-}
 
 @main
 struct SegPredict: ParsableCommand {
@@ -27,6 +18,9 @@ struct SegPredict: ParsableCommand {
             Exit codes: 0 success, 1 bad input or weights, 2 an output could not be written, 64 usage.
             """,
         version: BuildInfo.versionLine)
+
+    /// Parses, runs, and reports failures as every SegKit tool does.
+    static func main() { CommandLineTool.main(Self.self) }
 
     @Option(name: .long, help: "Weights: a safetensors file of a PyTorch state_dict.")
     var weights: String
@@ -125,7 +119,6 @@ struct SegPredict: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segpredict"
         AtomicFile.installInterruptCleanup()
         MemoryTuning.returnLargeAllocations()  // activations are pooled by SegModel
         let job: PredictJob
@@ -146,33 +139,23 @@ struct SegPredict: ParsableCommand {
             j.maskValues = maskValues.flatMap(parseMaskValues)
             j.batch = batch
             j.keepGoing = keepGoing
-            do { try j.validate() } catch { throw fail(error, usage: true) }
+            try j.validate()
             job = j
             if !quiet {
                 StandardError.line("segpredict: \(model.network) from \(weights); \(Self.describe(settings)); OpenBLAS \(BLAS.core), \(compute.workers) thread\(compute.workers == 1 ? "" : "s")")
             }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            throw fail(error, usage: false)
         }
         let progress = ProgressBar(total: items.count, label: "predict", rateUnit: "images")
-        let summary: PredictJob.Summary
-        do {
-            // Each path is written (unbuffered) as soon as its map is on disk.
-            summary = try job.run(items, log: { StandardError.line("segpredict: error: \($0)") }, progress: progress,
+        // Each path is written (unbuffered) as soon as its map is on disk.
+        let summary = try job.run(items, log: { StandardError.error("\($0)") }, progress: progress,
                                   wrote: { StandardOutput.write($0.output + "\n") })
-        } catch {
-            throw fail(error, usage: false)
-        }
         if !quiet {
             let rate = summary.seconds > 0 ? Double(summary.written.count) / summary.seconds : 0
             StandardError.line("segpredict: \(summary.written.count) of \(items.count) images in \(String(format: "%.2f", summary.seconds)) s "
                                + "(\(String(format: "%.2f", rate)) images/s)" + (summary.failures.isEmpty ? "" : ", \(summary.failures.count) failed"))
         }
-        if let first = summary.failures.first {
-            throw ExitCode(PredictJob.isWriteFailure(first) || summary.failures.contains(where: PredictJob.isWriteFailure)
-                           ? ExitStatus.writeFailed : ExitStatus.inputFailed)
+        if !summary.failures.isEmpty {
+            throw (summary.failures.contains(where: PredictJob.isWriteFailure) ? ExitStatus.outputNotWritten : .badInput).exit
         }
     }
 
@@ -184,12 +167,5 @@ struct SegPredict: ParsableCommand {
         if let r = s.resize { parts.append("resize \(r)") }
         parts.append("activation \(s.activation.rawValue)")
         return parts.joined(separator: ", ")
-    }
-
-    /// Prints `segpredict: error: …` and returns the exit code for `error`.
-    func fail(_ error: Error, usage: Bool) -> ExitCode {
-        StandardError.line("segpredict: error: \(error)")
-        if usage { return ExitCode(ExitStatus.usage) }
-        return ExitCode(PredictJob.isWriteFailure(error) ? ExitStatus.writeFailed : ExitStatus.inputFailed)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
@@ -124,7 +125,6 @@ struct Augment: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segprep augment"
         AtomicFile.installInterruptCleanup()
         var options = AugmentOptions(out: out)
         options.copies = copies ?? 1
@@ -145,18 +145,14 @@ struct Augment: ParsableCommand {
         options.saveFields = saveFields
         options.force = force
         options.workers = parallel.workers(default: options.workers)
-        do {
-            let inputs = try manifest.map { try AugmentJob.inputs(manifest: $0) }
-                ?? AugmentJob.inputs(images: images!, labels: labels!, pairing: pairing.rule)
-            let progress = ProgressBar(total: inputs.count, label: "augment")
-            let report = try AugmentJob.run(inputs, options: options, progress: progress)
-            progress.finish()
-            StandardOutput.write(out + "/manifest.txt\n")
-            var summary = "augmented \(report.inputs) pairs into \(report.written.count) new pairs in \(out)"
-            if let mean = report.meanDisplacement { summary += String(format: ", mean displacement %.2f px", mean) }
-            StandardError.line(summary)
-        } catch {
-            throw fail("augment", error, code: exitStatus(for: error))
-        }
+        let inputs = try manifest.map { try AugmentJob.inputs(manifest: $0) }
+            ?? AugmentJob.inputs(images: images!, labels: labels!, pairing: pairing.rule)
+        let progress = ProgressBar(total: inputs.count, label: "augment")
+        let report = try AugmentJob.run(inputs, options: options, progress: progress)
+        progress.finish()
+        StandardOutput.write(out + "/manifest.txt\n")
+        var summary = "augmented \(report.inputs) pairs into \(report.written.count) new pairs in \(out)"
+        if let mean = report.meanDisplacement { summary += String(format: ", mean displacement %.2f px", mean) }
+        StandardError.line(summary)
     }
 }

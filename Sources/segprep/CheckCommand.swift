@@ -45,7 +45,6 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segprep check"
         var options = CheckOptions()
         options.classes = classes?.values
         options.groupBy = groupBy
@@ -53,16 +52,12 @@ struct Check: ParsableCommand {
         options.verifyHashes = !noVerifyHashes
         options.workers = parallel.workers(default: options.workers)
         let report: CheckReport
-        do {
-            if let groupBy { _ = try GroupPattern(groupBy) }
-            let (sources, initial) = try Checker.sources(inputs, pairing: pairing.rule, imageFolder: imageDir, labelFolder: labelDir)
-            let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
-            report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
-            progress.finish()
-        } catch {
-            throw fail("check", error, code: ExitStatus.usage)
-        }
+        if let groupBy { _ = try GroupPattern(groupBy) }
+        let (sources, initial) = try Checker.sources(inputs, pairing: pairing.rule, imageFolder: imageDir, labelFolder: labelDir)
+        let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
+        report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
+        progress.finish()
         StandardOutput.write(format == "json" ? report.json() : report.text())
-        if !report.findings.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
+        if !report.findings.isEmpty { throw ExitStatus.badInput.exit }
     }
 }

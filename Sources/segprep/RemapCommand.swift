@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
@@ -99,14 +100,11 @@ struct Remap: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segprep remap"
         AtomicFile.installInterruptCleanup()
         AtomicFile.syncBeforeRename = fsync
         var options = RemapOptions()
         let classColors: [UInt8: UInt32]
-        do { (options.mapping, classColors) = try mapping() } catch {
-            throw fail("remap", error, code: ExitStatus.usage)
-        }
+        (options.mapping, classColors) = try mapping()
         options.outputDirectory = out
         options.inPlace = inPlace
         options.dryRun = dryRun
@@ -114,23 +112,20 @@ struct Remap: ParsableCommand {
         options.decode = DecodeOptions(maxPixels: maxPixels, strictJPEG: !lenientJpeg)
         if palette { options.palette = Palettes.voc(overriding: classColors) }
         options.workers = parallel.workers(default: options.workers)
-        let files: [InputFile]
-        do { files = try InputFiles.collect(inputs, base: base) } catch {
-            throw fail("remap", error, code: ExitStatus.inputFailed)
-        }
-        if files.isEmpty { throw fail("remap", "no image files found in \(inputs.joined(separator: " "))", code: ExitStatus.inputFailed) }
+        let files = try InputFiles.collect(inputs, base: base)
+        if files.isEmpty { throw InputListError("no image files found in \(inputs.joined(separator: " "))") }
         options.shard = sharding.value
         let progress = ProgressBar(total: options.shard.select(files).count, label: "remap")
         let summary: RemapSummary
         do { summary = try RemapJob.run(files, options: options, progress: progress) } catch {
             progress.finish()
-            throw fail("remap", error, code: ExitStatus.usage)
+            throw error
         }
         progress.finish()
         // Without --keep-going the run stops at the first bad file (in input order); a file the
         // other worker failed on at the same moment is not reported as well.
         for report in keepGoing ? summary.failed : Array(summary.failed.prefix(1)) {
-            StandardError.line("segprep remap: error: \(report.error!)")
+            StandardError.error(report.error!)
         }
         switch ReportFormat(rawValue: format)! {
         case .json: StandardOutput.write(RemapReport.json(summary))
@@ -138,7 +133,7 @@ struct Remap: ParsableCommand {
         case .table: if dryRun { StandardOutput.write(RemapReport.perFileTable(summary).text()) }
         }
         StandardError.write(RemapReport.text(summary))
-        if summary.failed.contains(where: { $0.writeFailed }) { throw ExitCode(ExitStatus.writeFailed) }
-        if !summary.failed.isEmpty { throw ExitCode(ExitStatus.inputFailed) }
+        if summary.failed.contains(where: { $0.writeFailed }) { throw ExitStatus.outputNotWritten.exit }
+        if !summary.failed.isEmpty { throw ExitStatus.badInput.exit }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCLI
 import SegCore
 import SegImage
@@ -71,16 +72,11 @@ struct Split: ParsableCommand {
     }
 
     func run() throws {
-        StandardError.toolName = "segprep split"
         AtomicFile.installInterruptCleanup()
         var options = SplitJobOptions(images: images, labels: labels, out: out)
-        do {
-            options.split.ratio = try RatioSpec.parse(ratio ?? "0.8")
-            options.split.stratify = try stratify.map(StratifySpec.parse)
-            if let groupBy { _ = try GroupPattern(groupBy) }
-        } catch {
-            throw fail("split", error, code: ExitStatus.usage)
-        }
+        options.split.ratio = try RatioSpec.parse(ratio ?? "0.8")
+        options.split.stratify = try stratify.map(StratifySpec.parse)
+        if let groupBy { _ = try GroupPattern(groupBy) }
         options.split.seed = seed
         options.split.groupBy = groupBy
         options.split.folds = folds
@@ -92,14 +88,9 @@ struct Split: ParsableCommand {
         options.absolute = absolute
         options.force = force
         options.commandLine = ["segprep"] + Array(CommandLine.arguments.dropFirst())
-        let report: SplitReport
-        do {
-            report = try SplitJob.run(options)
-        } catch {
-            throw fail("split", error, code: exitStatus(for: error))
-        }
-        for path in report.unpairedImages { StandardError.line("segprep split: warning: \(path): image without a label, skipped") }
-        for path in report.unpairedLabels { StandardError.line("segprep split: warning: \(path): label without an image, skipped") }
+        let report = try SplitJob.run(options)
+        for path in report.unpairedImages { StandardError.warning("\(path): image without a label, skipped") }
+        for path in report.unpairedLabels { StandardError.warning("\(path): label without an image, skipped") }
         for name in report.written { StandardOutput.write((out as NSString).appendingPathComponent(name) + "\n") }
         StandardError.write("split \(report.plan.pairs.count) pairs\(report.testImages > 0 ? " and \(report.testImages) test images" : "") into \(out)\n")
         StandardError.write(report.table().text())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 import SegPrep
@@ -30,21 +31,13 @@ struct Unstack: ParsableCommand {
     var fsync = false
 
     func run() throws {
-        StandardError.toolName = "segprep unstack"
         AtomicFile.installInterruptCleanup()
         AtomicFile.syncBeforeRename = fsync
-        do {
-            // Each path is printed as soon as its page is written, so a failure
-            // on a later page still leaves an exact list of what exists.
-            let written = try SegPrep.Unstack.run(volume, outputDirectory: out, pattern: name, overwrite: force) { path in
-                StandardOutput.write(path + "\n")
-            }
-            StandardError.line("unstacked \(written.count) pages from \(volume)")
-        } catch let error as ImageError {
-            let code = [.writeFailed, .refused].contains(error.kind) && error.path != volume ? ExitStatus.writeFailed : ExitStatus.inputFailed
-            throw fail("unstack", error, code: code)
-        } catch {
-            throw fail("unstack", error, code: ExitStatus.writeFailed)
+        // Each path is printed as soon as its page is written, so a failure
+        // on a later page still leaves an exact list of what exists.
+        let written = try SegPrep.Unstack.run(volume, outputDirectory: out, pattern: name, overwrite: force) { path in
+            StandardOutput.write(path + "\n")
         }
+        StandardError.line("unstacked \(written.count) pages from \(volume)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import SegCore
 import SegImage
 import SegTestSupport

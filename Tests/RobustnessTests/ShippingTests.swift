@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import SegImage
 import SegTestSupport
 import XCTest

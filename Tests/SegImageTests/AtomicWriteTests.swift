@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import XCTest
 @testable import SegImage
 #if canImport(Glibc)
@@ -25,7 +26,7 @@ final class AtomicWriteTests: XCTestCase {
     func testRefusesToOverwriteWhenAsked() throws {
         let dir = try makeTemporaryDirectory(self)
         try AtomicFile.write([1, 2, 3], to: dir + "/x.bin")
-        assertImageError([.refused]) { try AtomicFile.write([9], to: dir + "/x.bin", overwrite: false) }
+        assertFileError([.exists], category: .outputNotWritten) { try AtomicFile.write([9], to: dir + "/x.bin", overwrite: false) }
         XCTAssertEqual(try FileBytes.read(dir + "/x.bin"), [1, 2, 3])
     }
 
@@ -41,8 +42,8 @@ final class AtomicWriteTests: XCTestCase {
         setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limited)
         defer { setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old) }
         let big = [UInt8](repeating: 0xAB, count: 100_000)
-        assertImageError([.writeFailed]) { try AtomicFile.write(big, to: dir + "/new.bin") }
-        assertImageError([.writeFailed]) { try AtomicFile.write(big, to: dir + "/keep.bin") }
+        assertFileError([.writeFailed], category: .outputNotWritten) { try AtomicFile.write(big, to: dir + "/new.bin") }
+        assertFileError([.writeFailed], category: .outputNotWritten) { try AtomicFile.write(big, to: dir + "/keep.bin") }
         setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
         XCTAssertEqual(listing(dir), ["keep.bin"], "no partial or temporary file is left")
         XCTAssertEqual(try FileBytes.read(dir + "/keep.bin"), [7, 7, 7])
@@ -50,6 +51,6 @@ final class AtomicWriteTests: XCTestCase {
 
     func testMissingDirectoryIsAWriteError() throws {
         let dir = try makeTemporaryDirectory(self)
-        assertImageError([.writeFailed]) { try AtomicFile.write([1], to: dir + "/no/such/dir/x.png") }
+        assertFileError([.writeFailed], category: .outputNotWritten) { try AtomicFile.write([1], to: dir + "/no/such/dir/x.png") }
     }
 }

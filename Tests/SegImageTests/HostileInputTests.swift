@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import XCTest
 @testable import SegImage
 

@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import XCTest
 @testable import SegImage
 
@@ -85,9 +86,10 @@ final class RoundTripTests: XCTestCase {
 
     func testJPEGRefusesLabelMaps() {
         let labels = Image.gray8(width: 4, height: 4, pixels: [UInt8](repeating: 1, count: 16))
-        assertImageError([.refused]) { try ImageWriter.encode(labels, as: .jpeg(), content: .labels) }
+        assertImageError([.cannotEncode]) { try ImageWriter.encode(labels, as: .jpeg(), content: .labels) }
+        do { _ = try ImageWriter.encode(labels, as: .jpeg(), content: .labels) } catch { XCTAssertEqual(FailureCategory.of(error), .outputNotWritten) }
         let palette = Image(width: 1, height: 1, colorModel: .palette, samples: .uint8([0]), palette: [RGBA(0, 0, 0)])
-        assertImageError([.refused]) { try ImageWriter.encode(palette, as: .jpeg()) }
+        assertImageError([.cannotEncode]) { try ImageWriter.encode(palette, as: .jpeg()) }
         do {
             _ = try ImageWriter.encode(labels, as: .jpeg(), content: .labels, path: "out.jpg")
         } catch let error as ImageError {

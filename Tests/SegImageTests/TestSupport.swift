@@ -1,4 +1,6 @@
 import Foundation
+import SegCore
+import SegFiles
 import XCTest
 @_exported import SegTestSupport
 @testable import SegImage
@@ -74,6 +76,21 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 
 func bigEndian32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 
+
+/// Asserts that `body` throws a FileError of one of `kinds`, a failure of `category`.
+func assertFileError(_ kinds: Set<FileError.Kind>, category: FailureCategory, file: StaticString = #filePath, line: UInt = #line,
+                     _ body: () throws -> Any) {
+    do {
+        _ = try body()
+        XCTFail("expected a FileError \(kinds)", file: file, line: line)
+    } catch let error as FileError {
+        XCTAssertTrue(kinds.contains(error.kind), "got \(error.kind): \(error)", file: file, line: line)
+        XCTAssertEqual(FailureCategory.of(error), category, file: file, line: line)
+        XCTAssertFalse(error.message.isEmpty, file: file, line: line)
+    } catch {
+        XCTFail("unexpected error type \(error)", file: file, line: line)
+    }
+}
 
 /// Asserts that `body` throws an ImageError of one of `kinds`.
 func assertImageError(_ kinds: Set<ImageError.Kind>, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,

@@ -98,7 +98,7 @@ final class AugmentReviewRegressionTests: XCTestCase {
     func testNoPairsIsAnInputError() throws {
         let root = try makeTemporaryDirectory(self)
         XCTAssertThrowsError(try AugmentJob.run([], options: AugmentOptions(out: root + "/out"))) {
-            XCTAssertEqual(($0 as? PrepError)?.category, .input)
+            XCTAssertEqual(($0 as? PrepError)?.category, .badInput)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/out/manifest.txt"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import XCTest
 import SegCore
 @testable import SegImage
@@ -95,7 +96,7 @@ final class SplitReviewRegressionTests: XCTestCase {
         _ = try SplitJob.run(options)
         options.split.folds = nil
         options.format = .csv
-        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(($0 as? PrepError)?.category, .output) }
+        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(($0 as? PrepError)?.category, .outputNotWritten) }
         options.force = true
         _ = try SplitJob.run(options)
         XCTAssertEqual(listing(root + "/s"), ["split.json", "train.csv", "val.csv"])

@@ -1,4 +1,5 @@
 import Foundation
+import SegFiles
 import XCTest
 import SegCore
 @testable import SegImage

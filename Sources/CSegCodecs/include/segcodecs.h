@@ -133,11 +133,4 @@ SegStatus seg_gif_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
 
 void seg_free(void *p);
 
-// ---- temporary files removed on SIGINT/SIGTERM/SIGHUP -----------------------
-/// Remembers a temporary file path; returns a slot (or -1 when full).
-int32_t seg_tempfile_register(const char *path);
-void seg_tempfile_unregister(int32_t slot);
-/// Installs signal handlers that delete registered files, then re-raise.
-void seg_install_tempfile_cleanup(void);
-
 #endif

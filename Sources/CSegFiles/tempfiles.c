@@ -2,7 +2,7 @@
 // SIGTERM or SIGHUP removes them before the process dies: an interrupted
 // atomic write then leaves neither a partial file under the final name nor
 // a stray temporary file.
-#include "segcodecs.h"
+#include "segfiles.h"
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-import CSegCodecs
+import CSegFiles
+import SegCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -45,7 +46,7 @@ public enum AtomicFile {
             let dir = slash.map { String(path[..<$0]) } ?? "."
             let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
             if !overwrite && access(path, F_OK) == 0 {
-                throw ImageError(.refused, path: path, "already exists (refusing to overwrite)")
+                throw FileError(.exists, path: path, "already exists (refusing to overwrite)")
             }
             // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
             // would need an extra fchmod, a journalled metadata update, on every file).
@@ -110,7 +111,7 @@ public enum AtomicFile {
                 if rename(temp, path) != 0 { throw AtomicFile.writeError(path, "cannot move the finished file into place") }
             } else {
                 if link(temp, path) != 0 {
-                    if errno == EEXIST { throw ImageError(.refused, path: path, "already exists (refusing to overwrite)") }
+                    if errno == EEXIST { throw FileError(.exists, path: path, "already exists (refusing to overwrite)") }
                     throw AtomicFile.writeError(path, "cannot move the finished file into place")
                 }
                 unlink(temp)
@@ -150,8 +151,8 @@ public enum AtomicFile {
         return 0o022
     }()
 
-    private static func writeError(_ path: String, _ what: String) -> ImageError {
-        ImageError(.writeFailed, path: path, "\(what): \(String(cString: strerror(errno)))")
+    private static func writeError(_ path: String, _ what: String) -> FileError {
+        FileError(.writeFailed, path: path, "\(what): \(String(cString: strerror(errno)))")
     }
 }
 
@@ -159,7 +160,7 @@ public enum AtomicFile {
 public func createFolder(_ folder: String) throws {
     guard !folder.isEmpty else { return }
     do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-        throw ImageError(.writeFailed, path: folder, "cannot create folder")
+        throw FileError(.writeFailed, path: folder, "cannot create the folder")
     }
 }
 

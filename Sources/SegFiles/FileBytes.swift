@@ -8,16 +8,16 @@ public enum FileBytes {
     /// Reads a file completely. Refuses directories and files over `limit` bytes.
     public static func read(_ path: String, limit: Int = 1 << 34) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw ImageError(.unreadable, path: path, openFailure(path, errno: errno)) }
+        if fd < 0 { throw FileError(.unreadable, path: path, openFailure(path, errno: errno)) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw ImageError(.unreadable, path: path, "cannot stat: \(String(cString: strerror(errno)))")
+            throw FileError(.unreadable, path: path, "cannot stat: \(String(cString: strerror(errno)))")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw ImageError(.unreadable, path: path, "is a directory, not a file") }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw FileError(.unreadable, path: path, "is a directory, not a file") }
         if (st.st_mode & S_IFMT) != S_IFREG { return try readToEnd(fd, path: path, limit: limit) }  // pipes, devices
         let size = Int(st.st_size)
-        if size > limit { throw ImageError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
+        if size > limit { throw FileError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         try bytes.withUnsafeMutableBytes { buf in
@@ -25,7 +25,7 @@ public enum FileBytes {
                 let n = Glibc.read(fd, buf.baseAddress! + done, size - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw ImageError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
+                    throw FileError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
                 }
                 if n == 0 { break }
                 done += n
@@ -56,11 +56,11 @@ public enum FileBytes {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ImageError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
+                throw FileError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
             }
             if n == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > limit { throw ImageError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
+            if bytes.count > limit { throw FileError(.tooLarge, path: path, "file is larger than \(limit) bytes") }
         }
     }
 }
