@@ -4,76 +4,6 @@ import SegFiles
 import SegCore
 import SegImage
 
-/// Which flip each copy gets.
-public enum FlipChoice: Sendable, Equatable {
-    case fixed(Flip)
-    /// One of none, h, v, hv, uniformly, per copy (the tutorial's codes −1, 0, 1 and "2 = no flip").
-    case random
-}
-
-/// Everything `segprep augment` needs.
-public struct AugmentOptions: Sendable {
-    public var out: String
-    public var copies = 1
-    public var seed: UInt64 = 0
-    public var flip: FlipChoice?
-    /// A random dihedral variant per copy.
-    public var d4 = false
-    /// Instead of random copies: the seven non-identity dihedral variants of every pair.
-    public var d4All = false
-    public var elastic: ElasticSpec?
-    public var interpolation: Interpolation = .bilinear
-    public var border: Border = .reflect
-    /// Image fill for a constant border.
-    public var fill = 0.0
-    /// Label fill for a constant border (e.g. 255 = ignore).
-    public var labelFill = 0
-    /// Which label values are accepted (damaged masks are refused, never
-    /// re-saved as clean-looking PNGs).
-    public var labelValues = LabelExpectation.auto
-    public var includeOriginals = false
-    public var preview: String?
-    public var saveFields: String?
-    public var force = false
-    public var workers = ProcessInfo.processInfo.activeProcessorCount
-
-    public init(out: String) { self.out = out }
-}
-
-/// One pair to augment: its name key and files.
-public struct AugmentInput: Sendable {
-    public let key: String
-    public let image: String
-    public let label: String
-}
-
-/// What one copy did.
-public struct AugmentVariant: Sendable, Equatable {
-    public var flip: Flip?
-    public var dihedral: Int?
-    /// The copy number, for elastic (and repeated random) copies.
-    public var copy: Int?
-    public var elastic: Bool
-
-    /// The name suffix: `flip-h`, `d4-3`, `elastic-003`, joined by `_`.
-    public var suffix: String {
-        var parts: [String] = []
-        if let flip { parts.append("flip-\(flip.rawValue)") }
-        if let dihedral { parts.append("d4-\(dihedral)") }
-        if let copy { parts.append((elastic ? "elastic-" : "copy-") + String(format: "%03d", copy)) }
-        return parts.isEmpty ? "copy" : parts.joined(separator: "_")
-    }
-}
-
-/// The outcome of an augment run.
-public struct AugmentReport: Sendable {
-    /// Written image/label pairs, relative to the output folder, in input order.
-    public let written: [(image: String, label: String)]
-    public let inputs: Int
-    /// Mean displacement magnitude over all elastic copies (pixels).
-    public let meanDisplacement: Double?
-}
-
 /// Flips, dihedral variants and elastic deformations of image/label pairs,
 /// written to disk with a manifest. Every random draw for pair P, copy j
 /// comes from ``SeededGenerator`` seeded with `XXH64(P's key, seed: S) ^ (j · 0x9E3779B97F4A7C15)`,
@@ -208,7 +138,6 @@ public enum AugmentJob {
             .filter { !$0.hasPrefix("/") && !$0.hasPrefix("../") && ($0.hasPrefix("images/") || $0.hasPrefix("labels/")) }
     }
 
-
     /// Makes a label ready for warping: sub-byte gray labels become 8-bit on
     /// the 0…255 scale (the same mask, as everywhere in SegKit), and a constant
     /// border's label fill must be a value the label can hold — a palette label
@@ -282,73 +211,5 @@ public enum AugmentJob {
         }
         if let tiles, !outputs.isEmpty { outputs[0].3 = tiles }
         return outputs
-    }
-}
-
-/// A source pair and its augmented copies, for the preview sheet.
-public struct PreviewTiles: @unchecked Sendable {
-    var source: (Image, Image)
-    var copies: [(Image, Image)]
-}
-
-/// A contact sheet: one row per source pair (the first four), the original
-/// then up to four copies, each image in grey with its label's boundaries
-/// drawn in colour (VOC colours by class), scaled to at most 192 px wide.
-enum PreviewSheet {
-    static let tile = 192, gap = 4
-
-    static func write(_ rows: [PreviewTiles], to path: String) throws {
-        guard !rows.isEmpty else { throw PrepError("nothing to preview", .badInput) }
-        let columns = 1 + min(4, rows.map(\.copies.count).max() ?? 0)
-        let rendered = rows.map { row in ([row.source] + row.copies.prefix(4)).map { render($0.0, $0.1) } }
-        let cellH = rendered.flatMap { $0 }.map(\.height).max() ?? tile
-        let width = columns * (tile + gap) + gap, height = rows.count * (cellH + gap) + gap
-        var pixels = [UInt8](repeating: 255, count: width * height * 3)
-        for (r, row) in rendered.enumerated() {
-            for (c, cell) in row.enumerated() {
-                let ox = gap + c * (tile + gap), oy = gap + r * (cellH + gap)
-                guard case .uint8(let s) = cell.samples else { continue }
-                for y in 0..<cell.height {
-                    for x in 0..<cell.width {
-                        for k in 0..<3 { pixels[((oy + y) * width + ox + x) * 3 + k] = s[(y * cell.width + x) * 3 + k] }
-                    }
-                }
-            }
-        }
-        try ImageWriter.write(Image(width: width, height: height, colorModel: .rgb, samples: .uint8(pixels)), to: path, as: .png())
-    }
-
-    /// The image in grey (nearest-neighbour downscale) with label boundaries in colour.
-    static func render(_ image: Image, _ label: Image) -> Image {
-        let scale = max(1, (image.width + tile - 1) / tile)
-        let w = image.width / scale, h = image.height / scale
-        let gray = image.grayLevels8()
-        let classes: [Int]
-        switch label.labelPlane() {
-        case .values8(let v)?: classes = v.map(Int.init)
-        case .values16(let v)?: classes = v.map(Int.init)
-        case nil: classes = [Int](repeating: 0, count: label.pixelCount)
-        }
-        var out = [UInt8](repeating: 0, count: w * h * 3)
-        for y in 0..<h {
-            for x in 0..<w {
-                let sx = x * scale, sy = y * scale
-                let v = classes[sy * image.width + sx]
-                var boundary = false
-                for (nx, ny) in [(sx + scale, sy), (sx, sy + scale)] where nx < image.width && ny < image.height {
-                    if classes[ny * image.width + nx] != v { boundary = true }
-                }
-                let o = (y * w + x) * 3
-                if boundary {
-                    // Binary masks (0/1, 0/255) in bright red; other classes in their VOC colour.
-                    let color = v <= 1 || v == 255 ? RGBA(255, 40, 40) : Palettes.voc[min(v, 255)]
-                    out[o] = color.r; out[o + 1] = color.g; out[o + 2] = color.b
-                } else {
-                    let g = gray[sy * image.width + sx]
-                    out[o] = g; out[o + 1] = g; out[o + 2] = g
-                }
-            }
-        }
-        return Image(width: w, height: h, colorModel: .rgb, samples: .uint8(out))
     }
 }

@@ -2,47 +2,6 @@ import Foundation
 import SegCore
 import SegImage
 
-/// Why one label image could not be remapped.
-public struct RemapError: CategorizedError, Sendable {
-    public enum Kind: String, Sendable {
-        /// Values the mapping does not cover (the most common silent bug: JPEG'd or resized masks).
-        case unexpectedValues
-        /// An RGB mask with real colours but no colour table.
-        case colorMask
-        /// The image cannot be read as the mapping needs (e.g. 16-bit with --colors).
-        case unsuitable
-    }
-
-    public let kind: Kind
-    public let path: String
-    public let message: String
-    /// For `.unexpectedValues`: the offending values and their pixel counts.
-    public let unexpected: Histogram
-
-    public init(_ kind: Kind, path: String, _ message: String, unexpected: Histogram = Histogram()) {
-        self.kind = kind
-        self.path = path
-        self.message = message
-        self.unexpected = unexpected
-    }
-
-    public var description: String { "\(path): \(message)" }
-    /// Always a bad input: the label file is not what the mapping expects.
-    public var category: FailureCategory { .badInput }
-}
-
-/// The result of remapping one image.
-public struct RemapResult: Sendable {
-    /// The class-index (or visual) map, 8-bit single channel.
-    public let output: [UInt8]
-    public let width: Int
-    public let height: Int
-    /// Pixels per input value (packed RGB for colour masks).
-    public let before: Histogram
-    /// Pixels per output value.
-    public let after: Histogram
-}
-
 /// Applies a ``ValueMapping`` to one decoded label image.
 public struct Remapper: Sendable {
     public let mapping: ValueMapping
