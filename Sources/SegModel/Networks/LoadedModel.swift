@@ -1,35 +1,4 @@
-/// The architectures SegKit runs.
-public enum Architecture: String, Sendable, CaseIterable {
-    case unet, u2net, u2netp, unet3plus
 
-    /// The human name used in messages and reports.
-    public var displayName: String {
-        switch self {
-        case .unet: return "U-Net"
-        case .u2net: return "U²-Net"
-        case .u2netp: return "U²-Net-lite (U2NETP)"
-        case .unet3plus: return "UNet 3+"
-        }
-    }
-}
-
-/// A network ready to run: weights loaded, BatchNorm folded.
-public protocol SegmentationNetwork: AnyObject, Sendable, CustomStringConvertible {
-    /// Which architecture the weights were recognised as.
-    var architecture: Architecture { get }
-    /// Channels the first layer reads (1 grey, 3 RGB, …).
-    var inputChannels: Int { get }
-    /// Output maps (classes, or 1 for a binary foreground).
-    var outputChannels: Int { get }
-    /// True when the network's last layer is already a sigmoid (U²-Net, UNet 3+),
-    /// so no activation may be applied after it.
-    var endsInSigmoid: Bool { get }
-    /// Smallest input side the network accepts.
-    var minimumSide: Int { get }
-    /// The network's raw output (logits, or probabilities when `endsInSigmoid`)
-    /// at the input's size.
-    func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap
-}
 
 /// A weights file turned into a network, with the preprocessing metadata it carries.
 public struct LoadedModel: Sendable {
