@@ -35,7 +35,7 @@ struct Augment: ParsableCommand {
     var seed: UInt64 = 0
 
     @Option(name: .long, help: "h, v, hv (cv2.flip codes 1, 0, -1) or random (one of none/h/v/hv per copy).")
-    var flip: String?
+    var flip: FlipOption?
 
     @Flag(name: .long, help: "A random dihedral variant (rotations by 90 degrees and transposes) per copy.")
     var d4 = false
@@ -59,10 +59,10 @@ struct Augment: ParsableCommand {
     var gridStd: Double?
 
     @Option(name: .long, help: "Image interpolation: bilinear, bicubic or nearest (labels are always nearest).")
-    var interp: String = "bilinear"
+    var interp: Interpolation = .bilinear
 
     @Option(name: .long, help: "Border: reflect, constant or edge.")
-    var border: String = "reflect"
+    var border: Border = .reflect
 
     @Option(name: .long, help: "Image value outside the image with --border constant.")
     var fill: Double?
@@ -93,9 +93,6 @@ struct Augment: ParsableCommand {
         if (manifest == nil) == (images == nil || labels == nil) {
             throw ValidationError("give either --manifest FILE or both --images DIR and --labels DIR")
         }
-        if let flip, flip != "random", Flip(rawValue: flip) == nil { throw ValidationError("--flip takes h, v, hv or random") }
-        if Interpolation(rawValue: interp) == nil { throw ValidationError("--interp takes bilinear, bicubic or nearest") }
-        if Border(rawValue: border) == nil { throw ValidationError("--border takes reflect, constant or edge") }
         if let copies, copies < 1 { throw ValidationError("--copies must be at least 1") }
         if (alpha != nil || sigma != nil || grid != nil || gridStd != nil) && !elastic {
             throw ValidationError("--alpha, --sigma, --grid and --grid-std go with --elastic")
@@ -115,11 +112,11 @@ struct Augment: ParsableCommand {
         if let gridStd, gridStd > 1e5 { throw ValidationError("--grid-std must be at most 100000 pixels") }
         if let grid, grid > 1000 { throw ValidationError("--grid must be at most 1000 nodes per side") }
         if let copies, copies > 10000 { throw ValidationError("--copies must be at most 10000") }
-        if !elastic && (interp != "bilinear" || border != "reflect" || fill != nil || labelFill != 0) {
+        if !elastic && (interp != .bilinear || border != .reflect || fill != nil || labelFill != 0) {
             throw ValidationError("--interp, --border, --fill and --label-fill go with --elastic")
         }
         if manifest != nil && !pairing.rule.isPlain { throw ValidationError("--image-suffix, --label-suffix and --key go with --images/--labels") }
-        if (copies ?? 1) > 1 && !elastic && !d4 && flip != "random" {
+        if (copies ?? 1) > 1 && !elastic && !d4 && flip != .random {
             throw ValidationError("--copies above 1 needs a random operation (--elastic, --d4 or --flip random); otherwise every copy is the same")
         }
     }
@@ -129,14 +126,14 @@ struct Augment: ParsableCommand {
         var options = AugmentOptions(out: out)
         options.copies = copies ?? 1
         options.seed = seed
-        options.flip = flip.map { $0 == "random" ? .random : .fixed(Flip(rawValue: $0)!) }
+        options.flip = flip?.choice
         options.d4 = d4
         options.d4All = d4All
         if elastic {
             options.elastic = grid.map { .grid(nodes: $0, std: gridStd ?? 10) } ?? .simard(alpha: alpha ?? 300, sigma: sigma ?? 12)
         }
-        options.interpolation = Interpolation(rawValue: interp)!
-        options.border = Border(rawValue: border)!
+        options.interpolation = interp
+        options.border = border
         options.fill = fill ?? 0
         options.labelFill = labelFill
         if let classes { options.labelValues = .values(classes.values) }

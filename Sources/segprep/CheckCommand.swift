@@ -32,8 +32,8 @@ struct Check: ParsableCommand {
     @Option(name: .long, help: "Label subfolder of a dataset folder (needed when several subfolders could hold the labels, e.g. DRIVE's 1st_manual/ and mask/).")
     var labelDir: String?
 
-    @Option(name: .long, help: "text or json.")
-    var format: String = "text"
+    @Option(name: .long, help: "table or json (text: old name of table).")
+    var format: CheckFormat = .table
 
     @Flag(name: .long, help: "Skip comparing files with the hashes in split.json.")
     var noVerifyHashes = false
@@ -41,7 +41,6 @@ struct Check: ParsableCommand {
     @OptionGroup var parallel: ParallelOptions
 
     func validate() throws {
-        if !["text", "json"].contains(format) { throw ValidationError("--format must be text or json") }
     }
 
     func run() throws {
@@ -57,7 +56,7 @@ struct Check: ParsableCommand {
         let progress = ProgressBar(total: sources.reduce(0) { $0 + $1.entries.count }, label: "check")
         report = try Checker.run(sources, initialFindings: initial, options: options, progress: progress)
         progress.finish()
-        StandardOutput.write(format == "json" ? report.json() : report.text())
+        StandardOutput.write(format == .json ? report.json() : report.text())
         if !report.findings.isEmpty { throw ExitStatus.badInput.exit }
     }
 }

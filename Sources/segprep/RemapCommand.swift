@@ -32,8 +32,8 @@ struct Remap: ParsableCommand {
     @Option(name: .long, help: "Values >= T become 1, the others 0 (on the 0..255 scale; 16-bit raw).")
     var threshold: Int?
 
-    @Option(name: .long, help: "Explicit SOURCE:OUTPUT pairs, e.g. 0:0,255:1,128:255.")
-    var map: String?
+    @Option(name: .long, help: "Explicit SOURCE:OUTPUT pairs, e.g. 0:0,255:1,128:255.", transform: optionValue(MappingParser.pairs))
+    var map: [Int: UInt8]?
 
     @Option(name: .long, help: "Output value for values that --map or --colors does not list.")
     var unmapped: Int?
@@ -60,7 +60,7 @@ struct Remap: ParsableCommand {
     var keepGoing = false
 
     @Option(name: .long, help: "table, json or csv (json/csv: the report goes to stdout).")
-    var format: String = "table"
+    var format: ReportFormat = .table
 
     @Option(name: .long, help: "Largest width x height accepted from a file header (at most 2^32).")
     var maxPixels: Int = 1 << 28
@@ -81,7 +81,6 @@ struct Remap: ParsableCommand {
         if let u = unmapped, !(0...255).contains(u) { throw ValidationError("--unmapped must be in 0..255") }
         if inPlace && out != nil { throw ValidationError("--in-place and --out exclude each other") }
         if classes < 1 || classes > 256 { throw ValidationError("--classes must be in 1..256") }
-        if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json or csv") }
         if maxPixels < 1 || maxPixels > 1 << 32 { throw ValidationError("--max-pixels must be in 1...4294967296") }
     }
 
@@ -94,7 +93,7 @@ struct Remap: ParsableCommand {
             for (color, cls) in table.sorted(by: { $0.key < $1.key }) where classColors[cls] == nil { classColors[cls] = color }
             return (.colors(table, unmapped: unmapped.map(UInt8.init)), classColors)
         }
-        let pairs = try map.map(MappingParser.pairs) ?? [0: 0, 255: 1]
+        let pairs = map ?? [0: 0, 255: 1]
         if nearest { return (.nearest(pairs), [:]) }
         return (.table(pairs, unmapped: unmapped.map(UInt8.init)), [:])
     }
@@ -127,7 +126,7 @@ struct Remap: ParsableCommand {
         for report in keepGoing ? summary.failed : Array(summary.failed.prefix(1)) {
             StandardError.error(report.error!)
         }
-        switch ReportFormat(rawValue: format)! {
+        switch format {
         case .json: StandardOutput.write(RemapReport.json(summary))
         case .csv: StandardOutput.write(RemapReport.perFileTable(summary).csv())
         case .table: if dryRun { StandardOutput.write(RemapReport.perFileTable(summary).text()) }

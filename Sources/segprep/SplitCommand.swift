@@ -26,8 +26,8 @@ struct Split: ParsableCommand {
     @Option(name: .long, help: "Folder for the manifests (created if missing).")
     var out: String
 
-    @Option(name: .long, help: "Counts (188 | 188,40 | 188,40,30) or fractions (0.8 | 0.7,0.15 | 0.7,0.15,0.15). Default 0.8.")
-    var ratio: String?
+    @Option(name: .long, help: "Counts (188 | 188,40 | 188,40,30) or fractions (0.8 | 0.7,0.15 | 0.7,0.15,0.15). Default 0.8.", transform: optionValue(RatioSpec.parse))
+    var ratio: RatioSpec?
 
     @Flag(name: .long, help: "Shuffle pairs (or groups) with SegKit's own generator before splitting; needs --seed.")
     var shuffle = false
@@ -38,8 +38,8 @@ struct Split: ParsableCommand {
     @Option(name: .long, help: "Keep pairs whose image names share this regex's first capture group together (e.g. '^(P\\d+)_').")
     var groupBy: String?
 
-    @Option(name: .long, help: "fg (with/without foreground) or fg:N (foreground-fraction bins) kept similar across splits.")
-    var stratify: String?
+    @Option(name: .long, help: "fg (with/without foreground) or fg:N (foreground-fraction bins) kept similar across splits.", transform: optionValue(StratifySpec.parse))
+    var stratify: StratifySpec?
 
     @Option(name: .long, help: "With --stratify: label values accepted, e.g. 0,1,2 or 0-150,255 (default: any label that does not look like a damaged 0/255 mask).")
     var classes: LabelValueList?
@@ -56,7 +56,7 @@ struct Split: ParsableCommand {
     var allowUnpaired = false
 
     @Option(name: .long, help: "txt (image<TAB>label), csv or json.")
-    var format: String = "txt"
+    var format: ManifestFormat = .txt
 
     @Flag(name: .long, help: "Write absolute paths instead of paths relative to the manifest folder.")
     var absolute = false
@@ -65,7 +65,6 @@ struct Split: ParsableCommand {
     var force = false
 
     func validate() throws {
-        if ManifestFormat(rawValue: format) == nil { throw ValidationError("--format must be txt, csv or json") }
         if shuffle != (seed != nil) { throw ValidationError("--shuffle and --seed go together (the seed makes the shuffle reproducible)") }
         if classes != nil && stratify == nil { throw ValidationError("--classes is for the labels --stratify reads; add --stratify fg or fg:N") }
         if folds != nil && ratio != nil { throw ValidationError("--folds and --ratio exclude each other") }
@@ -74,8 +73,8 @@ struct Split: ParsableCommand {
     func run() throws {
         AtomicFile.installInterruptCleanup()
         var options = SplitJobOptions(images: images, labels: labels, out: out)
-        options.split.ratio = try RatioSpec.parse(ratio ?? "0.8")
-        options.split.stratify = try stratify.map(StratifySpec.parse)
+        options.split.ratio = try ratio ?? RatioSpec.parse("0.8")
+        options.split.stratify = stratify
         if let groupBy { _ = try GroupPattern(groupBy) }
         options.split.seed = seed
         options.split.groupBy = groupBy
@@ -84,7 +83,7 @@ struct Split: ParsableCommand {
         options.pairing = pairing.rule
         if let classes { options.labelValues = .values(classes.values) }
         options.allowUnpaired = allowUnpaired
-        options.format = ManifestFormat(rawValue: format)!
+        options.format = format
         options.absolute = absolute
         options.force = force
         options.commandLine = ["segprep"] + Array(CommandLine.arguments.dropFirst())

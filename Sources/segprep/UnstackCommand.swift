@@ -21,7 +21,7 @@ struct Unstack: ParsableCommand {
     var name: String = SegPrep.Unstack.defaultPattern
 
     func validate() throws {
-        do { try SegPrep.Unstack.validate(pattern: name) } catch { throw ValidationError("\(error)") }
+        do { try SegPrep.Unstack.validate(pattern: name) } catch { throw ValidationError("--name \(error)") }
     }
 
     @Flag(name: .long, help: "Replace existing page files.")

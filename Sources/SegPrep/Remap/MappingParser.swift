@@ -12,16 +12,16 @@ public enum MappingParser {
             guard parts.count == 2,
                   let source = Int(parts[0].trimmingCharacters(in: .whitespaces)),
                   let target = Int(parts[1].trimmingCharacters(in: .whitespaces)) else {
-                throw MappingSyntaxError("--map: '\(item)' is not a SOURCE:OUTPUT pair (e.g. 0:0,255:1)")
+                throw MappingSyntaxError("'\(item)' is not a SOURCE:OUTPUT pair (e.g. 0:0,255:1)")
             }
-            guard (0...65535).contains(source) else { throw MappingSyntaxError("--map: source value \(source) is outside 0..65535") }
-            guard (0...255).contains(target) else { throw MappingSyntaxError("--map: output value \(target) is outside 0..255") }
+            guard (0...65535).contains(source) else { throw MappingSyntaxError("source value \(source) is outside 0..65535") }
+            guard (0...255).contains(target) else { throw MappingSyntaxError("output value \(target) is outside 0..255") }
             if let existing = result[source], existing != UInt8(target) {
-                throw MappingSyntaxError("--map: value \(source) is mapped twice (\(existing) and \(target))")
+                throw MappingSyntaxError("value \(source) is mapped twice (\(existing) and \(target))")
             }
             result[source] = UInt8(target)
         }
-        guard !result.isEmpty else { throw MappingSyntaxError("--map: no pairs given") }
+        guard !result.isEmpty else { throw MappingSyntaxError("no pairs given") }
         return result
     }
 

@@ -17,34 +17,34 @@ public enum RatioSpec: Sendable, Equatable {
 
     public static func parse(_ text: String) throws -> RatioSpec {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard (1...3).contains(parts.count) else { throw PrepError("--ratio takes 1 to 3 comma-separated numbers, got '\(text)'", .usage) }
+        guard (1...3).contains(parts.count) else { throw PrepError("takes 1 to 3 comma-separated numbers, got '\(text)'", .usage) }
         if parts.allSatisfy({ Int($0) != nil }) {
             let counts = parts.map { Int($0)! }
-            guard counts.allSatisfy({ $0 >= 0 }) else { throw PrepError("--ratio counts must not be negative", .usage) }
+            guard counts.allSatisfy({ $0 >= 0 }) else { throw PrepError("counts must not be negative", .usage) }
             if counts == [1] { return .fractions(numerators: [1], denominator: 1) }
             return .counts(counts)
         }
         // Decimals are read exactly (0.85 is 85/100), so rounding ties are real ties.
         let digits = parts.map { $0.split(separator: ".", omittingEmptySubsequences: false).dropFirst().first?.count ?? 0 }.max() ?? 0
-        guard digits <= 9 else { throw PrepError("--ratio: at most 9 decimal places", .usage) }
+        guard digits <= 9 else { throw PrepError("at most 9 decimal places", .usage) }
         var denominator = 1
         for _ in 0..<digits { denominator *= 10 }
         let numerators = try parts.map { part -> Int in
             let pieces = part.split(separator: ".", omittingEmptySubsequences: false)
             guard (1...2).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
                   !(pieces[0].isEmpty && (pieces.count == 1 || pieces[1].isEmpty)) else {
-                throw PrepError("--ratio: '\(part)' is neither a count nor a decimal fraction in 0…1", .usage)
+                throw PrepError("'\(part)' is neither a count nor a decimal fraction in 0…1", .usage)
             }
             let whole = Int(pieces[0].isEmpty ? "0" : String(pieces[0]))!
             var fraction = pieces.count == 2 ? String(pieces[1]) : ""
             while fraction.count < digits { fraction += "0" }
             let value = whole * denominator + (fraction.isEmpty ? 0 : Int(fraction)!)
-            guard value <= denominator else { throw PrepError("--ratio: '\(part)' is more than 1", .usage) }
+            guard value <= denominator else { throw PrepError("'\(part)' is more than 1", .usage) }
             return value
         }
         let sum = numerators.reduce(0, +)
-        if sum > denominator { throw PrepError("--ratio fractions add up to more than 1", .usage) }
-        if numerators.count == 3 && sum != denominator { throw PrepError("--ratio: three fractions must add up to 1", .usage) }
+        if sum > denominator { throw PrepError("fractions add up to more than 1", .usage) }
+        if numerators.count == 3 && sum != denominator { throw PrepError("three fractions must add up to 1", .usage) }
         return .fractions(numerators: numerators, denominator: denominator)
     }
 

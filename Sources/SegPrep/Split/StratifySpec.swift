@@ -11,7 +11,7 @@ public struct StratifySpec: Sendable, Equatable {
     public static func parse(_ text: String) throws -> StratifySpec {
         if text == "fg" { return StratifySpec(bins: 1) }
         if text.hasPrefix("fg:"), let n = Int(text.dropFirst(3)), (1...100).contains(n) { return StratifySpec(bins: n) }
-        throw PrepError("--stratify takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'", .usage)
+        throw PrepError("takes 'fg' or 'fg:N' (N = 1…100 foreground-fraction bins), got '\(text)'", .usage)
     }
 
     /// The stratum of a foreground fraction: 0 for none, else 1…bins.

@@ -14,10 +14,10 @@ public enum Unstack {
     /// number) must appear, `{stem}` may, the name ends in `.png` and has no `/`.
     public static func validate(pattern: String) throws {
         guard pattern.contains("{page}") || pattern.contains("{n}") else {
-            throw PrepError("--name '\(pattern)' must contain {page} or {n}, or every page gets one name", .usage)
+            throw PrepError("'\(pattern)' must contain {page} or {n}, or every page gets one name", .usage)
         }
         guard !pattern.contains("/"), pattern.lowercased().hasSuffix(".png") else {
-            throw PrepError("--name '\(pattern)' must be a file name ending in .png", .usage)
+            throw PrepError("'\(pattern)' must be a file name ending in .png", .usage)
         }
     }
 

@@ -32,34 +32,39 @@ struct SegPredict: ParsableCommand {
     var out: String
 
     @Option(name: .long, help: "auto (from the tensor names), unet, u2net, u2netp or unet3plus.")
-    var arch: String = "auto"
+    var arch: ArchitectureChoice = .auto
 
-    @Option(name: .long, help: "Multiply pixel values by this (e.g. 0.00392156862745098 or 1/255).")
-    var scale: String?
+    @Option(name: .long, help: "Multiply pixel values by this (e.g. 0.00392156862745098 or 1/255).",
+            transform: optionValue(Preprocessing.parseScale, expected: "a positive number"))
+    var scale: Float?
 
-    @Option(name: .long, help: "Per-channel mean subtracted after scaling: a,b,c.")
-    var mean: String?
+    @Option(name: .long, help: "Per-channel mean subtracted after scaling: a,b,c.",
+            transform: optionValue({ Preprocessing.parseList($0, positive: false) }, expected: "comma-separated numbers"))
+    var mean: [Float]?
 
-    @Option(name: .long, help: "Per-channel standard deviation: a,b,c.")
-    var std: String?
+    @Option(name: .long, help: "Per-channel standard deviation: a,b,c.",
+            transform: optionValue({ Preprocessing.parseList($0, positive: true) }, expected: "comma-separated positive numbers"))
+    var std: [Float]?
 
     @Option(name: .long, help: "Resize images to N×N for the network; outputs are resized back bilinearly.")
     var resize: Int?
 
     @Option(name: .long, help: "Output activation: sigmoid, softmax or none (default: sigmoid for one output, softmax for several).")
-    var activation: String?
+    var activation: Activation?
 
     @Option(name: .long, help: "png (8-bit probability × 255) or tiff32 (float, one page per class).")
-    var format: String = "png"
+    var format: PredictJob.FileFormat = .png
 
     @Flag(name: .long, help: "Write class masks instead of probabilities (threshold for one output, argmax for several).")
     var mask = false
 
-    @Option(name: .long, help: "Foreground probability threshold for binary masks (default 0.5 or the file's).")
-    var threshold: String?
+    @Option(name: .long, help: "Foreground probability threshold for binary masks (default 0.5 or the file's).",
+            transform: optionValue(Preprocessing.parseThreshold, expected: "a number between 0 and 1"))
+    var threshold: Float?
 
-    @Option(name: .long, help: "Pixel value of each class in masks: 0,255 (default for two classes) or 0,1.")
-    var maskValues: String?
+    @Option(name: .long, help: "Pixel value of each class in masks: 0,255 (default for two classes) or 0,1.",
+            transform: optionValue(SegPredict.parseMaskValues, expected: "comma-separated integers 0…255"))
+    var maskValues: [Int]?
 
     @Option(name: .long, help: "Sliding-window inference with N×N windows (Gaussian-weighted blending).")
     var tile: Int?
@@ -68,7 +73,7 @@ struct SegPredict: ParsableCommand {
     var overlap: Double = 0.25
 
     @Option(name: .long, help: "Test-time augmentation: flip (average of identity, h-flip, v-flip, both).")
-    var tta: String?
+    var tta: TestTimeAugmentation?
 
     @Flag(name: .long, help: "Convert grey images to RGB (or RGB to grey) when the model reads the other.")
     var convert = false
@@ -88,24 +93,16 @@ struct SegPredict: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if Architecture(rawValue: arch) == nil && arch != "auto" { throw ValidationError("--arch must be auto, unet, u2net, u2netp or unet3plus") }
-        if PredictJob.FileFormat(rawValue: format) == nil { throw ValidationError("--format must be png or tiff32") }
-        if let scale, Preprocessing.parseScale(scale) == nil { throw ValidationError("--scale must be a positive number") }
-        if let mean, Preprocessing.parseList(mean, positive: false) == nil { throw ValidationError("--mean must be comma-separated numbers") }
-        if let std, Preprocessing.parseList(std, positive: true) == nil { throw ValidationError("--std must be comma-separated positive numbers") }
         if let resize, resize < 1 || resize > 16384 { throw ValidationError("--resize must be between 1 and 16384") }
-        if let activation, Activation(rawValue: activation) == nil { throw ValidationError("--activation must be sigmoid, softmax or none") }
-        if let threshold, Preprocessing.parseThreshold(threshold) == nil { throw ValidationError("--threshold must be between 0 and 1") }
-        if let maskValues, parseMaskValues(maskValues) == nil { throw ValidationError("--mask-values must be comma-separated integers 0…255") }
         if let tile, tile < 16 { throw ValidationError("--tile must be at least 16") }
         if !(0..<1).contains(overlap) { throw ValidationError("--overlap must be at least 0 and below 1") }
-        if let tta, tta != "flip" { throw ValidationError("--tta must be flip") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if maskValues != nil && !mask { throw ValidationError("--mask-values needs --mask") }
     }
 
-    func parseMaskValues(_ text: String) -> [Int]? {
+    /// `0,255`: two or more values 0…255, or nil.
+    static func parseMaskValues(_ text: String) -> [Int]? {
         let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count >= 2, values.allSatisfy({ $0 != nil && (0...255).contains($0!) }) else { return nil }
         return values.map { $0! }
@@ -113,9 +110,7 @@ struct SegPredict: ParsableCommand {
 
     /// Preprocessing given on the command line (nil fields defer to the file).
     var flags: Preprocessing {
-        Preprocessing(scale: scale.flatMap(Preprocessing.parseScale), mean: mean.flatMap { Preprocessing.parseList($0, positive: false) },
-                      std: std.flatMap { Preprocessing.parseList($0, positive: true) }, resize: resize,
-                      activation: activation.flatMap(Activation.init(rawValue:)), threshold: threshold.flatMap(Preprocessing.parseThreshold))
+        Preprocessing(scale: scale, mean: mean, std: std, resize: resize, activation: activation, threshold: threshold)
     }
 
     func run() throws {
@@ -124,19 +119,18 @@ struct SegPredict: ParsableCommand {
         let job: PredictJob
         let items: [PredictJob.Item]
         do {
-            let format = PredictJob.FileFormat(rawValue: format)!
             // Outputs are planned over all inputs, so every shard finds the same collisions.
             items = sharding.value.select(try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format))
-            let model = try LoadedModel(path: weights, architecture: Architecture(rawValue: arch))
+            let model = try LoadedModel(path: weights, architecture: arch.architecture)
             let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
                                                      network: model.network, source: weights)
             let compute = try Compute(workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == "flip",
+            let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == .flip,
                                       convertChannels: convert, compute: compute)
             var j = PredictJob(predictor: predictor)
             j.format = format
             j.mask = mask
-            j.maskValues = maskValues.flatMap(parseMaskValues)
+            j.maskValues = maskValues
             j.batch = batch
             j.keepGoing = keepGoing
             try j.validate()
