@@ -23,9 +23,20 @@ let buildDefines: [CSetting] = [
     .define("SEGKIT_COMMIT", to: "\"\(gitCommit())\""),
 ]
 
+// Debug builds of the pixel, metric and model code are optimised, because the
+// tests (debug builds) run them over real datasets. That needs unsafeFlags,
+// which SwiftPM refuses in a package that another one depends on by version,
+// so the flags are only for this repository's own builds: a checkout that
+// SwiftPM made for a dependent package (under `.../checkouts/`) leaves them
+// out. Release builds are the same either way (Swift -O, C -O2), so a
+// dependent package's release build runs at the speed docs/benchmarks.md shows.
+let builtAsDependency = Context.packageDirectory.contains("/checkouts/")
+let optimizedDebugSwift: [SwiftSetting] = builtAsDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedDebugC: [CSetting] = builtAsDependency ? [] : [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+
 let package = Package(
     name: "SegKit",
-    platforms: [.macOS(.v13)],
+    // Linux only: the code calls Glibc directly (see docs/install.md).
     products: [
         .executable(name: "segprep", targets: ["segprep"]),
         .executable(name: "segeval", targets: ["segeval"]),
@@ -43,7 +54,7 @@ let package = Package(
         // The only code that touches libpng, libjpeg, libtiff, giflib and libdeflate.
         .target(
             name: "CSegCodecs",
-            cSettings: [.unsafeFlags(["-O2"])],
+            cSettings: optimizedDebugC,
             linkerSettings: [
                 .linkedLibrary("png16"), .linkedLibrary("jpeg"),
                 .linkedLibrary("tiff"), .linkedLibrary("gif"), .linkedLibrary("deflate"),
@@ -56,15 +67,15 @@ let package = Package(
         .target(name: "SegImage", dependencies: ["CSegCodecs", "SegFiles", "SegCore"]),
         // Hashing (SHA-256, XXH64) runs over whole datasets even in the debug builds
         // the tests use; optimising this small module keeps them quick.
-        .target(name: "SegCore", swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegCore", swiftSettings: optimizedDebugSwift),
         // Pixel loops (remap, warps, fields) run over real datasets in the tests too.
-        .target(name: "SegPrep", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegPrep", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: optimizedDebugSwift),
         // Metric kernels run over real datasets in the agreement tests too.
-        .target(name: "SegMetrics", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegMetrics", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: optimizedDebugSwift),
         // Convolution kernels and the run-time OpenBLAS binding: only SegModel uses them.
-        .target(name: "CSegModel", cSettings: [.unsafeFlags(["-O3"])], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CSegModel", cSettings: optimizedDebugC, linkerSettings: [.linkedLibrary("dl")]),
         // Networks run over real images in the tests too.
-        .target(name: "SegModel", dependencies: ["SegFiles", "CSegModel", "SegImage", "SegCore"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SegModel", dependencies: ["SegFiles", "CSegModel", "SegImage", "SegCore"], swiftSettings: optimizedDebugSwift),
         // Command-line pieces shared by the executables.
         .target(name: "CSegBuildInfo", cSettings: buildDefines),
         .target(name: "SegCLI", dependencies: ["CSegBuildInfo", "SegCore", "SegFiles", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
