@@ -99,10 +99,8 @@ let package = Package(
         .testTarget(name: "SegImageTests", dependencies: ["SegFiles", "SegCore", "SegImage", "SegTestSupport"]),
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore", "SegTestSupport"]),
         .testTarget(name: "SegCLITests", dependencies: ["SegCLI", "SegCore", "SegFiles", "SegImage", "SegPrep", "SegMetrics", "SegModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // segprep is a dependency so that `swift test` always builds the binary the end-to-end tests run.
+        // The executables are dependencies so that `swift test` always builds the binaries the end-to-end tests run.
         .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
-        // segeval is a dependency for the same reason.
-        // segpredict is a dependency so that `swift test` always builds the binary the end-to-end tests run.
         .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
         // The hostile corpus, fault injection and fuzz reproducers, run against every command.
         .testTarget(name: "RobustnessTests", dependencies: ["SegFiles", "SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
@@ -113,4 +111,23 @@ let package = Package(
 // libFuzzer targets (scripts/fuzz builds them with --sanitize=fuzzer in .build-fuzz).
 for name in ["PNG", "JPEG", "TIFF", "GIF", "SafeTensors", "Manifest", "Colors", "Map"] {
     package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: ["SegFuzzing"], path: "Sources/Fuzz/Fuzz\(name)"))
+}
+
+// The fast inner loop (docs/testing.md): `SEGKIT_UNIT_TESTS=1 swift test
+// --scratch-path .build-unit --filter …` builds the libraries and their unit
+// tests only — no executables, no end-to-end, fault or hostile-corpus tests
+// (the files that run the tools are compiled out by the SEGKIT_UNIT_TESTS
+// condition). The full suite (README, .ci/run) is the default.
+if Context.environment["SEGKIT_UNIT_TESTS"] == "1" {
+    let endToEnd: Set<String> = ["RobustnessTests"]
+    package.products.removeAll { $0 is Product.Executable }
+    package.targets.removeAll { $0.type == .executable || endToEnd.contains($0.name) }
+    for target in package.targets where target.type == .test {
+        target.dependencies.removeAll { dependency in
+            if case .targetItem(let name, _) = dependency { return ["segprep", "segeval", "segpredict"].contains(name) }
+            if case .byNameItem(let name, _) = dependency { return ["segprep", "segeval", "segpredict"].contains(name) }
+            return false
+        }
+        target.swiftSettings = (target.swiftSettings ?? []) + [.define("SEGKIT_UNIT_TESTS")]
+    }
 }

@@ -30,7 +30,7 @@ final class ExternalPackageTests: XCTestCase {
             """.write(toFile: consumer + "/Sources/consumer/main.swift", atomically: true, encoding: .utf8)
         let build = try runProcess("/usr/bin/env", ["swift", "build", "--package-path", consumer])
         XCTAssertEqual(build.status, 0, build.stderr + build.stdout)
-        XCTAssertFalse((build.stderr + build.stdout).contains("unsafeFlags"), build.stderr)
+        XCTAssertFalse((build.stderr + build.stdout).contains("unsafe build flags"), build.stderr)
         let run = try runProcess(consumer + "/.build/debug/consumer", [Repo.fixtures + "/cells/label/0.png"])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.stdout, "256x256\n")

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import SegImage
 
+// Runs the built executables: left out of the unit-test build (SEGKIT_UNIT_TESTS=1, docs/testing.md).
+#if !SEGKIT_UNIT_TESTS
 /// Runs the built `segeval` binary as a user (or a CI pipeline) would.
 final class SegEvalCLITests: XCTestCase {
     static var binary: String { Bundle.main.bundleURL.appendingPathComponent("segeval").path }
@@ -200,3 +202,4 @@ final class SegEvalCLITests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("not_predicted.png"), missing.stderr)
     }
 }
+#endif

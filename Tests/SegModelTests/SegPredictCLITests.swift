@@ -5,6 +5,8 @@ import XCTest
 
 @testable import SegModel
 
+// Runs the built executables: left out of the unit-test build (SEGKIT_UNIT_TESTS=1, docs/testing.md).
+#if !SEGKIT_UNIT_TESTS
 /// Runs the built `segpredict` binary as a user or a CI pipeline would.
 final class SegPredictCLITests: XCTestCase {
     static let models = Repo.fixtures + "/models/agreement/"
@@ -183,3 +185,4 @@ final class SegPredictCLITests: XCTestCase {
         }
     }
 }
+#endif

@@ -4,6 +4,8 @@ import XCTest
 @testable import SegImage
 import SegCore
 
+// Runs the built executables: left out of the unit-test build (SEGKIT_UNIT_TESTS=1, docs/testing.md).
+#if !SEGKIT_UNIT_TESTS
 /// Runs the built `segprep` binary as a user would.
 final class EndToEndTests: XCTestCase {
     static var binary: String {
@@ -258,3 +260,4 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(blocked.status, 2, blocked.stderr)
     }
 }
+#endif
