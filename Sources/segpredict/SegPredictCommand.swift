@@ -81,8 +81,17 @@ struct SegPredict: ParsableCommand {
     @Option(name: .long, help: "Images processed at once (threads are shared among them).")
     var batch: Int = 1
 
-    @Option(name: .long, help: "Threads (default: number of cores).")
-    var threads: Int?
+    @Option(name: .long, help: "Threads (default: number of cores), as --jobs in every SegKit tool.")
+    var jobs: Int?
+
+    /// The old spelling of --jobs.
+    @Option(name: .customLong("threads"), help: ArgumentHelp(visibility: .hidden))
+    var threadsAlias: Int?
+
+    var threads: Int? { jobs ?? threadsAlias }
+
+    @Flag(name: .long, help: "Replace outputs that exist already (without it, a run into a folder that holds them refuses before writing anything).")
+    var force = false
 
     @Flag(name: .long, help: "Report failing images and continue with the rest.")
     var keepGoing = false
@@ -97,7 +106,8 @@ struct SegPredict: ParsableCommand {
         if let tile, tile < 16 { throw ValidationError("--tile must be at least 16") }
         if !(0..<1).contains(overlap) { throw ValidationError("--overlap must be at least 0 and below 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if jobs != nil && threadsAlias != nil { throw ValidationError("--threads is the old name of --jobs; give one") }
+        if let threads, threads < 1 { throw ValidationError("--jobs must be at least 1") }
         if maskValues != nil && !mask { throw ValidationError("--mask-values needs --mask") }
     }
 
@@ -133,6 +143,7 @@ struct SegPredict: ParsableCommand {
             j.maskValues = maskValues
             j.batch = batch
             j.keepGoing = keepGoing
+            j.overwrite = force
             try j.validate()
             job = j
             if !quiet {

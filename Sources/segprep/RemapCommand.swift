@@ -44,8 +44,14 @@ struct Remap: ParsableCommand {
     @Flag(name: [.long, .customLong("inverse")], help: "Class indices back to viewable grey: class c of K -> round(255c/(K-1)).")
     var visual = false
 
-    @Option(name: .long, help: "Number of classes K for --visual.")
-    var classes: Int = 2
+    @Option(name: .long, help: "Number of classes K for --visual (as segeval's --num-classes).")
+    var numClasses: Int?
+
+    /// The old spelling of --num-classes (--classes is a list of values in check, split and augment).
+    @Option(name: .customLong("classes"), help: ArgumentHelp(visibility: .hidden))
+    var classesAlias: Int?
+
+    var classes: Int { numClasses ?? classesAlias ?? 2 }
 
     @Option(name: .long, help: "Colour table for RGB or palette masks: JSON {\"R,G,B\": class} or lines 'R,G,B -> class'.")
     var colors: String?
@@ -71,6 +77,9 @@ struct Remap: ParsableCommand {
     @OptionGroup var parallel: ParallelOptions
     @OptionGroup var sharding: ShardOptions
 
+    @Flag(name: .long, help: "Replace outputs that exist already (without it, a run into a folder that holds them refuses before writing anything).")
+    var force = false
+
     @Flag(name: .long, help: "Flush each output to the device before it takes its final name (survives power loss; slower).")
     var fsync = false
 
@@ -80,7 +89,8 @@ struct Remap: ParsableCommand {
         if unmapped != nil && map == nil && colors == nil { throw ValidationError("--unmapped goes with --map or --colors") }
         if let u = unmapped, !(0...255).contains(u) { throw ValidationError("--unmapped must be in 0..255") }
         if inPlace && out != nil { throw ValidationError("--in-place and --out exclude each other") }
-        if classes < 1 || classes > 256 { throw ValidationError("--classes must be in 1..256") }
+        if numClasses != nil && classesAlias != nil { throw ValidationError("--classes is the old name of --num-classes; give one") }
+        if classes < 1 || classes > 256 { throw ValidationError("--num-classes must be in 1..256") }
         if maxPixels < 1 || maxPixels > 1 << 32 { throw ValidationError("--max-pixels must be in 1...4294967296") }
     }
 
@@ -106,6 +116,7 @@ struct Remap: ParsableCommand {
         (options.mapping, classColors) = try mapping()
         options.outputDirectory = out
         options.inPlace = inPlace
+        options.overwrite = force
         options.dryRun = dryRun
         options.keepGoing = keepGoing
         options.decode = DecodeOptions(maxPixels: maxPixels, strictJPEG: !lenientJpeg)

@@ -25,6 +25,21 @@ final class SegPredictCLITests: XCTestCase {
         return dir
     }
 
+    /// A second run into a folder that holds its maps refuses before writing
+    /// anything (exit 2); --force replaces them; --threads is the old --jobs.
+    func testExistingOutputsNeedForceAndThreadsIsAnAliasOfJobs() throws {
+        let out = try makeTemporaryDirectory(self)
+        let base = ["--weights", Repo.fixtures + "/models/cells-unet.safetensors", "--input", Repo.fixtures + "/cells/image/0.png",
+                    "--out", out, "--quiet"]
+        XCTAssertEqual(try segpredict(base + ["--jobs", "1"]).status, 0)
+        let again = try segpredict(base)
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("0.png: already exists (refusing to overwrite); pass --force to replace"), again.stderr)
+        XCTAssertTrue(again.stdout.isEmpty)
+        XCTAssertEqual(try segpredict(base + ["--force", "--threads", "1"]).status, 0)
+        XCTAssertEqual(try segpredict(base + ["--force", "--threads", "1", "--jobs", "1"]).status, 64)
+    }
+
     func testPipelineMatchesPyTorchThroughFiles() throws {
         let input = try folder(["scene.png": Self.models + "pipeline-input.png"])
         let out = try makeTemporaryDirectory(self)

@@ -57,9 +57,26 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(listing(out), [])
         // The user's ways out all work.
         for fix in [["--threshold", "128"], ["--nearest"], ["--map", "0:0,255:1", "--unmapped", "255"]] {
-            let ok = try segprep(["remap", Repo.fixtures + "/awkward/mask-via-jpeg.png", "--out", out] + fix)
+            let ok = try segprep(["remap", Repo.fixtures + "/awkward/mask-via-jpeg.png", "--out", out, "--force"] + fix)
             XCTAssertEqual(ok.status, 0, "\(fix): \(ok.stderr)")
         }
+    }
+
+    /// A second run into a folder that holds its outputs refuses before writing
+    /// anything (exit 2, naming the first file), as split, augment and unstack do;
+    /// --force replaces them.
+    func testExistingOutputsNeedForce() throws {
+        let out = try makeTemporaryDirectory(self)
+        let labels = Repo.fixtures + "/cells/label"
+        XCTAssertEqual(try segprep(["remap", labels, "--out", out]).status, 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: out + "/0.png"))
+        let again = try segprep(["remap", labels, "--out", out, "--map", "0:1,255:0"])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("/0.png: already exists, as do 19 more of the outputs (refusing to overwrite); pass --force to replace"), again.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/0.png")), first)
+        let forced = try segprep(["remap", labels, "--out", out, "--map", "0:1,255:0", "--force"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: out + "/0.png")), first)
     }
 
     func testStdinListAndBase() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SegCore
+import SegFiles
 
 /// The one entry point of every SegKit executable: parses the command line,
 /// runs the command, and turns whatever it throws into one line on stderr,
@@ -33,8 +34,15 @@ public enum CommandLineTool {
     /// Prints `PREFIX: error: <error>` and returns the error's exit code.
     @discardableResult
     public static func report(_ error: Error, prefix: String) -> ExitCode {
-        StandardError.line("\(prefix): error: \(error)")
+        StandardError.line("\(prefix): error: \(error)\(hint(for: error).map { "; \($0)" } ?? "")")
         return ExitStatus(for: error).exit
+    }
+
+    /// The option that gets past `error`, for errors whose remedy is one
+    /// (the libraries describe the problem, not the command line).
+    static func hint(for error: Error) -> String? {
+        if let error = error as? FileError, error.kind == .exists { return "pass --force to replace" }
+        return nil
     }
 
     /// `segprep remap`: the tool and, when the tool has no default subcommand,

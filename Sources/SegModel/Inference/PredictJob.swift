@@ -51,6 +51,9 @@ public struct PredictJob: Sendable {
     /// the class index otherwise.
     public var resolvedMaskValues: [Int] { maskValues ?? (classCount == 2 ? [0, 255] : Array(0..<classCount)) }
 
+    /// Replace outputs that exist already (otherwise ``run`` refuses before writing anything).
+    public var overwrite = false
+
     /// Checks that the requested output can be written for this network.
     public func validate() throws {
         if mask {
@@ -114,6 +117,7 @@ public struct PredictJob: Sendable {
     public func run(_ items: [Item], log: @escaping @Sendable (String) -> Void = { _ in },
                     progress: ProgressBar? = nil, wrote: @escaping @Sendable (Item) -> Void = { _ in }) throws -> Summary {
         try validate()
+        if !overwrite { try ExistingOutputs.refuse(items.map(\.output)) }
         let start = Date()
         let lanes = max(1, min(batch, items.count))
         let threads = predictor.compute.workers

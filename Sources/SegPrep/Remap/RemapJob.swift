@@ -50,6 +50,7 @@ public enum RemapJob {
     public static func run(_ inputs: [InputFile], options: RemapOptions, progress: ProgressBar? = nil) throws -> RemapSummary {
         let outputs = try plan(inputs, options: options)
         let mine = options.shard.select(Array(inputs.indices))
+        if !options.overwrite && !options.inPlace { try ExistingOutputs.refuse(mine.compactMap { outputs[$0] }) }
         let remapper = Remapper(mapping: options.mapping)
         let state = JobState(count: mine.count)
         let workers = max(1, min(options.workers, mine.count))

@@ -14,6 +14,8 @@ public struct RemapOptions: Sendable {
     public var outputDirectory: String?
     /// Overwrite each input with its remapped version (PNG inputs only).
     public var inPlace = false
+    /// Replace outputs that exist already (otherwise the run refuses before writing anything).
+    public var overwrite = false
     /// The part of the inputs this run processes (`--shard i/N`); outputs are
     /// planned over all inputs, so collisions are found in every shard alike.
     public var shard = Shard.whole
