@@ -2,9 +2,10 @@
 """CPU inference benchmark: `segpredict` against onnxruntime and PyTorch on the
 same weights and the same images.
 
-    /work/venv-segkit/bin/python scripts/bench_predict.py                 # everything, 8 images
-    /work/venv-segkit/bin/python scripts/bench_predict.py --images 2 --engines ort,torch --only unet
-    /work/venv-segkit/bin/python scripts/bench_predict.py --json out/bench-predict.json
+    bash scripts/reference-env                                              # once: the pinned Python env
+    .venv-reference/bin/python scripts/bench_predict.py                     # everything, 8 images
+    .venv-reference/bin/python scripts/bench_predict.py --images 2 --engines ort,torch --only unet
+    .venv-reference/bin/python scripts/bench_predict.py --json out/bench-predict.json
 
 Models (random but deterministic weights, eval mode, written once to --work,
 default /dev/shm/segkit-predict-bench; --fresh rewrites them):
@@ -28,7 +29,7 @@ includes the interpreter and library imports):
   * torch   PyTorch eager, torch.set_num_threads(2), torch.inference_mode;
     both: inputs decoded and preprocessed before timing, one warm-up run, then
     N timed runs; s/image is the mean of the N runs (compute only).
-  * segkit  `segpredict --weights M --input DIR --out DIR --format tiff32 --threads 2`, timed
+  * segkit  `segpredict --weights M --input DIR --out DIR --format tiff32 --jobs 2 --force`, timed
     as a whole command (decode + compute + TIFF encode) once on N images and once on
     one image; s/image = (t_N - t_1) / (N - 1), and t_1 minus that is reported as
     start-up + load. Skipped with a message when the binary is missing (build it
@@ -42,9 +43,10 @@ Agreement: max |p - p_ort| over all pixels of all images, where p are
 probabilities (after sigmoid) - torch's in-memory outputs and segpredict's
 32-bit float TIFFs, both against onnxruntime's.
 
-Needs /work/venv-segkit (torch, onnx, onnxruntime, safetensors, numpy, Pillow;
-tifffile is used when present). Timings are only meaningful on an otherwise
-idle machine: the load average at start is recorded in the report.
+Runs in the reference environment (requirements-reference.txt: torch 2.13.0+cpu,
+onnx, onnxruntime 1.32.0, safetensors, numpy, Pillow, tifffile). Timings are only
+meaningful on an otherwise idle machine: the load average at start is recorded in
+the report.
 """
 import argparse
 import hashlib
@@ -168,7 +170,7 @@ def export_model(name, work):
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(st_path), metadata=cfg["meta"])
     example = torch.zeros(1, cfg["channels"], cfg["size"], cfg["size"])
     n_out = 1 if name == "unet" else 7
-    # No onnxscript in the venv, hence the legacy (TorchScript) exporter (and its deprecation warning).
+    # No onnxscript in the reference environment, hence the legacy (TorchScript) exporter (and its deprecation warning).
     warnings.filterwarnings("ignore", message="You are using the legacy TorchScript")
     warnings.filterwarnings("ignore", message="Constant folding")
     torch.onnx.export(model, (example,), str(onnx_path), opset_version=17, dynamo=False,
@@ -340,7 +342,7 @@ def bench_segkit(binary, name, work, count):
     def once(folder, out):
         shutil.rmtree(out, ignore_errors=True)
         cmd = [str(binary), "--weights", str(work / f"{name}.safetensors"), "--input", str(folder),
-               "--out", str(out), "--format", "tiff32", "--threads", str(THREADS)]
+               "--out", str(out), "--format", "tiff32", "--jobs", str(THREADS), "--force"]
         wall, rss, _ = run_measured(cmd)
         return wall, rss, cmd
 
