@@ -1,45 +1,3 @@
-/// How per-image confusion-matrix scores are combined over a dataset.
-public enum Aggregation: String, Sendable, CaseIterable, Codable {
-    /// Pixel counts summed over the dataset, then the ratios (mmseg `IoUMetric`).
-    case dataset
-    /// Ratios per image, then averaged over the defined (image, class)
-    /// scores (torchmetrics `MeanIoU`, MONAI).
-    case image
-}
-
-/// Per-class pixel counts of a K-class confusion matrix: rows are ground
-/// truth, columns prediction; ignored pixels are not counted.
-public struct ConfusionMatrix: Sendable, Equatable, Codable {
-    public let classes: Int
-    /// counts[gt * classes + pred]
-    public private(set) var counts: [UInt64]
-
-    public init(classes: Int) {
-        self.classes = classes
-        counts = [UInt64](repeating: 0, count: classes * classes)
-    }
-
-    public mutating func add(gt: Int, pred: Int, count: UInt64 = 1) {
-        counts[gt * classes + pred] += count
-    }
-
-    public mutating func merge(_ other: ConfusionMatrix) {
-        precondition(other.classes == classes)
-        for i in counts.indices { counts[i] += other.counts[i] }
-    }
-
-    /// Pixels of class c in both maps.
-    public func intersection(_ c: Int) -> UInt64 { counts[c * classes + c] }
-    /// Pixels the ground truth labels c.
-    public func label(_ c: Int) -> UInt64 { (0..<classes).reduce(0) { $0 + counts[c * classes + $1] } }
-    /// Pixels predicted as c.
-    public func predicted(_ c: Int) -> UInt64 { (0..<classes).reduce(0) { $0 + counts[$1 * classes + c] } }
-    /// label + predicted − intersection.
-    public func union(_ c: Int) -> UInt64 { label(c) + predicted(c) - intersection(c) }
-    /// All counted pixels.
-    public var total: UInt64 { counts.reduce(0, +) }
-}
-
 /// The confusion-matrix scores of one matrix (an image, or a whole dataset
 /// in mmseg's convention), per class; nil marks an undefined score.
 public struct ClassScores: Sendable, Equatable {
@@ -100,21 +58,4 @@ public struct ClassScores: Sendable, Equatable {
         }
         aAcc = ratio(intersectAll, labelAll, absent: false)
     }
-}
-
-/// Mean of the defined entries (NumPy `nanmean`); NaN when none is defined.
-public func meanOfDefined(_ values: [Double?]) -> Double {
-    let defined = values.compactMap { $0 }
-    return defined.isEmpty ? .nan : defined.reduce(0, +) / Double(defined.count)
-}
-
-/// Maximum (and its first position) and mean of a curve's defined entries
-/// (nil or NaN entries are left out); NaN when none is defined.
-public func curveSummary(_ curve: [Double?]) -> (max: Double, argmax: Int?, mean: Double) {
-    var best: (value: Double, index: Int)?
-    for (i, v) in curve.enumerated() {
-        guard let v, !v.isNaN else { continue }
-        if best == nil || v > best!.value { best = (v, i) }
-    }
-    return (best?.value ?? .nan, best?.index, meanOfDefined(curve.map { $0.flatMap { $0.isNaN ? nil : $0 } }))
 }

@@ -1,11 +1,6 @@
 import Foundation
 import SegCore
 
-/// Output formats of `segeval`.
-public enum EvalFormat: String, Sendable, CaseIterable {
-    case table, json, csv, markdown
-}
-
 /// Renders results of one or more prediction sets.
 public enum EvalReport {
     /// The whole report in `format`. JSON for one set is the set's object;

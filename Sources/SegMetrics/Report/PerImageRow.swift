@@ -68,4 +68,3 @@ public struct PerImageRow: Sendable {
         return CSV.line(cells)
     }
 }
-
