@@ -9,8 +9,9 @@ public struct ClassScores: Sendable, Equatable {
     public var recall: [Double?]
     public var fscore: [Double?]
 
-    /// The per-class lists by name, in output order.
-    public static let listNames = ["IoU", "Acc", "Dice", "Precision", "Recall", "Fscore"]
+    /// The per-class lists by name (their ``ConfusionMetrics/perClass`` keys,
+    /// also the keys of ``EvalState/imageSums`` in state files), in output order.
+    public static let listNames = ConfusionMetrics.perClass.map(\.key)
 
     /// The per-class lists paired with ``listNames``.
     public var lists: [(name: String, values: [Double?])] {

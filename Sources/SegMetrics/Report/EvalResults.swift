@@ -15,77 +15,19 @@ public struct EvalResults: Sendable {
     public let images: Int
     public let state: EvalState
 
-    /// Names of the metrics where smaller is better.
-    public static let lowerIsBetter: Set<String> = ["MAE"]
-
     public init(_ state: EvalState) {
         self.state = state
         name = state.name
         images = state.images
-        let config = state.config
-        var scalars: [(String, Double)] = []
-        var perClass: [(String, [Double])] = []
-        if config.salientEnabled {
-            let s = config.salient
-            if s.mae { scalars.append(("MAE", state.mae.mean)) }
-            if s.fMeasure {
-                let p = state.precision.means, r = state.recall.means
-                let curve: [Double]
-                switch s.fCurve {
-                case .meanF:
-                    curve = state.fCurve.means
-                case .meanPR:
-                    curve = zip(p, r).map { p, r in
-                        let numerator = (1 + s.beta2) * p * r
-                        return numerator == 0 ? 0 : numerator / (s.beta2 * p + r)
-                    }
-                }
-                let summary = curveSummary(curve)
-                scalars.append(("maxF", summary.max))
-                scalars.append(("meanF", summary.mean))
-                scalars.append(("adpF", state.adaptiveF.mean))
-                precision = p; recall = r; fCurve = curve
-                maxFThreshold = summary.argmax
-            } else {
-                precision = []; recall = []; fCurve = []; maxFThreshold = nil
-            }
-            if s.sMeasure { scalars.append(("Sm", state.sMeasure.mean)) }
-            if s.eMeasure {
-                let curve = state.eCurve.means
-                let summary = curveSummary(curve)
-                scalars.append(("maxEm", summary.max))
-                scalars.append(("meanEm", summary.mean))
-                scalars.append(("adpEm", state.adaptiveE.mean))
-                eCurve = curve
-            } else {
-                eCurve = []
-            }
-            if s.weightedF { scalars.append(("wF", state.weightedF.mean)) }
-        } else {
-            precision = []; recall = []; fCurve = []; eCurve = []; maxFThreshold = nil
-        }
-        if config.confusion {
-            switch config.aggregate {
-            case .dataset:
-                let c = ClassScores(state.confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT)
-                scalars.append(("aAcc", c.aAcc ?? .nan))
-                for (name, values) in c.lists {
-                    perClass.append((name, values.map { $0 ?? .nan }))
-                    scalars.append(("m" + name, meanOfDefined(values)))
-                }
-            case .image:
-                scalars.append(("aAcc", state.imageAAcc.mean))
-                for name in ClassScores.listNames {
-                    let sums = state.imageSums[name]!
-                    // Mean over every defined (image, class) score.
-                    let total = sums.sums.reduce(into: FixedSum()) { $0.merge($1) }
-                    perClass.append((name, sums.means))
-                    scalars.append(("m" + name, total.mean))
-                }
-            }
-        }
-        self.scalars = scalars
-        self.perClass = perClass
+        let report = MetricRegistry.reportMetrics(config: state.config)
+        let values = MetricRegistry.values(state)
+        scalars = report.scalars.map { ($0.key, MetricColumn($0).value(in: values)) }
+        perClass = report.lists.map { ($0.key, values.lists[$0.key] ?? []) }
+        precision = values.curves.precision
+        recall = values.curves.recall
+        fCurve = values.curves.f
+        eCurve = values.curves.e
+        maxFThreshold = values.curves.maxFThreshold
     }
 
     /// A metric by name: a scalar (`mIoU`, `MAE`), or one class of a
@@ -100,33 +42,31 @@ public struct EvalResults: Sendable {
 
     /// For two classes, the foreground class's IoU and Dice (`IoU_1`,
     /// `Dice_1`): what binary-segmentation papers report as "IoU" and "Dice".
-    /// Shown in the table and the JSON beside the class means.
+    /// Shown in the table and the JSON beside the class means
+    /// (``MetricRegistry/foregroundColumns(config:)``).
     public var foreground: [(name: String, value: Double)] {
-        guard state.config.classes == 2 else { return [] }
-        return ["IoU", "Dice"].compactMap { list in value(list + "_1").map { (list + "_1", $0) } }
+        MetricRegistry.foregroundColumns(config: state.config).compactMap { column in value(column.key).map { (column.key, $0) } }
     }
 
     /// Every metric name this configuration reports, scalars and `NAME_CLASS`
     /// keys, known before any image is read (for validating gates and
     /// `--worst-by` up front).
     public static func metricNames(config: EvalConfig) -> [String] {
-        let empty = EvalResults(EvalState(config: config, name: "", shard: Shard(index: 0, count: 1), pairCount: 0, pairDigest: ""))
-        return empty.scalars.map(\.name) + empty.perClass.flatMap { list in list.values.indices.map { "\(list.name)_\($0)" } }
+        MetricRegistry.reportedColumns(config: config).map(\.key)
     }
 
     /// The metrics `--baseline` compares when `--compare` is not given: the
-    /// headline numbers papers and CI gates use (mIoU, mDice, and for two
-    /// classes the foreground IoU_1 and Dice_1; MAE, maxF, Sm, meanEm, wF),
-    /// not the adaptive or auxiliary ones whose last digits move with any change.
+    /// headline numbers papers and CI gates use (``Metric/headline``: mIoU,
+    /// mDice, and for two classes the foreground IoU_1 and Dice_1; MAE, maxF,
+    /// Sm, meanEm, wF), not the adaptive or auxiliary ones whose last digits
+    /// move with any change.
     public static func defaultComparison(config: EvalConfig) -> [String] {
-        let headline = ["mIoU", "mDice", "IoU_1", "Dice_1", "MAE", "maxF", "Sm", "meanEm", "wF"]
-        let known = Set(metricNames(config: config))
-        return headline.filter { known.contains($0) && ($0.hasSuffix("_1") ? config.classes == 2 : true) }
+        MetricRegistry.defaultComparison(config: config)
     }
 
     /// Whether this configuration produces curves (`--curves`, `--plot`).
     public static func hasCurves(config: EvalConfig) -> Bool {
-        config.salientEnabled && (config.salient.fMeasure || config.salient.eMeasure)
+        MetricRegistry.hasCurves(config: config)
     }
 
     /// Which convention each family used, for the output.

@@ -10,23 +10,10 @@ public struct PerImageRow: Sendable {
     /// Metric name → value (NaN when undefined), in column order.
     public let values: [(name: String, value: Double)]
 
-    /// The column names after `key,gt,pred,width,height` for a configuration.
+    /// The column names after `key,gt,pred,width,height` for a configuration
+    /// (``MetricRegistry/perImageColumns(config:)``).
     public static func metricColumns(config: EvalConfig) -> [String] {
-        var names: [String] = []
-        if config.salientEnabled {
-            let s = config.salient
-            if s.mae { names.append("MAE") }
-            if s.fMeasure { names += ["adpF", "maxF", "meanF"] }
-            if s.sMeasure { names.append("Sm") }
-            if s.eMeasure { names += ["adpEm", "maxEm", "meanEm"] }
-            if s.weightedF { names.append("wF") }
-        }
-        if config.confusion {
-            names += ["aAcc", "mIoU", "mDice"]
-            for c in 0..<config.classes { names.append("IoU_\(c)") }
-            for c in 0..<config.classes { names.append("Dice_\(c)") }
-        }
-        return names
+        MetricRegistry.perImageColumns(config: config).map(\.key)
     }
 
     /// The CSV header.
@@ -34,28 +21,11 @@ public struct PerImageRow: Sendable {
         (models ? ["model"] : []) + ["key", "gt", "pred", "width", "height"] + metricColumns(config: config)
     }
 
+    /// The row of one image's result.
     public init(_ r: ImageResult, config: EvalConfig) {
         key = r.key; gt = r.gtPath; pred = r.predPath; width = r.width; height = r.height
-        var map: [String: Double] = [:]
-        if let s = r.salient {
-            map["MAE"] = s.mae ?? .nan
-            map["adpF"] = s.adaptiveF ?? .nan
-            let f = curveSummary(s.fCurve)
-            (map["maxF"], map["meanF"]) = (f.max, f.mean)
-            map["Sm"] = s.sMeasure ?? .nan
-            map["adpEm"] = s.adaptiveE ?? .nan
-            let e = curveSummary(s.eCurve)
-            (map["maxEm"], map["meanEm"]) = (e.max, e.mean)
-            map["wF"] = s.weightedF ?? .nan
-        }
-        if let c = r.classScores {
-            map["aAcc"] = c.aAcc ?? .nan
-            map["mIoU"] = meanOfDefined(c.iou)
-            map["mDice"] = meanOfDefined(c.dice)
-            for (i, v) in c.iou.enumerated() { map["IoU_\(i)"] = v ?? .nan }
-            for (i, v) in c.dice.enumerated() { map["Dice_\(i)"] = v ?? .nan }
-        }
-        values = Self.metricColumns(config: config).map { ($0, map[$0] ?? .nan) }
+        let values = MetricRegistry.values(r, config: config)
+        self.values = MetricRegistry.perImageColumns(config: config).map { ($0.key, $0.value(in: values)) }
     }
 
     /// A metric by name.
