@@ -3,7 +3,7 @@
 public enum SalientMetrics {
     /// Mean absolute error.
     public static let mae = Metric(key: "MAE", group: "mae", direction: .lowerIsBetter, headline: true,
-                                   summary: "mean absolute error mean(|p − g|)")
+                                   summary: "mean absolute error between the normalised map p and the GT g")
     /// Maximum F-measure.
     public static let maxF = Metric(key: "maxF", group: "f", headline: true,
                                     summary: "maximum over thresholds of the image-averaged F-measure (β² = 0.3; `--f-curve`)")
