@@ -5,15 +5,18 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     /// counts[gt * classes + pred]
     public private(set) var counts: [UInt64]
 
+    /// An all-zero matrix of `classes` × `classes` counts.
     public init(classes: Int) {
         self.classes = classes
         counts = [UInt64](repeating: 0, count: classes * classes)
     }
 
+    /// Counts `count` pixels of ground-truth class `gt` predicted as `pred`.
     public mutating func add(gt: Int, pred: Int, count: UInt64 = 1) {
         counts[gt * classes + pred] += count
     }
 
+    /// Adds another matrix of the same size.
     public mutating func merge(_ other: ConfusionMatrix) {
         precondition(other.classes == classes)
         for i in counts.indices { counts[i] += other.counts[i] }

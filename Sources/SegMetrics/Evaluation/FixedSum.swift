@@ -35,6 +35,7 @@ public struct FixedSum: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey { case raw, count }
 
+    /// Decodes the exact 128-bit total (decimal text) and the count.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let text = try c.decode(String.self, forKey: .raw)
@@ -45,6 +46,7 @@ public struct FixedSum: Sendable, Equatable, Codable {
         self.count = try c.decode(Int.self, forKey: .count)
     }
 
+    /// Encodes the exact 128-bit total (as decimal text) and the count.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(String(raw), forKey: .raw)

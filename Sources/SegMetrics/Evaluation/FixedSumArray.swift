@@ -2,6 +2,7 @@
 public struct FixedSumArray: Sendable, Equatable, Codable {
     public private(set) var sums: [FixedSum]
 
+    /// `count` empty sums.
     public init(count: Int) { sums = Array(repeating: FixedSum(), count: count) }
 
     /// Adds `values[i]` to position i; nil entries are left out (their count
@@ -11,6 +12,7 @@ public struct FixedSumArray: Sendable, Equatable, Codable {
         for i in values.indices { if let v = values[i] { sums[i].add(v) } }
     }
 
+    /// Adds another array of the same length, position by position.
     public mutating func merge(_ other: FixedSumArray) {
         precondition(other.sums.count == sums.count)
         for i in sums.indices { sums[i].merge(other.sums[i]) }

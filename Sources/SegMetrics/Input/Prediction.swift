@@ -15,6 +15,7 @@ public struct Prediction: Sendable {
     /// The level of pixel `i` (for per-pixel outputs, not hot loops).
     public func level(at i: Int) -> Int { levels8.map { Int($0[i]) } ?? Int(levels16![i]) }
 
+    /// The levels of a decoded prediction and their classes under `mode` and `threshold`.
     public init(_ image: Image, format: ImageFormat, path: String, mode: PredValues, classes k: Int, threshold: Double) {
         width = image.width
         height = image.height

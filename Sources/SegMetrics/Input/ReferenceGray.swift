@@ -13,6 +13,7 @@ import SegImage
 /// Colour JPEG is decoded straight to libjpeg's gray (see ``DecodeOptions/grayJPEG``).
 /// Palette images give their indices (a class, not a colour).
 public enum ReferenceGray {
+    /// The 8-bit gray levels of `image` as OpenCV reads a file of `format`.
     public static func levels(_ image: Image, format: ImageFormat) -> [UInt8] {
         guard image.colorModel != .palette else { return image.grayLevels8() }
         let n = image.pixelCount, ch = image.channels

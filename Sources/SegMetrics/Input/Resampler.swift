@@ -2,6 +2,7 @@ import SegImage
 
 /// Resizes prediction images (every channel, 8- or 16-bit).
 public enum Resampler {
+    /// `image` resampled to `width` × `height` with OpenCV's geometry.
     public static func resize(_ image: Image, width: Int, height: Int, mode: ResizeMode) -> Image {
         switch image.samples {
         case .uint8(let s):

@@ -11,10 +11,15 @@ public struct EvalResults: Sendable {
     public let precision: [Double], recall: [Double], fCurve: [Double], eCurve: [Double]
     /// The threshold (0…255) where the F curve peaks.
     public let maxFThreshold: Int?
+    /// The prediction set's name.
     public let name: String
+    /// Number of pairs evaluated.
     public let images: Int
+    /// The state the results come from.
     public let state: EvalState
 
+    /// The results of a state: the registry's columns for its configuration,
+    /// valued by each family (``MetricRegistry/values(_:)``).
     public init(_ state: EvalState) {
         self.state = state
         name = state.name

@@ -4,9 +4,11 @@ import SegCore
 /// A line chart written as standalone SVG: axes with ticks and labels, a
 /// title and a legend, one polyline per series.
 public struct LineChart: Sendable {
+    /// One named polyline.
     public struct Series: Sendable {
         public let name: String
         public let points: [(x: Double, y: Double)]
+        /// A series of `points` in data coordinates.
         public init(name: String, points: [(x: Double, y: Double)]) {
             self.name = name
             self.points = points
@@ -22,6 +24,7 @@ public struct LineChart: Sendable {
     /// Colour-blind-safe palette (Okabe–Ito).
     static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
+    /// A chart with no series yet.
     public init(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
                 xTicks: [Double], yTicks: [Double]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
