@@ -78,9 +78,9 @@ public struct EvalResults: Sendable {
     public var conventions: [String: Any] {
         let c = state.config
         var out: [String: Any] = [:]
-        if c.confusion {
-            out["confusion"] = [
-                "reference": "mmsegmentation IoUMetric",
+        if MetricFamily.confusion.isEnabled(c) {
+            out[MetricFamily.confusion.id] = [
+                "reference": MetricFamily.confusion.reference,
                 "aggregate": c.aggregate.rawValue,
                 "empty_gt": c.confusionEmptyGT.rawValue,
                 "classes": c.classes,
@@ -92,9 +92,9 @@ public struct EvalResults: Sendable {
                 "counts": "exact integers",
             ] as [String: Any]
         }
-        if c.salientEnabled {
-            out["salient"] = [
-                "reference": "PySODMetrics 1.6",
+        if MetricFamily.salient.isEnabled(c) {
+            out[MetricFamily.salient.id] = [
+                "reference": MetricFamily.salient.reference,
                 "f_curve": c.salient.fCurve.rawValue,
                 "beta2": c.salient.beta2,
                 "alpha": c.salient.alpha,
