@@ -66,8 +66,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Predictions as probability maps, class indices, or auto.")
     var predValues = "auto"
 
-    @Option(name: .long, help: "Metric groups: iou,mae,f,s,e,wf (default: all that apply).")
-    var metrics: String?
+    @Option(name: .long, help: ArgumentHelp("Metric groups, comma-separated (default: all that apply): \(MetricRegistry.groups.map { "\($0.token) = \($0.summary)" }.joined(separator: "; "))."))
+    var metrics: Parsed<MetricSelection>?
 
     @Option(name: .long, help: "Confusion-matrix metrics over the dataset (mmseg) or per image then averaged.")
     var aggregate = "dataset"
@@ -87,8 +87,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "List the K worst images (by --worst-by) on stderr.")
     var worst = 0
 
-    @Option(name: .long, help: "Metric for --worst (default mIoU, or wF/maxF without confusion metrics).")
-    var worstBy: String?
+    @Option(name: .long, help: ArgumentHelp("Per-image metric for --worst (default: \(MetricRegistry.worstByDefaults.map(\.key).joined(separator: ", else ")), the first computed): \(MetricRegistry.perImageNamesHelp)."))
+    var worstBy: Parsed<MetricName>?
 
     @Option(name: .long, help: "Write a TP/FP/FN colour map per image into this folder.")
     var overlays: String?
@@ -142,22 +142,7 @@ struct Evaluate: ParsableCommand {
             if let e = parsed.confusion { c.confusionEmptyGT = e }
             if let e = parsed.salient { c.salient.emptyGT = e }
         }
-        if let metrics {
-            let groups = Set(metrics.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = ["iou", "mae", "f", "s", "e", "wf"]
-            if let bad = groups.subtracting(known).first {
-                throw EvalError(.usage, "unknown metric group '\(bad)' (use iou, mae, f, s, e, wf)")
-            }
-            c.confusion = groups.contains("iou")
-            c.salient.mae = groups.contains("mae")
-            c.salient.fMeasure = groups.contains("f")
-            c.salient.sMeasure = groups.contains("s")
-            c.salient.eMeasure = groups.contains("e")
-            c.salient.weightedF = groups.contains("wf")
-            if numClasses > 2 && c.salient.any {
-                throw EvalError(.usage, "salient-object metrics (mae, f, s, e, wf) need two classes")
-            }
-        }
+        try metrics?.get().apply(to: &c)
         return c
     }
 
@@ -177,13 +162,14 @@ struct Evaluate: ParsableCommand {
             job.perImage = perImage
             job.overlays = overlays
             job.worst = worst
-            job.worstBy = worstBy ?? (job.config.confusion ? "mIoU" : (job.config.salient.weightedF ? "wF" : "maxF"))
-            if worstBy != nil || worst > 0, !PerImageRow.metricColumns(config: job.config).contains(job.worstBy) {
-                throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(PerImageRow.metricColumns(config: job.config).joined(separator: ", ")))")
+            job.worstBy = try worstBy?.get().name ?? MetricRegistry.defaultWorstBy(config: job.config)
+            let perImageNames = PerImageRow.metricColumns(config: job.config)
+            if worstBy != nil || worst > 0, !perImageNames.contains(job.worstBy) {
+                throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(perImageNames.joined(separator: ", ")))")
             }
             // Every usage error before the first file is read.
             let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
-                                       curves: EvalResults.hasCurves(config: job.config), config: job.config)
+                                       curves: MetricRegistry.hasCurves(config: job.config), config: job.config)
             let outcome = try job.run(showProgress: true)
             for warning in outcome.warnings { StandardError.line("segeval: warning: \(warning)") }
             if worst > 0 {
@@ -244,7 +230,7 @@ struct Merge: ParsableCommand {
                 StandardError.line("segeval: warning: " + message)
             }
             let config = merged[0].config
-            let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: EvalResults.hasCurves(config: config), config: config)
+            let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: MetricRegistry.hasCurves(config: config), config: config)
             if let state { try EvalState.write(merged, to: state) }
             try output.emit(merged.map(EvalResults.init), gate: gate)
         } catch let exit as ExitCode {

@@ -20,11 +20,11 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Write pr.svg and f-threshold.svg (all prediction sets on one chart) into this folder.")
     var plot: String?
 
-    @Option(name: .long, help: "Fail (exit 3) when a metric is below its bound: mIoU=0.80,maxF=0.85.")
-    var failUnder: String?
+    @Option(name: .long, help: ArgumentHelp("Fail (exit 3) when a metric is below its bound: mIoU=0.80,maxF=0.85. Metrics: \(MetricRegistry.gateNamesHelp) (IoU_1)."))
+    var failUnder: Parsed<GateBounds>?
 
-    @Option(name: .long, help: "Fail (exit 3) when a metric is above its bound: MAE=0.1.")
-    var failOver: String?
+    @Option(name: .long, help: ArgumentHelp("Fail (exit 3) when a metric is above its bound: MAE=0.1 (for metrics where lower is better: \(MetricRegistry.lowerIsBetterNames.joined(separator: ", "))); names as for --fail-under."))
+    var failOver: Parsed<GateBounds>?
 
     @Option(name: .long, help: "An earlier --format json report to compare with.")
     var baseline: String?
@@ -32,8 +32,8 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "With --baseline: fail (exit 3) when a compared metric got worse by more than this (default 0).")
     var maxDrop: Double?
 
-    @Option(name: .long, help: "With --baseline: the metrics compared (default: mIoU, mDice, IoU_1, Dice_1, MAE, maxF, Sm, meanEm, wF, those this run reports).")
-    var compare: String?
+    @Option(name: .long, help: ArgumentHelp("With --baseline: the metrics compared (default: \(MetricRegistry.headlineNames.joined(separator: ", ")), those this run reports)."))
+    var compare: Parsed<MetricNames>?
 
     func validate() throws {
         if EvalFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json, csv or markdown") }
@@ -41,8 +41,8 @@ struct OutputOptions: ParsableArguments {
         if baseline == nil && maxDrop != nil { throw ValidationError("--max-drop needs --baseline (the report to compare with)") }
         if baseline == nil && compare != nil { throw ValidationError("--compare needs --baseline (the report to compare with)") }
         do {
-            _ = try failUnder.map(QualityGate.parseBounds)
-            _ = try failOver.map(QualityGate.parseBounds)
+            _ = try failUnder?.get()
+            _ = try failOver?.get()
         } catch { throw ValidationError("\(error)") }
     }
 
@@ -50,16 +50,16 @@ struct OutputOptions: ParsableArguments {
     /// error before any work) and the curve outputs against its families.
     func gate(names: [String], curves available: Bool, config: EvalConfig?) throws -> QualityGate {
         var gate = QualityGate()
-        gate.failUnder = try failUnder.map(QualityGate.parseBounds) ?? []
-        gate.failOver = try failOver.map(QualityGate.parseBounds) ?? []
+        gate.failUnder = try failUnder?.get().bounds ?? []
+        gate.failOver = try failOver?.get().bounds ?? []
         gate.maxDrop = maxDrop ?? 0
         if baseline != nil {
-            gate.compared = compare.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? config.map(EvalResults.defaultComparison)
+            gate.compared = try compare?.get().names ?? config.map(MetricRegistry.defaultComparison)
             gate.comparedExplicitly = compare != nil
         }
         try gate.validate(names: names)
         if !available, let option = curves != nil ? "--curves" : (plot != nil ? "--plot" : nil) {
-            throw EvalError(.usage, "\(option) needs a metric family with curves (f or e); this run computes none")
+            throw EvalError(.usage, "\(option) needs a metric family with curves (\(MetricRegistry.curveGroups.joined(separator: " or "))); this run computes none")
         }
         gate.baseline = try baseline.map(QualityGate.readBaseline)
         return gate

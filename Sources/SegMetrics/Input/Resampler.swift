@@ -1,16 +1,8 @@
 import SegImage
 
-/// How a prediction of the wrong size is brought to the ground truth's size.
-public enum ResizeMode: String, Sendable, CaseIterable, Codable {
-    /// Source pixel `floor(x · srcW / dstW)` (OpenCV `INTER_NEAREST`).
-    case nearest
-    /// Half-pixel-centred bilinear with edge clamping (OpenCV `INTER_LINEAR`
-    /// geometry; weights in floating point, rounded to the nearest level).
-    case bilinear
-}
-
 /// Resizes prediction images (every channel, 8- or 16-bit).
 public enum Resampler {
+    /// `image` resampled to `width` × `height` with OpenCV's geometry.
     public static func resize(_ image: Image, width: Int, height: Int, mode: ResizeMode) -> Image {
         switch image.samples {
         case .uint8(let s):

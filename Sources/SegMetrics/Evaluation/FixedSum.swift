@@ -35,6 +35,7 @@ public struct FixedSum: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey { case raw, count }
 
+    /// Decodes the exact 128-bit total (decimal text) and the count.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let text = try c.decode(String.self, forKey: .raw)
@@ -45,31 +46,10 @@ public struct FixedSum: Sendable, Equatable, Codable {
         self.count = try c.decode(Int.self, forKey: .count)
     }
 
+    /// Encodes the exact 128-bit total (as decimal text) and the count.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(String(raw), forKey: .raw)
         try c.encode(count, forKey: .count)
     }
-}
-
-/// One order-independent sum per position (a curve summed over images).
-public struct FixedSumArray: Sendable, Equatable, Codable {
-    public private(set) var sums: [FixedSum]
-
-    public init(count: Int) { sums = Array(repeating: FixedSum(), count: count) }
-
-    /// Adds `values[i]` to position i; nil entries are left out (their count
-    /// does not grow).
-    public mutating func add(_ values: [Double?]) {
-        precondition(values.count == sums.count)
-        for i in values.indices { if let v = values[i] { sums[i].add(v) } }
-    }
-
-    public mutating func merge(_ other: FixedSumArray) {
-        precondition(other.sums.count == sums.count)
-        for i in sums.indices { sums[i].merge(other.sums[i]) }
-    }
-
-    /// Per-position means (NaN where nothing was added).
-    public var means: [Double] { sums.map(\.mean) }
 }

@@ -126,7 +126,7 @@ public struct EvalJob: Sendable {
                     }
                     if worst > 0, let v = row.value(worstBy), !v.isNaN {
                         worstList.append((result.key, v))
-                        let lower = EvalResults.lowerIsBetter.contains(worstBy)
+                        let lower = MetricRegistry.isLowerBetter(worstBy)
                         worstList.sort { lower ? $0.value > $1.value : $0.value < $1.value }
                         if worstList.count > worst { worstList.removeLast() }
                     }

@@ -3,10 +3,13 @@ import Foundation
 /// CI gating: absolute bounds (`--fail-under mIoU=0.8`, `--fail-over MAE=0.1`)
 /// and regressions against an earlier JSON report (`--baseline`, `--max-drop`).
 public struct QualityGate: Sendable {
-    public var failUnder: [(metric: String, bound: Double)] = []
-    public var failOver: [(metric: String, bound: Double)] = []
+    /// `--fail-under`: fails when a metric is below its bound (or undefined).
+    public var failUnder: [GateBound] = []
+    /// `--fail-over`: fails when a metric is above its bound (or undefined).
+    public var failOver: [GateBound] = []
     /// Earlier results by prediction-set name ("" for a single-set report).
     public var baseline: [String: [String: Double]]?
+    /// With a baseline: how much a compared metric may get worse.
     public var maxDrop = 0.0
     /// The metrics compared with the baseline (nil: every metric both have).
     /// `segeval` sets ``EvalResults/defaultComparison(config:)`` unless
@@ -16,25 +19,15 @@ public struct QualityGate: Sendable {
     /// lacks, or one that became undefined, then fails instead of being skipped.
     public var comparedExplicitly = false
 
+    /// No gates.
     public init() {}
 
     /// Usage errors before any work: every metric a bound or `--compare`
-    /// names must be one that `names` (``EvalResults/metricNames(config:)``) has.
+    /// names must be one that `names` (``MetricRegistry/reportedColumns(config:)``) has.
     public func validate(names: [String]) throws {
         let known = Set(names)
         for metric in failUnder.map(\.metric) + failOver.map(\.metric) + (compared ?? []) where !known.contains(metric) {
             throw EvalError(.usage, "unknown metric '\(metric)' (this run reports \(names.joined(separator: ", ")))")
-        }
-    }
-
-    /// Parses `name=value,name=value`.
-    public static func parseBounds(_ text: String) throws -> [(metric: String, bound: Double)] {
-        try text.split(separator: ",").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
-                throw EvalError(.usage, "bad bound '\(item)': expected METRIC=VALUE, e.g. mIoU=0.80")
-            }
-            return (parts[0], v)
         }
     }
 
@@ -72,13 +65,13 @@ public struct QualityGate: Sendable {
         var lines: [String] = []
         let prefix = { (r: EvalResults) in results.count > 1 ? "\(r.name): " : "" }
         for r in results {
-            for (metric, bound) in failUnder {
-                guard let v = r.value(metric) else { throw unknown(metric, r) }
-                if v.isNaN || v < bound { lines.append("\(prefix(r))\(metric) = \(EvalReport.format(v, 4)) is below \(bound)") }
+            for gate in failUnder {
+                guard let v = r.value(gate.metric) else { throw unknown(gate.metric, r) }
+                if v.isNaN || v < gate.bound { lines.append("\(prefix(r))\(gate.metric) = \(EvalReport.format(v, 4)) is below \(gate.bound)") }
             }
-            for (metric, bound) in failOver {
-                guard let v = r.value(metric) else { throw unknown(metric, r) }
-                if v.isNaN || v > bound { lines.append("\(prefix(r))\(metric) = \(EvalReport.format(v, 4)) is above \(bound)") }
+            for gate in failOver {
+                guard let v = r.value(gate.metric) else { throw unknown(gate.metric, r) }
+                if v.isNaN || v > gate.bound { lines.append("\(prefix(r))\(gate.metric) = \(EvalReport.format(v, 4)) is above \(gate.bound)") }
             }
             if let baseline {
                 guard let previous = baseline[r.name] ?? (baseline.count == 1 && results.count == 1 ? baseline.values.first : nil) else {
@@ -94,7 +87,7 @@ public struct QualityGate: Sendable {
                         }
                         continue
                     }
-                    let lower = EvalResults.lowerIsBetter.contains(metric)
+                    let lower = MetricRegistry.isLowerBetter(metric)
                     let drop = lower ? value - before : before - value
                     // 1e-12 absorbs the last-digit noise of a JSON round trip.
                     if drop > maxDrop + 1e-12 {

@@ -4,9 +4,11 @@ import SegCore
 /// A line chart written as standalone SVG: axes with ticks and labels, a
 /// title and a legend, one polyline per series.
 public struct LineChart: Sendable {
+    /// One named polyline.
     public struct Series: Sendable {
         public let name: String
         public let points: [(x: Double, y: Double)]
+        /// A series of `points` in data coordinates.
         public init(name: String, points: [(x: Double, y: Double)]) {
             self.name = name
             self.points = points
@@ -22,6 +24,7 @@ public struct LineChart: Sendable {
     /// Colour-blind-safe palette (Okabe–Ito).
     static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
+    /// A chart with no series yet.
     public init(title: String, xLabel: String, yLabel: String, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
                 xTicks: [Double], yTicks: [Double]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
@@ -91,35 +94,5 @@ public struct LineChart: Sendable {
             }
         }
         return out
-    }
-}
-
-/// The curves outputs: `--curves FILE.csv` and `--plot DIR`.
-public enum CurveOutput {
-    /// CSV with one row per prediction set and threshold 0…255.
-    public static func csv(_ results: [EvalResults]) -> String {
-        var lines = ["pred,threshold,precision,recall,F,Em"]
-        for r in results where !r.fCurve.isEmpty || !r.eCurve.isEmpty {
-            for t in 0..<256 {
-                func cell(_ curve: [Double]) -> String { curve.isEmpty ? "" : EvalReport.cell(curve[t]) }
-                lines.append(CSV.line([r.name, String(t), cell(r.precision), cell(r.recall), cell(r.fCurve), cell(r.eCurve)]))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The precision–recall chart and the F-measure-by-threshold chart.
-    public static func charts(_ results: [EvalResults]) -> (pr: LineChart, f: LineChart) {
-        let unit = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-        var pr = LineChart(title: "Precision–recall (256 thresholds)", xLabel: "Recall", yLabel: "Precision",
-                           xRange: 0...1, yRange: 0...1, xTicks: unit, yTicks: unit)
-        var f = LineChart(title: "F-measure by threshold", xLabel: "Threshold (8-bit prediction ≥ t)", yLabel: "F-measure",
-                          xRange: 0...255, yRange: 0...1, xTicks: [0, 32, 64, 96, 128, 160, 192, 224, 255], yTicks: unit)
-        for r in results where !r.fCurve.isEmpty {
-            let maxF = r.value("maxF").map { String(format: " (maxF %.3f)", $0) } ?? ""
-            pr.series.append(.init(name: r.name + maxF, points: (0..<256).map { (r.recall[$0], r.precision[$0]) }))
-            f.series.append(.init(name: r.name + maxF, points: (0..<256).map { (Double($0), r.fCurve[$0]) }))
-        }
-        return (pr, f)
     }
 }

@@ -36,6 +36,7 @@ public struct EvalState: Sendable, Equatable, Codable {
     public var precision = FixedSumArray(count: 256), recall = FixedSumArray(count: 256)
     public var fCurve = FixedSumArray(count: 256), eCurve = FixedSumArray(count: 256)
 
+    /// An empty state of one prediction set and shard.
     public init(config: EvalConfig, name: String, shard: Shard, pairCount: Int, pairDigest: String) {
         self.config = config
         self.name = name

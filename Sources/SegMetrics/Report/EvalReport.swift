@@ -1,11 +1,6 @@
 import Foundation
 import SegCore
 
-/// Output formats of `segeval`.
-public enum EvalFormat: String, Sendable, CaseIterable {
-    case table, json, csv, markdown
-}
-
 /// Renders results of one or more prediction sets.
 public enum EvalReport {
     /// The whole report in `format`. JSON for one set is the set's object;
@@ -75,12 +70,12 @@ public enum EvalReport {
     static func conventionLines(_ r: EvalResults) -> [String] {
         let c = r.state.config
         var lines: [String] = []
-        if c.salientEnabled {
-            lines.append("salient-object metrics: PySODMetrics 1.6 conventions (GT > 128, prediction min-max normalised, F β² = \(c.salient.beta2), "
+        if MetricFamily.salient.isEnabled(c) {
+            lines.append("\(MetricFamily.salient.title) metrics: \(MetricFamily.salient.reference) conventions (GT > 128, prediction min-max normalised, F β² = \(c.salient.beta2), "
                 + "maxF/meanF from \(c.salient.fCurve == .meanF ? "per-image F averaged over images" : "precision and recall averaged over images (meanPR)"), empty GT: \(c.salient.emptyGT.rawValue))")
         }
-        if c.confusion {
-            lines.append("confusion-matrix metrics: mmsegmentation IoUMetric conventions (\(c.aggregate == .dataset ? "pixel counts summed over the dataset" : "per image, then averaged over defined scores"), "
+        if MetricFamily.confusion.isEnabled(c) {
+            lines.append("\(MetricFamily.confusion.title) metrics: \(MetricFamily.confusion.reference) conventions (\(c.aggregate == .dataset ? "pixel counts summed over the dataset" : "per image, then averaged over defined scores"), "
                 + "\(c.classes) classes, ignore index \(c.ignoreIndex.map(String.init) ?? "none"), threshold \(c.threshold), empty GT: \(c.confusionEmptyGT.rawValue), F-score β = \(c.fscoreBeta))")
         }
         return lines

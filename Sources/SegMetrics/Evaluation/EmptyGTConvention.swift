@@ -1,0 +1,45 @@
+/// What to do with a score that is undefined or degenerate because the
+/// ground truth has no foreground (see docs/metrics.md for each library's choice).
+public enum EmptyGTConvention: String, Sendable, CaseIterable, Codable {
+    /// 0/0 is undefined and left out of the mean; an empty ground truth with
+    /// a non-empty prediction scores 0 (mmseg, torchmetrics).
+    case nan
+    /// Always 0 (PySODMetrics).
+    case zero
+    /// 0/0 scores 1; a non-empty prediction scores 0 (segmentation_models_pytorch
+    /// `zero_division=1`, MONAI `ignore_empty=False`).
+    case one
+    /// Every score of an image (or class) with an empty ground truth is left
+    /// out, whatever was predicted (MONAI `ignore_empty=True`).
+    case skip
+
+    /// Parses `--empty-gt`: one convention for both families (`skip`), or
+    /// per family (`iou=skip,salient=zero`; `confusion` and `sod` also work).
+    public static func parse(_ text: String) throws -> (confusion: EmptyGTConvention?, salient: EmptyGTConvention?) {
+        if let both = EmptyGTConvention(rawValue: text) { return (both, both) }
+        var confusion: EmptyGTConvention?, salient: EmptyGTConvention?
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = EmptyGTConvention(rawValue: parts[1]) else {
+                throw EvalError(.usage, "bad --empty-gt '\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero)")
+            }
+            switch parts[0] {
+            case "iou", "confusion": confusion = value
+            case "salient", "sod": salient = value
+            default: throw EvalError(.usage, "bad --empty-gt family '\(parts[0])': use iou or salient")
+            }
+        }
+        return (confusion, salient)
+    }
+
+    /// The score of a ratio whose ground truth is empty, given whether the
+    /// prediction is empty too and what the formula gives otherwise.
+    func resolve(predictionEmpty: Bool, formula: Double) -> Double? {
+        switch self {
+        case .zero: return predictionEmpty ? 0 : formula
+        case .nan: return predictionEmpty ? nil : formula
+        case .one: return predictionEmpty ? 1 : formula
+        case .skip: return nil
+        }
+    }
+}

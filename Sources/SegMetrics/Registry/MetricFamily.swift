@@ -1,0 +1,71 @@
+/// A family of metrics with one reference library and one kernel: its
+/// groups, its metrics, and how their values come out of an image's result
+/// and a dataset's state. Each family's folder declares one
+/// (``confusion``, ``salient``); ``MetricRegistry/families`` lists them.
+public struct MetricFamily: Sendable {
+    /// Identifier (`confusion`, `salient`): the key of its `conventions` JSON entry.
+    public let id: String
+    /// Name in prose and messages (`salient-object`).
+    public let title: String
+    /// The library whose conventions it reproduces.
+    public let reference: String
+    /// Position of its columns in reports (lower first); the salient-object
+    /// numbers have always come before the confusion ones.
+    public let reportRank: Int
+    /// Its `--metrics` groups.
+    public let groups: [MetricGroup]
+    /// Every metric, in report order (scalars and class means in the summary
+    /// row, per-class metrics in the per-class table).
+    public let metrics: [Metric]
+    /// The `--per-image` CSV columns, in order (per-class metrics expand to one column per class).
+    public let perImage: [Metric]
+    /// `--worst-by` defaults, most preferred first.
+    public let worstByDefaults: [Metric]
+    /// When the family cannot be computed, why (`need two classes`); nil: always.
+    public let requirement: String?
+    let isAvailable: @Sendable (_ classes: Int) -> Bool
+    let dataset: @Sendable (EvalState) -> MetricValues
+    let image: @Sendable (ImageResult) -> MetricValues
+
+    /// Declares a family (see the properties); `isAvailable` says whether it
+    /// applies to a class count, `dataset` and `image` compute its values.
+    public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], metrics: [Metric],
+                perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil,
+                isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
+                dataset: @escaping @Sendable (EvalState) -> MetricValues, image: @escaping @Sendable (ImageResult) -> MetricValues) {
+        self.id = id
+        self.title = title
+        self.reference = reference
+        self.reportRank = reportRank
+        self.groups = groups
+        self.metrics = metrics
+        self.perImage = perImage
+        self.worstByDefaults = worstByDefaults
+        self.requirement = requirement
+        self.isAvailable = isAvailable
+        self.dataset = dataset
+        self.image = image
+    }
+
+    /// Whether `config` computes `metric` (its group is on and the family applies).
+    public func computes(_ metric: Metric, config: EvalConfig) -> Bool {
+        isAvailable(config.classes) && groups.contains { $0.token == metric.group && $0.isOn(config) }
+    }
+
+    /// Whether `config` computes any of the family's groups.
+    public func isEnabled(_ config: EvalConfig) -> Bool {
+        isAvailable(config.classes) && groups.contains { $0.isOn(config) }
+    }
+
+    /// The values of one dataset (only meaningful when ``isEnabled(_:)``).
+    public func values(_ state: EvalState) -> MetricValues { dataset(state) }
+
+    /// The values of one image.
+    public func values(_ result: ImageResult) -> MetricValues { image(result) }
+
+    /// The per-class metric the class mean `metric` averages.
+    func list(of metric: Metric) -> Metric? {
+        guard case .classMean(let key) = metric.shape else { return nil }
+        return metrics.first { $0.key == key }
+    }
+}
