@@ -3,9 +3,12 @@
 pypng, tifffile), so SegKit's decoders are tested against files it did not
 write. Deterministic: re-running gives the same pixel values.
 
-Set-up (outside the repo):  python3 -m venv ~/segkit-venv &&
-  ~/segkit-venv/bin/pip install numpy pillow pypng tifffile imagecodecs
-Run from the repo root:     ~/segkit-venv/bin/python Fixtures/generate.py
+Run from the repo root in the reference environment (requirements-reference.txt:
+numpy, Pillow, pypng, tifffile, imagecodecs):
+
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/generate.py
+
+(bash scripts/regenerate-fixtures runs this and every other generator.)
 
 Codec corpus (Fixtures/codecs/, listed in codecs/manifest.json). Every file is
 W x H = 37 x 23 (odd, not a multiple of 8 or 16, so packing, interlacing and

@@ -2,8 +2,8 @@
 """albumentations' ElasticTransform on one 512x512 ISBI image + label, one core,
 with the same alpha and sigma as `segbench elastic` (docs/benchmarks.md).
 
-    pip install albumentations==2.0.8 opencv-python-headless
-    python3 scripts/bench_elastic_albumentations.py [--alpha 300] [--sigma 12]
+    bash scripts/reference-env     # the pinned environment: albumentations 2.0.8, OpenCV 4.14.0
+    .venv-reference/bin/python scripts/bench_elastic_albumentations.py [--alpha 300] [--sigma 12]
 """
 import argparse
 import os

@@ -4,7 +4,10 @@
 process, OpenCV's default PNG settings. Run after `segbench remap`, which
 leaves the 900 input files in /tmp/segkit-bench/in.
 
-    python3 scripts/bench_remap_opencv.py [/tmp/segkit-bench/in] [rounds]
+    .venv-reference/bin/python scripts/bench_remap_opencv.py [/tmp/segkit-bench/in] [rounds]
+
+in the reference environment (bash scripts/reference-env; OpenCV 4.14.0);
+scripts/bench-remap runs both.
 """
 import os
 import shutil

@@ -2,7 +2,7 @@
 """Times PySODMetrics the way its users run it, for comparison with `segeval`
 (single process, wall clock including PNG decoding).
 
-    python3 scripts/bench_sod_pysodmetrics.py GT_DIR PRED_DIR [--metrics mae,f]
+    bash scripts/reference-env && .venv-reference/bin/python scripts/bench_sod_pysodmetrics.py GT_DIR PRED_DIR [--metrics mae,f]
 
 Pairs are the *.png files of GT_DIR (sorted by name) with the identically named
 file in PRED_DIR. Decoding follows PySODMetrics' examples: cv2.imread(gt,
@@ -14,7 +14,8 @@ v / 65535, min-max normalised when max != min, with gt > 128 and normalize=False
 Without --metrics it runs twice: MAE + Fmeasure, then the full set (MAE,
 Fmeasure(beta=0.3), Smeasure, Emeasure, WeightedFmeasure). With --metrics it runs
 once with the listed ones (mae, f, s, e, wf). Prints one JSON document on stdout.
-Needs numpy, opencv-python-headless and pysodmetrics (e.g. /work/venv-segkit).
+Runs in the reference environment (requirements-reference.txt: numpy,
+opencv-python-headless, pysodmetrics 1.6.2).
 """
 import argparse
 import json

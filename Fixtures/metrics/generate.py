@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Reference fixtures and expected values for `segeval`.
 
-Run from the repo root with the SegKit venv (numpy, opencv-python-headless,
-pysodmetrics 1.6.2, pypng; scipy and scikit-image come with pysodmetrics):
+Run from the repo root in the reference environment (requirements-reference.txt:
+numpy, opencv-python-headless, pysodmetrics 1.6.2, pypng, scipy):
 
-    /work/venv-segkit/bin/python Fixtures/metrics/generate.py
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/metrics/generate.py
+
+numpy's AVX-512 kernels are switched off (NPY_DISABLE_CPU_FEATURES, set below
+before numpy loads): on an AVX-512 CPU np.exp in PySODMetrics' weighted F
+rounds differently in the last place (ISBI image 2's wF), and the committed
+JSON holds the AVX2 results, which every x86-64 machine then reproduces.
 
 1. Writes the hand-made edge cases Fixtures/metrics/edge/{gt,pred}/NAME.png
    (pypng, so bit depth and colour type are exactly what is asked for; pixel
@@ -35,11 +40,15 @@ import time
 import warnings
 from importlib.metadata import version
 
-import cv2
-import numpy as np
-import png  # pypng
-import py_sod_metrics
-import scipy
+# Before numpy is first imported (cv2 and py_sod_metrics import it too); see the docstring.
+os.environ["NPY_DISABLE_CPU_FEATURES"] = ("AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX "
+                                          "AVX512_CNL AVX512_ICL AVX512_SPR")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import png  # noqa: E402  (pypng)
+import py_sod_metrics  # noqa: E402
+import scipy  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))

@@ -1,23 +1,29 @@
 #!/usr/bin/env python3
 """Generate SegKit's small model-agreement fixtures under Fixtures/models/agreement/.
 
-Run from the repository root:  /work/venv-segkit/bin/python Fixtures/models/generate.py
-Needs torch, safetensors, numpy, Pillow, monai (see Fixtures/models/README.md for the versions used).
-Deterministic: fixed seeds, one thread, deterministic algorithms; re-running rewrites identical bytes on the same
-software versions.
+Run from the repository root in the reference environment (requirements-reference.txt: torch 2.13.0+cpu,
+safetensors, numpy, Pillow, monai):
+
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/models/generate.py
+
+Deterministic: fixed seeds, one thread, deterministic algorithms, and oneDNN capped at AVX2
+(ONEDNN_MAX_CPU_ISA, set below before torch loads; its AVX-512 convolutions round differently in the last
+place): re-running rewrites identical bytes with the pinned versions on any x86-64 CPU with AVX2.
 """
 
 import json
 import os
 import sys
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-from PIL import Image
-from safetensors import safe_open
-from safetensors.torch import save_file
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX2"  # before torch is imported; see the docstring
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from PIL import Image  # noqa: E402
+from safetensors import safe_open  # noqa: E402
+from safetensors.torch import save_file  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)

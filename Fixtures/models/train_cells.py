@@ -9,8 +9,9 @@ evaluation printed at the end (computed from the stored F16 weights).
 Model: UNet(n_channels=1, n_classes=1, bilinear=True, base=8) from reference_models.py;
 input = pixels / 255; output = one logit per pixel, sigmoid > 0.5 = cell interior (255).
 
-Run from the repo root (deterministic for a given seed and thread count):
-    /work/venv-segkit/bin/python Fixtures/models/train_cells.py
+Run from the repo root in the reference environment (deterministic for a given seed, thread count and
+CPU: PyTorch's oneDNN kernels round differently on AVX2 and AVX-512 machines):
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/models/train_cells.py
 """
 import os
 import sys

@@ -11,18 +11,24 @@ relative to the repo root. Label 255 = cell interior, 0 = membrane.
 
 Model: UNet(1, 1, bilinear=True, base=16) from reference_models.py.
 
-Run from the repo root (deterministic for a given seed and thread count):
-    /work/venv-segkit/bin/python Fixtures/models/train_isbi.py
-    /work/venv-segkit/bin/python Fixtures/models/train_isbi.py --reference-only   # predictions from the stored weights
+Run from the repo root in the reference environment (deterministic for a given seed and thread count):
+    bash scripts/reference-env
+    .venv-reference/bin/python Fixtures/models/train_isbi.py
+    .venv-reference/bin/python Fixtures/models/train_isbi.py --reference-only   # predictions from the stored weights
+oneDNN is capped at AVX2 (ONEDNN_MAX_CPU_ISA, set below before torch loads): its AVX-512 convolutions round
+differently in the last place, and the committed predictions are the AVX2 ones, which --reference-only then
+reproduces byte for byte on any x86-64 CPU with AVX2.
 """
 import os
 import sys
 import time
 
-import numpy as np
-import torch
-from PIL import Image
-from safetensors.torch import save_file
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX2"  # before torch is imported; see the docstring
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+from safetensors.torch import save_file  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))

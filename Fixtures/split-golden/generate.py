@@ -10,7 +10,10 @@ independently of SegKit's Swift code:
   - the first 15 shuffled pairs are train, the rest val; each manifest lists
     its pairs in natural order, paths relative to the manifest folder.
 
-Run from the repo root: python3 Fixtures/split-golden/generate.py
+Run from the repo root (standard library only; any Python 3 gives the same bytes, the
+reference environment included):
+
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/split-golden/generate.py
 """
 import os
 

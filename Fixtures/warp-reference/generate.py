@@ -13,8 +13,14 @@ weights to 1/32768), so it differs from exact bilinear interpolation by at
 most a grey level or two on this image; nearest picks the same pixel except
 where a position is within rounding of a half-pixel boundary.
 
-Run from the repo root: python3 Fixtures/warp-reference/generate.py
-(needs numpy, opencv-python-headless, tifffile)
+Run from the repo root in the reference environment (requirements-reference.txt:
+numpy, opencv-python-headless 4.14.0, tifffile):
+
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/warp-reference/generate.py
+
+The OpenCV version matters: 4.14.0 differs from exact bilinear by one grey level in
+244 of the 3072 pixels of linear.png; OpenCV 5.0 and 5.1 match it everywhere (the
+reference environment cannot hold OpenCV 5: PySODMetrics 1.6.2 requires < 5).
 """
 import os
 

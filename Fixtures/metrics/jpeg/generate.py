@@ -3,9 +3,10 @@
 Writes colour.jpg (Pillow, quality 90, 4:2:0: smooth colours plus saturated noise
 that clips when decoded) and opencv-gray.png: what OpenCV's
 cv2.imread(path, cv2.IMREAD_GRAYSCALE) returns for it (libjpeg's Y channel),
-saved by Pillow. Run from the repo root with numpy, Pillow and opencv-python:
+saved by Pillow. Run from the repo root in the reference environment
+(requirements-reference.txt: numpy, Pillow, opencv-python-headless):
 
-    python Fixtures/metrics/jpeg/generate.py
+    bash scripts/reference-env && .venv-reference/bin/python Fixtures/metrics/jpeg/generate.py
 """
 import os
 
