@@ -40,7 +40,7 @@ struct Evaluate: ParsableCommand {
     var allowMissing = false
 
     @Option(name: .long, help: "Resample predictions whose size differs from the ground truth: nearest or bilinear.")
-    var resizePred: String?
+    var resizePred: ResizeMode?
 
     @Option(name: .long, help: "Number of classes (default 2: binary masks).")
     var numClasses = 2
@@ -54,8 +54,8 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Probability threshold for soft predictions: foreground where v/max >= t, max 255 or 65535 (default 0.5).")
     var threshold = 0.5
 
-    @Option(name: .long, help: "Ground truth as binary masks (> 128), class indices, or auto.")
-    var gtValues = "auto"
+    @Option(name: .long, help: "Ground truth as binary masks (foreground > 128, PySODMetrics' rule; segprep remap --threshold T keeps >= T), class indices, or auto.")
+    var gtValues: GTValues = .auto
 
     @Option(name: .long, help: "How to read colour ground truth (refused otherwise): a colour table FILE (R,G,B -> class lines or JSON, as segprep remap --colors), or gray (OpenCV's gray conversion, then > 128).")
     var gtColors: String?
@@ -64,19 +64,20 @@ struct Evaluate: ParsableCommand {
     var strictGT = false
 
     @Option(name: .long, help: "Predictions as probability maps, class indices, or auto.")
-    var predValues = "auto"
+    var predValues: PredValues = .auto
 
     @Option(name: .long, help: ArgumentHelp("Metric groups, comma-separated (default: all that apply): \(MetricRegistry.groups.map { "\($0.token) = \($0.summary)" }.joined(separator: "; "))."))
     var metrics: Parsed<MetricSelection>?
 
     @Option(name: .long, help: "Confusion-matrix metrics over the dataset (mmseg) or per image then averaged.")
-    var aggregate = "dataset"
+    var aggregate: Aggregation = .dataset
 
-    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics).")
-    var emptyGT: String?
+    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics).",
+            transform: optionValue(EmptyGTConvention.parse))
+    var emptyGT: (confusion: EmptyGTConvention?, salient: EmptyGTConvention?)?
 
     @Option(name: .long, help: "maxF/meanF from per-image F curves (meanF, PySODMetrics) or from averaged precision/recall (meanPR).")
-    var fCurve = "meanF"
+    var fCurve: FCurveConvention = .meanF
 
     @Option(name: .long, help: "β of the confusion-matrix F-score (default 1).")
     var beta = 1.0
@@ -105,12 +106,6 @@ struct Evaluate: ParsableCommand {
         if gt.isEmpty == (manifest == nil) { throw ValidationError("give either --gt or --manifest") }
         if numClasses < 2 || numClasses > 255 { throw ValidationError("--num-classes must be 2…255") }
         if !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must be in [0, 1]") }
-        if GTValues(rawValue: gtValues) == nil { throw ValidationError("--gt-values must be auto, binary or index") }
-        if PredValues(rawValue: predValues) == nil { throw ValidationError("--pred-values must be auto, probability or index") }
-        if Aggregation(rawValue: aggregate) == nil { throw ValidationError("--aggregate must be dataset or image") }
-        if let emptyGT, (try? EmptyGTConvention.parse(emptyGT)) == nil { throw ValidationError("--empty-gt takes nan, zero, one or skip, optionally per family: iou=skip,salient=zero") }
-        if FCurveConvention(rawValue: fCurve) == nil { throw ValidationError("--f-curve must be meanF or meanPR") }
-        if let resizePred, ResizeMode(rawValue: resizePred) == nil { throw ValidationError("--resize-pred must be nearest or bilinear") }
         if worst < 0 { throw ValidationError("--worst must be 0 or more") }
         if ignoreIndex < 0 { throw ValidationError("--ignore-index must be 0 or more") }
         do { try PairingRule(keyPattern: key).validate() } catch { throw ValidationError("\(error)") }
@@ -125,20 +120,19 @@ struct Evaluate: ParsableCommand {
         c.classes = numClasses
         c.ignoreIndex = noIgnore ? nil : ignoreIndex
         c.threshold = threshold
-        c.gtValues = GTValues(rawValue: gtValues)!
-        c.predValues = PredValues(rawValue: predValues)!
-        c.aggregate = Aggregation(rawValue: aggregate)!
+        c.gtValues = gtValues
+        c.predValues = predValues
+        c.aggregate = aggregate
         c.fscoreBeta = beta
-        c.resize = resizePred.flatMap(ResizeMode.init(rawValue:))
+        c.resize = resizePred
         c.strictGT = strictGT
         if let gtColors {
             do { c.gtColors = gtColors == "gray" ? .gray : .table(try ColorTable.read(gtColors)) } catch {
                 throw EvalError(.usage, "--gt-colors: \(error)")
             }
         }
-        c.salient.fCurve = FCurveConvention(rawValue: fCurve)!
-        if let emptyGT {
-            let parsed = try EmptyGTConvention.parse(emptyGT)
+        c.salient.fCurve = fCurve
+        if let parsed = emptyGT {
             if let e = parsed.confusion { c.confusionEmptyGT = e }
             if let e = parsed.salient { c.salient.emptyGT = e }
         }
@@ -170,8 +164,8 @@ struct Evaluate: ParsableCommand {
             // Every usage error before the first file is read.
             let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
                                        curves: MetricRegistry.hasCurves(config: job.config), config: job.config)
-            let outcome = try job.run(showProgress: true)
-            for warning in outcome.warnings { StandardError.line("segeval: warning: \(warning)") }
+            let outcome = try job.run { ProgressBar(total: $1, label: "segeval \($0)") }
+            for warning in outcome.warnings { StandardError.warning(warning) }
             if worst > 0 {
                 for (i, list) in outcome.worst.enumerated() {
                     StandardError.line("segeval: worst \(list.count) by \(job.worstBy)\(pred.count > 1 ? " (\(job.names[i]))" : ""):")
@@ -183,10 +177,6 @@ struct Evaluate: ParsableCommand {
                 try EvalState.write(outcome.states, to: state)
             }
             try output.emit(outcome.states.map(EvalResults.init), gate: gate)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            throw fail(error)
         }
     }
 }
@@ -227,16 +217,12 @@ struct Merge: ParsableCommand {
                 let missing = (0..<n).filter { i in !s.shards.contains { $0.index == i } }
                 let message = "\(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs"
                 if requireAllShards { throw EvalError(.input, message) }
-                StandardError.line("segeval: warning: " + message)
+                StandardError.warning(message)
             }
             let config = merged[0].config
             let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: MetricRegistry.hasCurves(config: config), config: config)
             if let state { try EvalState.write(merged, to: state) }
             try output.emit(merged.map(EvalResults.init), gate: gate)
-        } catch let exit as ExitCode {
-            throw exit
-        } catch {
-            throw fail(error)
         }
     }
 }

@@ -6,13 +6,10 @@ import SegCore
 import SegImage
 import SegMetrics
 
-/// Prints `segeval: error: …` and returns the exit code of `error`'s category.
-func fail(_ error: Error) -> ExitCode { CommandLineTool.report(error, prefix: "segeval") }
-
 /// Report, curve and gating options shared by `evaluate` and `merge`.
 struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "table, json, csv or markdown.")
-    var format: String = "table"
+    var format: EvalFormat = .table
 
     @Option(name: .long, help: "Write precision, recall, F and E by threshold to this CSV file.")
     var curves: String?
@@ -36,7 +33,6 @@ struct OutputOptions: ParsableArguments {
     var compare: Parsed<MetricNames>?
 
     func validate() throws {
-        if EvalFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json, csv or markdown") }
         if let maxDrop, maxDrop < 0 || !maxDrop.isFinite { throw ValidationError("--max-drop must be a non-negative number") }
         if baseline == nil && maxDrop != nil { throw ValidationError("--max-drop needs --baseline (the report to compare with)") }
         if baseline == nil && compare != nil { throw ValidationError("--compare needs --baseline (the report to compare with)") }
@@ -68,7 +64,7 @@ struct OutputOptions: ParsableArguments {
     /// Prints the report, writes curves and plots, then applies the gates.
     func emit(_ results: [EvalResults], gate: QualityGate) throws {
         let failures = try gate.failures(results)
-        StandardOutput.write(EvalReport.render(results, format: EvalFormat(rawValue: format)!))
+        StandardOutput.write(EvalReport.render(results, format: format))
         if let curves {
             try createParentFolder(of: curves)
             try AtomicFile.write(Array(CurveOutput.csv(results).utf8), to: curves)

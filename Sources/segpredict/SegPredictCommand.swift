@@ -46,7 +46,7 @@ struct SegPredict: ParsableCommand {
             transform: optionValue({ Preprocessing.parseList($0, positive: true) }, expected: "comma-separated positive numbers"))
     var std: [Float]?
 
-    @Option(name: .long, help: "Resize images to N×N for the network; outputs are resized back bilinearly.")
+    @Option(name: .long, help: "Resize images to NxN for the network; outputs are resized back bilinearly.")
     var resize: Int?
 
     @Option(name: .long, help: "Output activation: sigmoid, softmax or none (default: sigmoid for one output, softmax for several).")
@@ -66,7 +66,7 @@ struct SegPredict: ParsableCommand {
             transform: optionValue(SegPredict.parseMaskValues, expected: "comma-separated integers 0…255"))
     var maskValues: [Int]?
 
-    @Option(name: .long, help: "Sliding-window inference with N×N windows (Gaussian-weighted blending).")
+    @Option(name: .long, help: "Sliding-window inference with NxN windows (Gaussian-weighted blending).")
     var tile: Int?
 
     @Option(name: .long, help: "Window overlap fraction for --tile.")

@@ -78,7 +78,7 @@ final class SegEvalCLITests: XCTestCase {
         try writeGray([0, 0, 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0], width: 8, to: dir + "/pred/a.png")
         let r = try segeval(["--pred", dir + "/pred", "--gt", dir + "/gt"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains(dir + "/pred/a.png") && r.stderr.contains(dir + "/gt/a.png") && r.stderr.contains("8×2"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(dir + "/pred/a.png") && r.stderr.contains(dir + "/gt/a.png") && r.stderr.contains("8x2"), r.stderr)
         let resized = try segeval(["--pred", dir + "/pred", "--gt", dir + "/gt", "--resize-pred", "nearest", "--format", "json", "--metrics", "iou"])
         XCTAssertEqual(resized.status, 0, resized.stderr)
         XCTAssertEqual(try json(resized.stdout)["aAcc"] as? Double, 1, "nearest picks columns 0, 2, 4, 6")

@@ -21,12 +21,12 @@ public enum EmptyGTConvention: String, Sendable, CaseIterable, Codable {
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = EmptyGTConvention(rawValue: parts[1]) else {
-                throw EvalError(.usage, "bad --empty-gt '\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero)")
+                throw EvalError(.usage, "'\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero)")
             }
             switch parts[0] {
             case "iou", "confusion": confusion = value
             case "salient", "sod": salient = value
-            default: throw EvalError(.usage, "bad --empty-gt family '\(parts[0])': use iou or salient")
+            default: throw EvalError(.usage, "unknown family '\(parts[0])': use iou or salient")
             }
         }
         return (confusion, salient)

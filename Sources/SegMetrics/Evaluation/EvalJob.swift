@@ -57,9 +57,10 @@ public struct EvalJob: Sendable {
         return Set(short).count == short.count ? short : predictions
     }
 
-    /// Runs the evaluation, drawing a progress bar on stderr when it is a
-    /// terminal and `showProgress` is set.
-    public func run(showProgress: Bool = false) throws -> Outcome {
+    /// Runs the evaluation. `progress` makes the progress reporter of each
+    /// prediction set (its name and pair count); the caller decides whether
+    /// and where progress is shown, as for every other job.
+    public func run(progress makeProgress: (_ name: String, _ pairs: Int) -> ProgressBar? = { _, _ in nil }) throws -> Outcome {
         guard !predictions.isEmpty else { throw EvalError(.usage, "no --pred given") }
         var outcome = Outcome()
         let names = self.names
@@ -79,8 +80,8 @@ public struct EvalJob: Sendable {
             let mine = shard.select(pairs)
             var worstList: [(key: String, value: Double)] = []
             var kept: [ImageResult] = []
-            let progress = ProgressBar(total: mine.count, label: "segeval \(names[index])", enabled: showProgress && StandardError.isInteractive)
-            defer { progress.finish() }
+            let progress = makeProgress(names[index], mine.count)
+            defer { progress?.finish() }
             let overlayDir = overlays.map { predictions.count > 1 ? $0 + "/" + names[index] : $0 }
             let batch = 256
             var start = 0
@@ -109,7 +110,7 @@ public struct EvalJob: Sendable {
                             partial.state.add(result)
                             return needResults ? result : nil
                         }))
-                        progress.advance()
+                        progress?.advance()
                     }
                 }
                 for slot in slots.values {

@@ -28,7 +28,7 @@ public enum PairEvaluator {
             : try ImageReader.decode(predBytes, path: predPath, options: options)
         if gtImage.width != predImage.width || gtImage.height != predImage.height {
             guard let mode = config.resize else {
-                throw EvalError(.input, "\(predPath): prediction is \(predImage.width)×\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)×\(gtImage.height) (--resize-pred nearest|bilinear to resample)")
+                throw EvalError(.input, "\(predPath): prediction is \(predImage.width)x\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)x\(gtImage.height) (--resize-pred nearest|bilinear to resample)")
             }
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
@@ -48,7 +48,7 @@ public enum PairEvaluator {
         let pred = inputs.prediction
         let k = config.classes
         if config.salientEnabled && pred.width * pred.height < 2 {
-            throw EvalError(.input, "\(gtPath): a \(pred.width)×\(pred.height) image has too few pixels for the salient-object metrics (the E-measure divides by N − 1)")
+            throw EvalError(.input, "\(gtPath): a \(pred.width)x\(pred.height) image has too few pixels for the salient-object metrics (the E-measure divides by N − 1)")
         }
         var confusion = ConfusionMatrix(classes: k)
         var salient: SalientScores?

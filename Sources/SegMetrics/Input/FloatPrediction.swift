@@ -15,7 +15,7 @@ public enum FloatPrediction {
         guard let first = pages.first else { throw EvalError(.input, "\(path): float TIFF without pages") }
         for (index, page) in pages.enumerated() {
             guard page.width == first.width, page.height == first.height else {
-                throw EvalError(.input, "\(path): page \(index) is \(page.width)×\(page.height) but page 0 is \(first.width)×\(first.height)")
+                throw EvalError(.input, "\(path): page \(index) is \(page.width)x\(page.height) but page 0 is \(first.width)x\(first.height)")
             }
             if let bad = page.values.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
                 throw EvalError(.input, "\(path): page \(index) holds \(page.values[bad]) at pixel (\(bad % page.width), \(bad / page.width)); float prediction maps must be probabilities in [0, 1]")

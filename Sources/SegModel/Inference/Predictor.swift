@@ -122,7 +122,7 @@ public final class Predictor: @unchecked Sendable {
     private func forward(_ input: FeatureMap) throws -> FeatureMap {
         let minimum = network.minimumSide
         guard input.height >= minimum && input.width >= minimum else {
-            throw ModelError("input of \(input.width)×\(input.height) is smaller than the \(minimum)×\(minimum) this \(network.architecture.displayName) needs")
+            throw ModelError("input of \(input.width)x\(input.height) is smaller than the \(minimum)x\(minimum) this \(network.architecture.displayName) needs")
         }
         return try network.forward(input, compute)
     }
