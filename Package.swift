@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "SegCoreTests", dependencies: ["SegCore", "SegTestSupport"]),
         .testTarget(name: "SegCLITests", dependencies: ["SegCLI", "SegCore", "SegFiles", "SegImage", "SegPrep", "SegMetrics", "SegModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The executables are dependencies so that `swift test` always builds the binaries the end-to-end tests run.
-        .testTarget(name: "SegPrepTests", dependencies: ["SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
+        .testTarget(name: "SegPrepTests", dependencies: ["SegFiles", "SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
         .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
         // The hostile corpus, fault injection and fuzz reproducers, run against every command.
         .testTarget(name: "RobustnessTests", dependencies: ["SegFiles", "SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),

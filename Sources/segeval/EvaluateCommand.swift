@@ -143,41 +143,39 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         AtomicFile.installInterruptCleanup()
         MemoryTuning.reuseLargeAllocations()
-        do {
-            var job = EvalJob()
-            job.config = try config()
-            job.predictions = pred
-            job.gt = gt
-            job.manifest = manifest
-            job.pairing = PairingRule(imageSuffix: predSuffix, labelSuffix: labelSuffix, keyPattern: key)
-            job.allowMissing = allowMissing
-            job.shard = sharding.value
-            job.workers = parallel.workers(default: ProcessInfo.processInfo.activeProcessorCount)
-            job.perImage = perImage
-            job.overlays = overlays
-            job.worst = worst
-            job.worstBy = try worstBy?.get().name ?? MetricRegistry.defaultWorstBy(config: job.config)
-            let perImageNames = PerImageRow.metricColumns(config: job.config)
-            if worstBy != nil || worst > 0, !perImageNames.contains(job.worstBy) {
-                throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(perImageNames.joined(separator: ", ")))")
-            }
-            // Every usage error before the first file is read.
-            let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
-                                       curves: MetricRegistry.hasCurves(config: job.config), config: job.config)
-            let outcome = try job.run { ProgressBar(total: $1, label: "segeval \($0)") }
-            for warning in outcome.warnings { StandardError.warning(warning) }
-            if worst > 0 {
-                for (i, list) in outcome.worst.enumerated() {
-                    StandardError.line("segeval: worst \(list.count) by \(job.worstBy)\(pred.count > 1 ? " (\(job.names[i]))" : ""):")
-                    for item in list { StandardError.line("  \(item.key)  \(EvalReport.format(item.value, 4))") }
-                }
-            }
-            if let state {
-                try createParentFolder(of: state)
-                try EvalState.write(outcome.states, to: state)
-            }
-            try output.emit(outcome.states.map(EvalResults.init), gate: gate)
+        var job = EvalJob()
+        job.config = try config()
+        job.predictions = pred
+        job.gt = gt
+        job.manifest = manifest
+        job.pairing = PairingRule(imageSuffix: predSuffix, labelSuffix: labelSuffix, keyPattern: key)
+        job.allowMissing = allowMissing
+        job.shard = sharding.value
+        job.workers = parallel.workers(default: ProcessInfo.processInfo.activeProcessorCount)
+        job.perImage = perImage
+        job.overlays = overlays
+        job.worst = worst
+        job.worstBy = try worstBy?.get().name ?? MetricRegistry.defaultWorstBy(config: job.config)
+        let perImageNames = PerImageRow.metricColumns(config: job.config)
+        if worstBy != nil || worst > 0, !perImageNames.contains(job.worstBy) {
+            throw EvalError(.usage, "--worst-by \(job.worstBy) is not a per-image metric here (\(perImageNames.joined(separator: ", ")))")
         }
+        // Every usage error before the first file is read.
+        let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
+                                   curves: MetricRegistry.hasCurves(config: job.config), config: job.config)
+        let outcome = try job.run { ProgressBar(total: $1, label: "segeval \($0)") }
+        for warning in outcome.warnings { StandardError.warning(warning) }
+        if worst > 0 {
+            for (i, list) in outcome.worst.enumerated() {
+                StandardError.line("segeval: worst \(list.count) by \(job.worstBy)\(pred.count > 1 ? " (\(job.names[i]))" : ""):")
+                for item in list { StandardError.line("  \(item.key)  \(EvalReport.format(item.value, 4))") }
+            }
+        }
+        if let state {
+            try createParentFolder(of: state)
+            try EvalState.write(outcome.states, to: state)
+        }
+        try output.emit(outcome.states.map(EvalResults.init), gate: gate)
     }
 }
 
@@ -200,29 +198,27 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         AtomicFile.installInterruptCleanup()
-        do {
-            var merged: [EvalState] = []
-            for path in states {
-                for s in try EvalState.read(path) {
-                    if let i = merged.firstIndex(where: { $0.name == s.name }) {
-                        do { try merged[i].merge(s) } catch let e as EvalError { throw EvalError(e.kind, "\(path): \(e.description)") }
-                    } else {
-                        merged.append(s)
-                    }
+        var merged: [EvalState] = []
+        for path in states {
+            for s in try EvalState.read(path) {
+                if let i = merged.firstIndex(where: { $0.name == s.name }) {
+                    do { try merged[i].merge(s) } catch let e as EvalError { throw EvalError(e.kind, "\(path): \(e.description)") }
+                } else {
+                    merged.append(s)
                 }
             }
-            guard !merged.isEmpty else { throw EvalError(.usage, "no states given") }
-            for s in merged where !s.isComplete {
-                let n = s.shards.first?.count ?? 0
-                let missing = (0..<n).filter { i in !s.shards.contains { $0.index == i } }
-                let message = "\(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs"
-                if requireAllShards { throw EvalError(.input, message) }
-                StandardError.warning(message)
-            }
-            let config = merged[0].config
-            let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: MetricRegistry.hasCurves(config: config), config: config)
-            if let state { try EvalState.write(merged, to: state) }
-            try output.emit(merged.map(EvalResults.init), gate: gate)
         }
+        guard !merged.isEmpty else { throw EvalError(.usage, "no states given") }
+        for s in merged where !s.isComplete {
+            let n = s.shards.first?.count ?? 0
+            let missing = (0..<n).filter { i in !s.shards.contains { $0.index == i } }
+            let message = "\(s.name): shards \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) are missing; results cover \(s.images) of \(s.pairCount) pairs"
+            if requireAllShards { throw EvalError(.input, message) }
+            StandardError.warning(message)
+        }
+        let config = merged[0].config
+        let gate = try output.gate(names: EvalResults.metricNames(config: config), curves: MetricRegistry.hasCurves(config: config), config: config)
+        if let state { try EvalState.write(merged, to: state) }
+        try output.emit(merged.map(EvalResults.init), gate: gate)
     }
 }

@@ -126,29 +126,24 @@ struct SegPredict: ParsableCommand {
     func run() throws {
         AtomicFile.installInterruptCleanup()
         MemoryTuning.returnLargeAllocations()  // activations are pooled by SegModel
-        let job: PredictJob
-        let items: [PredictJob.Item]
-        do {
-            // Outputs are planned over all inputs, so every shard finds the same collisions.
-            items = sharding.value.select(try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format))
-            let model = try LoadedModel(path: weights, architecture: arch.architecture)
-            let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
-                                                     network: model.network, source: weights)
-            let compute = try Compute(workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == .flip,
-                                      convertChannels: convert, compute: compute)
-            var j = PredictJob(predictor: predictor)
-            j.format = format
-            j.mask = mask
-            j.maskValues = maskValues
-            j.batch = batch
-            j.keepGoing = keepGoing
-            j.overwrite = force
-            try j.validate()
-            job = j
-            if !quiet {
-                StandardError.line("segpredict: \(model.network) from \(weights); \(Self.describe(settings)); OpenBLAS \(BLAS.core), \(compute.workers) thread\(compute.workers == 1 ? "" : "s")")
-            }
+        // Outputs are planned over all inputs, so every shard finds the same collisions.
+        let items = sharding.value.select(try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format))
+        let model = try LoadedModel(path: weights, architecture: arch.architecture)
+        let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
+                                                 network: model.network, source: weights)
+        let compute = try Compute(workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == .flip,
+                                  convertChannels: convert, compute: compute)
+        var job = PredictJob(predictor: predictor)
+        job.format = format
+        job.mask = mask
+        job.maskValues = maskValues
+        job.batch = batch
+        job.keepGoing = keepGoing
+        job.overwrite = force
+        try job.validate()
+        if !quiet {
+            StandardError.line("segpredict: \(model.network) from \(weights); \(Self.describe(settings)); OpenBLAS \(BLAS.core), \(compute.workers) thread\(compute.workers == 1 ? "" : "s")")
         }
         let progress = ProgressBar(total: items.count, label: "predict", rateUnit: "images")
         // Each path is written (unbuffered) as soon as its map is on disk.

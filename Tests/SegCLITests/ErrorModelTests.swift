@@ -1,5 +1,5 @@
 import ArgumentParser
-import SegCLI
+@testable import SegCLI
 import SegCore
 import SegFiles
 import SegImage
@@ -44,6 +44,12 @@ final class ErrorModelTests: XCTestCase {
         }
         struct Foreign: Error {}
         XCTAssertEqual(ExitStatus(for: Foreign()), .badInput)
+    }
+
+    func testAnExistingOutputGetsTheForceHintFromTheCommandLine() {
+        XCTAssertEqual(CommandLineTool.hint(for: FileError(.exists, path: "out", "already holds train.txt (refusing to overwrite)")),
+                       "pass --force to replace")
+        XCTAssertNil(CommandLineTool.hint(for: FileError(.writeFailed, path: "out", "write failed")))
     }
 
     func testAnExistingOutputIsTheSameFailureWhereverItIsMet() throws {

@@ -77,31 +77,39 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 func bigEndian32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 
 
-/// Asserts that `body` throws a FileError of one of `kinds`, a failure of `category`.
-func assertFileError(_ kinds: Set<FileError.Kind>, category: FailureCategory, file: StaticString = #filePath, line: UInt = #line,
-                     _ body: () throws -> Any) {
+/// An error with a kind and a message: ImageError and FileError.
+protocol KindedError: CategorizedError {
+    associatedtype Kind: Hashable
+    var kind: Kind { get }
+    var message: String { get }
+}
+extension ImageError: KindedError {}
+extension FileError: KindedError {}
+
+/// Asserts that `body` throws an `E` of one of `kinds` with a message (and,
+/// when given, a failure of `category`).
+func assertError<E: KindedError>(_ type: E.Type, _ kinds: Set<E.Kind>, category: FailureCategory? = nil, _ message: String = "",
+                                 file: StaticString, line: UInt, _ body: () throws -> Any) {
     do {
         _ = try body()
-        XCTFail("expected a FileError \(kinds)", file: file, line: line)
-    } catch let error as FileError {
-        XCTAssertTrue(kinds.contains(error.kind), "got \(error.kind): \(error)", file: file, line: line)
-        XCTAssertEqual(FailureCategory.of(error), category, file: file, line: line)
+        XCTFail("expected \(E.self) \(kinds) \(message)", file: file, line: line)
+    } catch let error as E {
+        XCTAssertTrue(kinds.contains(error.kind), "got \(error.kind): \(error) \(message)", file: file, line: line)
+        if let category { XCTAssertEqual(error.category, category, file: file, line: line) }
         XCTAssertFalse(error.message.isEmpty, file: file, line: line)
     } catch {
         XCTFail("unexpected error type \(error)", file: file, line: line)
     }
 }
 
+/// Asserts that `body` throws a FileError of one of `kinds`, a failure of `category`.
+func assertFileError(_ kinds: Set<FileError.Kind>, category: FailureCategory, file: StaticString = #filePath, line: UInt = #line,
+                     _ body: () throws -> Any) {
+    assertError(FileError.self, kinds, category: category, file: file, line: line, body)
+}
+
 /// Asserts that `body` throws an ImageError of one of `kinds`.
 func assertImageError(_ kinds: Set<ImageError.Kind>, _ message: String = "", file: StaticString = #filePath, line: UInt = #line,
                       _ body: () throws -> Any) {
-    do {
-        _ = try body()
-        XCTFail("expected an ImageError \(kinds) \(message)", file: file, line: line)
-    } catch let error as ImageError {
-        XCTAssertTrue(kinds.contains(error.kind), "got \(error.kind): \(error) \(message)", file: file, line: line)
-        XCTAssertFalse(error.message.isEmpty, file: file, line: line)
-    } catch {
-        XCTFail("unexpected error type \(error)", file: file, line: line)
-    }
+    assertError(ImageError.self, kinds, message, file: file, line: line, body)
 }

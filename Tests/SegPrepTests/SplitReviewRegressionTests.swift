@@ -96,7 +96,7 @@ final class SplitReviewRegressionTests: XCTestCase {
         _ = try SplitJob.run(options)
         options.split.folds = nil
         options.format = .csv
-        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(($0 as? PrepError)?.category, .outputNotWritten) }
+        XCTAssertThrowsError(try SplitJob.run(options)) { XCTAssertEqual(FailureCategory.of($0), .outputNotWritten) }
         options.force = true
         _ = try SplitJob.run(options)
         XCTAssertEqual(listing(root + "/s"), ["split.json", "train.csv", "val.csv"])

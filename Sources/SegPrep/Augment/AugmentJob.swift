@@ -61,7 +61,7 @@ public enum AugmentJob {
         let manifestPath = options.out + "/manifest.txt"
         guard !inputs.isEmpty else { throw PrepError("no pairs to augment") }
         if fm.fileExists(atPath: manifestPath) && !options.force {
-            throw PrepError("\(manifestPath) exists; pass --force to replace the augmented set", .outputNotWritten)
+            throw FileError(.exists, path: manifestPath, "an augmented set is already there (refusing to overwrite)")
         }
         // Every output name is known up front: two pairs must never write the same file.
         var owner: [String: String] = [:]

@@ -148,7 +148,7 @@ public enum SplitJob {
         // together with this one by `check` and by people: replace it whole or not at all.
         let existing = previousSplitFiles(in: outRoot)
         if !existing.isEmpty && !options.force {
-            throw PrepError("\(options.out) already holds \(existing.joined(separator: ", ")); pass --force to replace", .outputNotWritten)
+            throw FileError(.exists, path: options.out, "already holds \(existing.joined(separator: ", ")) (refusing to overwrite)")
         }
         let writing = Set(files.map(\.0))
         for stale in existing where !writing.contains(stale) {
