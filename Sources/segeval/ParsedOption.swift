@@ -18,17 +18,32 @@ extension OptionValue {
 /// that does not parse is kept with its reason, which `validate()` or `run()`
 /// reports in the words segeval has always used (`init?(argument:)` can only
 /// say "invalid").
+///
+/// Two optionals rather than a `Result`: Swift 6.3's runtime leaks the payload
+/// of an enum with two non-trivial payloads when ArgumentParser casts it
+/// through `Any` (found by the AddressSanitizer stage of CI).
 struct Parsed<Value: OptionValue>: ExpressibleByArgument, Sendable {
-    /// The parsed value, or why the text is not one.
-    let result: Result<Value, Error>
+    /// The parsed value, or nil when the text is not one.
+    private let value: Value?
+    /// Why the text is not a value.
+    private let error: (any Error)?
 
     /// Parses `argument` (never fails here: see ``get()``).
     init?(argument: String) {
-        result = Result { try Value(parsing: argument) }
+        do {
+            value = try Value(parsing: argument)
+            error = nil
+        } catch {
+            value = nil
+            self.error = error
+        }
     }
 
     /// The value, or the parse error.
-    func get() throws -> Value { try result.get() }
+    func get() throws -> Value {
+        if let value { return value }
+        throw error!
+    }
 
     /// The values `--help` lists.
     static var allValueStrings: [String] { Value.allValueStrings }

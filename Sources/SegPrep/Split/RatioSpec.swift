@@ -10,10 +10,23 @@ import SegCore
 ///   largest-remainder rule: each split gets ⌊f·N⌋, and the units left over
 ///   go one each to the splits with the largest fractional parts (ties to
 ///   the earlier split), so the sizes always add up to N.
-public enum RatioSpec: Sendable, Equatable {
-    case counts([Int])
+///
+/// A struct rather than an enum with two array payloads: Swift 6.3's runtime
+/// leaks such an enum's payload when ArgumentParser casts the parsed value
+/// through `Any` (found by the AddressSanitizer stage of CI).
+public struct RatioSpec: Sendable, Equatable {
+    /// Counts, or the numerators of decimal fractions over ``denominator``.
+    public let values: [Int]
+    /// The common power of ten of decimal fractions; nil for counts.
+    public let denominator: Int?
+
+    /// Unit counts for train, val and test.
+    public static func counts(_ counts: [Int]) -> RatioSpec { RatioSpec(values: counts, denominator: nil) }
+
     /// Decimal fractions held exactly: numerators over a common power of ten.
-    case fractions(numerators: [Int], denominator: Int)
+    public static func fractions(numerators: [Int], denominator: Int) -> RatioSpec {
+        RatioSpec(values: numerators, denominator: denominator)
+    }
 
     public static func parse(_ text: String) throws -> RatioSpec {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -50,8 +63,8 @@ public enum RatioSpec: Sendable, Equatable {
 
     /// Sizes of train, val and test for `total` units.
     public func sizes(total: Int) throws -> [Int] {
-        switch self {
-        case .counts(let c):
+        guard let denominator else {
+            let c = values
             let listed = c.reduce(0, +)
             guard listed <= total else { throw PrepError("--ratio asks for \(listed) units but there are only \(total)") }
             switch c.count {
@@ -61,11 +74,10 @@ public enum RatioSpec: Sendable, Equatable {
                 guard listed == total else { throw PrepError("--ratio counts add up to \(listed), but there are \(total) units") }
                 return c
             }
-        case .fractions(let numerators, let denominator):
-            var shares = numerators
-            while shares.count < 3 { shares.append(shares.count == 1 ? denominator - shares[0] : denominator - shares[0] - shares[1]) }
-            return Self.largestRemainder(shares, denominator: denominator, total: total)
         }
+        var shares = values
+        while shares.count < 3 { shares.append(shares.count == 1 ? denominator - shares[0] : denominator - shares[0] - shares[1]) }
+        return Self.largestRemainder(shares, denominator: denominator, total: total)
     }
 
     /// Apportions `total` by shares `numerators[i] / denominator` (adding up
