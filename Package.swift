@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "SegPrepTests", dependencies: ["SegFiles", "SegPrep", "SegImage", "SegCore", "SegTestSupport", "segprep"]),
         .testTarget(name: "SegModelTests", dependencies: ["SegModel", "SegImage", "SegCore", "SegTestSupport", "segpredict"]),
         // The hostile corpus, fault injection and fuzz reproducers, run against every command.
-        .testTarget(name: "RobustnessTests", dependencies: ["SegFiles", "SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
+        .testTarget(name: "RobustnessTests", dependencies: ["SegCLI", "SegFiles", "SegImage", "SegCore", "SegFuzzing", "SegTestSupport", "segprep", "segeval", "segpredict"]),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "SegImage", "SegCore", "SegTestSupport", "segeval"]),
     ]
 )

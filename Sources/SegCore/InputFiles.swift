@@ -17,13 +17,16 @@ public struct InputFile: Sendable, Equatable {
 
 /// A problem with the input list itself (missing path, empty list…).
 public struct InputListError: CategorizedError, Sendable {
-    public let description: String
+    /// What is wrong; its settings are spelled when it is printed.
+    public let problem: Message
     /// A missing path or empty list is a bad input; a malformed pattern is usage.
     public let category: FailureCategory
-    public init(_ description: String, _ category: FailureCategory = .badInput) {
-        self.description = description
+    public init(_ problem: Message, _ category: FailureCategory = .badInput) {
+        self.problem = problem
         self.category = category
     }
+    public init(_ description: String, _ category: FailureCategory = .badInput) { self.init(Message(description), category) }
+    public var description: String { problem.description }
 }
 
 /// Expands command-line inputs into a sorted list of image files.

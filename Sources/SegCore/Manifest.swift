@@ -32,8 +32,11 @@ public struct ManifestEntry: Sendable, Equatable {
 
 /// A malformed manifest, or a path a manifest format cannot hold.
 public struct ManifestError: CategorizedError, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+    /// What is wrong; its settings are spelled when it is printed.
+    public let problem: Message
+    public init(_ problem: Message) { self.problem = problem }
+    public init(_ description: String) { self.init(Message(description)) }
+    public var description: String { problem.description }
     /// `badInput`: the manifest or a path in it is bad.
     public var category: FailureCategory { .badInput }
 }
@@ -53,7 +56,7 @@ public enum Manifest {
                     if path.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" })
                         || path.first?.isWhitespace == true || path.last?.isWhitespace == true
                         || path.hasPrefix("\u{FEFF}") {  // at the start of a file it would read as a byte-order mark
-                        throw ManifestError("\(path): a txt manifest cannot hold this path (tab, line break, edge white space or a leading byte-order mark); use --format csv or json")
+                        throw ManifestError("\(path): a txt manifest cannot hold this path (tab, line break, edge white space or a leading byte-order mark); use \(setting: .format) csv or json")
                     }
                 }
                 out += entry.label.map { entry.image + "\t" + $0 } ?? entry.image

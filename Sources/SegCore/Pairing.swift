@@ -24,7 +24,7 @@ public struct PairingRule: Sendable, Equatable {
     /// Throws for a key pattern that is not a valid regular expression (a usage error).
     public func validate() throws {
         if let keyPattern, (try? NSRegularExpression(pattern: keyPattern)) == nil {
-            throw InputListError("--key '\(keyPattern)' is not a valid regular expression", .usage)
+            throw InputListError("\(setting: .key) '\(keyPattern)' is not a valid regular expression", .usage)
         }
     }
 

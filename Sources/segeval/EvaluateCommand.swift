@@ -164,7 +164,7 @@ struct Evaluate: ParsableCommand {
         let gate = try output.gate(names: EvalResults.metricNames(config: job.config),
                                    curves: MetricRegistry.hasCurves(config: job.config), config: job.config)
         let outcome = try job.run { ProgressBar(total: $1, label: "segeval \($0)") }
-        for warning in outcome.warnings { StandardError.warning(warning) }
+        for warning in outcome.warnings { StandardError.warning("\(warning)") }
         if worst > 0 {
             for (i, list) in outcome.worst.enumerated() {
                 StandardError.line("segeval: worst \(list.count) by \(job.worstBy)\(pred.count > 1 ? " (\(job.names[i]))" : ""):")

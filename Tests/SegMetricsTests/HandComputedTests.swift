@@ -148,7 +148,7 @@ final class ConventionEdgeTests: XCTestCase {
         let outcome = try job.run()
         XCTAssertEqual(outcome.states[0].onlyIgnoreImages, 1)
         XCTAssertEqual(outcome.states[0].confusion.total, 2, "the two 255 pixels are ignored")
-        XCTAssertTrue(outcome.warnings.contains { $0.contains("--num-classes 2") }, "\(outcome.warnings)")
+        XCTAssertTrue(outcome.warnings.contains { "\($0)".contains("`numClasses` 2 `gtValues` binary") }, "\(outcome.warnings)")
         job.config.classes = 2
         let binary = try job.run()
         XCTAssertEqual(binary.states[0].onlyIgnoreImages, 0)

@@ -67,7 +67,7 @@ final class RemapJobTests: XCTestCase {
         XCTAssertThrowsError(try RemapJob.plan(try InputFiles.collect([root + "/x/7.tif"]), options: options))
         options.inPlace = false
         XCTAssertThrowsError(try RemapJob.plan(try InputFiles.collect([root + "/x/7.png"]), options: options)) {
-            XCTAssertTrue("\($0)".contains("--out"))
+            XCTAssertTrue("\($0)".contains("`out`"), "\($0)")
         }
     }
 

@@ -13,6 +13,7 @@ public enum CommandLineTool {
     public static func main<Root: ParsableCommand>(_ root: Root.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         let prefix = self.prefix(root, arguments: arguments)
         StandardError.toolName = prefix
+        Message.spelling = FlagSpelling.spell
         do {
             var command = try root.parseAsRoot(arguments)
             try command.run()

@@ -44,7 +44,7 @@ public struct EvalJob: Sendable {
         /// Every image's result per prediction set, when `keepImageResults`.
         public var imageResults: [[ImageResult]] = []
         /// Problems that did not stop the run (missing files with --allow-missing…).
-        public var warnings: [String] = []
+        public var warnings: [Message] = []
     }
 
     /// The model names shown in outputs: folder names, or the paths as
@@ -61,7 +61,7 @@ public struct EvalJob: Sendable {
     /// prediction set (its name and pair count); the caller decides whether
     /// and where progress is shown, as for every other job.
     public func run(progress makeProgress: (_ name: String, _ pairs: Int) -> ProgressBar? = { _, _ in nil }) throws -> Outcome {
-        guard !predictions.isEmpty else { throw EvalError(.usage, "no --pred given") }
+        guard !predictions.isEmpty else { throw EvalError(.usage, "no \(setting: .pred) given") }
         var outcome = Outcome()
         let names = self.names
         var perImageWriter: AtomicFile.Writer?
@@ -136,10 +136,12 @@ public struct EvalJob: Sendable {
             }
             for partial in partials { state.absorb(partial.state) }
             if state.nonBinaryImages > 0 {
-                outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do; --strict-gt refuses them, segprep check lists them)")
+                outcome.warnings.append("\(names[index]): \(state.nonBinaryImages) ground-truth masks hold values other than 0 and 255 (binarised at > 128, as the reference tools do; \(setting: .strictGt) refuses them, \(setting: .step("check")) lists them)")
             }
             if state.onlyIgnoreImages > 0 {
-                outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, \(config.classes == 2 ? "read them with --gt-values binary" : "score them as binary masks with --num-classes 2 --gt-values binary")")
+                let advice: Message = config.classes == 2 ? "read them with \(setting: .gtValues) binary"
+                    : "score them as binary masks with \(setting: .numClasses) 2 \(setting: .gtValues) binary"
+                outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, \(advice)")
             }
             outcome.states.append(state)
             outcome.worst.append(worstList)
@@ -161,7 +163,7 @@ public struct EvalJob: Sendable {
 
     /// The pairs of one prediction folder, in natural key order; missing and
     /// extra files are errors unless `allowMissing`.
-    public func pairList(prediction: String, warnings: inout [String]) throws -> [Pair] {
+    public func pairList(prediction: String, warnings: inout [Message]) throws -> [Pair] {
         let predFiles: [InputFile]
         do { predFiles = try InputFiles.collect([prediction]) } catch { throw EvalError(.input, "\(error)") }
         var pairs: [Pair] = []
@@ -186,7 +188,7 @@ public struct EvalJob: Sendable {
                 guard let label = entry.label else { throw EvalError(.input, "\(manifest): '\(entry.image)' has no label column") }
                 let imageName = entry.image.split(separator: "/").last.map(String.init) ?? entry.image
                 guard let stem = imageRule.key(imageName, label: false) else {
-                    throw EvalError(.input, "\(manifest): --key '\(pairing.keyPattern ?? "")' finds no key in '\(entry.image)'")
+                    throw EvalError(.input, "\(manifest): \(setting: .key) '\(pairing.keyPattern ?? "")' finds no key in '\(entry.image)'")
                 }
                 if let other = entryOfStem[stem] {
                     throw EvalError(.input, "\(manifest): '\(other)' and '\(entry.image)' share the stem '\(stem)', so one prediction would score both")
@@ -214,8 +216,8 @@ public struct EvalJob: Sendable {
             if !missing.isEmpty { parts.append("\(missing.count) ground-truth files have no prediction in \(prediction) (first: \(missing[0]))") }
             if !extra.isEmpty { parts.append("\(extra.count) predictions have no ground truth (first: \(extra[0]))") }
             let message = parts.joined(separator: "; ") + (unmatched.isEmpty ? "" : "; " + unmatched)
-            if !allowMissing { throw EvalError(.input, message + " (--allow-missing evaluates the pairs that exist)") }
-            warnings.append(message)
+            if !allowMissing { throw EvalError(.input, "\(message) (\(setting: .allowMissing) evaluates the pairs that exist)") }
+            warnings.append(Message(message))
         }
         if pairs.isEmpty { throw EvalError(.input, "no ground-truth/prediction pairs found for \(prediction)") }
         return pairs.sorted { NaturalOrder.less($0.key, $1.key) }

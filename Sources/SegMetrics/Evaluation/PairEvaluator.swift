@@ -28,7 +28,7 @@ public enum PairEvaluator {
             : try ImageReader.decode(predBytes, path: predPath, options: options)
         if gtImage.width != predImage.width || gtImage.height != predImage.height {
             guard let mode = config.resize else {
-                throw EvalError(.input, "\(predPath): prediction is \(predImage.width)x\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)x\(gtImage.height) (--resize-pred nearest|bilinear to resample)")
+                throw EvalError(.input, "\(predPath): prediction is \(predImage.width)x\(predImage.height) but ground truth \(gtPath) is \(gtImage.width)x\(gtImage.height) (\(setting: .resizePred) nearest|bilinear to resample)")
             }
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
@@ -100,7 +100,7 @@ public enum PairEvaluator {
             }
             if config.salientEnabled {
                 if histogram.levelCounts(gtClass: 2).contains(where: { $0 > 0 }) {
-                    throw EvalError(.input, "\(gtPath): ground truth has ignored pixels (value \(config.ignoreIndex ?? -1)); the salient-object metrics cannot leave pixels out (use --metrics iou)")
+                    throw EvalError(.input, "\(gtPath): ground truth has ignored pixels (value \(config.ignoreIndex ?? -1)); the salient-object metrics cannot leave pixels out (use \(setting: .metrics) iou)")
                 }
                 salient = SalientImage.scores(histogram, scale: Double(pred.scale), options: config.salient) { p in
                     let background = p.values, object = p.values.map { abs($0 - 1) }
@@ -138,10 +138,10 @@ public enum PairEvaluator {
         }
         if !badLevels.isEmpty {
             let list = badLevels.sorted().prefix(8).map(String.init).joined(separator: ", ")
-            throw EvalError(.input, "\(predPath): predicted values \(list) are not classes below \(k) (use --pred-values probability for soft maps)")
+            throw EvalError(.input, "\(predPath): predicted values \(list) are not classes below \(k) (use \(setting: .predValues) probability for soft maps)")
         }
         if config.strictGT && gt.nonBinaryPixels > 0 {
-            throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (segprep remap --nearest) or drop --strict-gt to binarise at > 128 as the reference tools do")
+            throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (\(setting: .step("remap")) \(setting: .nearest)) or drop \(setting: .strictGt) to binarise at > 128 as the reference tools do")
         }
         let scores = config.confusion ? ClassScores(confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT) : nil
         return ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,

@@ -27,7 +27,7 @@ public enum FloatPrediction {
             return Image(width: first.width, height: first.height, colorModel: .gray, samples: .uint16(levels))
         }
         guard pages.count == classes else {
-            throw EvalError(.input, "\(path): \(pages.count) float pages, but --num-classes is \(classes) (one page per class, or one probability page)")
+            throw EvalError(.input, "\(path): \(pages.count) float pages, but \(setting: .numClasses) is \(classes) (one page per class, or one probability page)")
         }
         var best = [UInt8](repeating: 0, count: first.values.count)
         var top = first.values

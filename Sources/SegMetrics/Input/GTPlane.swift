@@ -41,7 +41,7 @@ public struct GTPlane: Sendable {
             }
             if !unknown.isEmpty {
                 let list = unknown.sorted { $0.value > $1.value }.prefix(5).map { "\(ColorTable.text($0.key)) (\($0.value) px)" }
-                throw EvalError(.input, "\(path): colours not in the --gt-colors table: \(list.joined(separator: ", "))\(unknown.count > 5 ? " and \(unknown.count - 5) more" : "")")
+                throw EvalError(.input, "\(path): colours not in the \(setting: .gtColors) table: \(list.joined(separator: ", "))\(unknown.count > 5 ? " and \(unknown.count - 5) more" : "")")
             }
             values8 = classes; values16 = nil
             oneBit = false; palette = false; plainGray8 = false; colour = false

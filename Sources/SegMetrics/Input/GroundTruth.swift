@@ -37,7 +37,7 @@ public struct GroundTruth: Sendable {
         }
         var resolved = mode
         if plane.colour && plane.colorReading == .refuse {
-            throw EvalError(.input, "\(path): colour ground truth (RGB with real colours); say how to read it: --gt-colors FILE (colour → class, as segprep remap --colors) or --gt-colors gray (OpenCV's gray, then > 128)")
+            throw EvalError(.input, "\(path): colour ground truth (RGB with real colours); say how to read it: \(setting: .gtColors) FILE (colour → class, as \(setting: .step("remap")) \(setting: .colors)) or \(setting: .gtColors) gray (OpenCV's gray, then > 128)")
         }
         if plane.fromColorTable { resolved = .index }
         if mode == .auto && !plane.fromColorTable {
@@ -56,7 +56,7 @@ public struct GroundTruth: Sendable {
             values16 = nil
             let counts = valueCounts ?? [Int](repeating: 0, count: 256)
             if mode == .binary, plane.plainGray8, counts[1] > 0, counts[2...].allSatisfy({ $0 == 0 }) {
-                throw EvalError(.input, "\(path): ground truth holds 0/1 values; read it with --gt-values index (or auto)")
+                throw EvalError(.input, "\(path): ground truth holds 0/1 values; read it with \(setting: .gtValues) index (or auto)")
             }
             classOfValue = (0..<256).map { $0 > 128 ? 1 : 0 }
             nonBinaryPixels = (1..<255).reduce(0) { $0 + counts[$1] }
@@ -64,7 +64,7 @@ public struct GroundTruth: Sendable {
             return
         }
         if plane.colour {
-            throw EvalError(.input, "\(path): colour mask; convert it to class indices first (segprep remap --colors)")
+            throw EvalError(.input, "\(path): colour mask; convert it to class indices first (\(setting: .step("remap")) \(setting: .colors))")
         }
         values8 = plane.values8
         values16 = plane.values16

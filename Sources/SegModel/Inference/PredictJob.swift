@@ -57,13 +57,13 @@ public struct PredictJob: Sendable {
     /// Checks that the requested output can be written for this network.
     public func validate() throws {
         if mask {
-            guard format == .png else { throw ModelError("--mask writes PNG class masks; --format tiff32 is for probabilities", category: .usage) }
+            guard format == .png else { throw ModelError("\(setting: .mask) writes PNG class masks; \(setting: .format) tiff32 is for probabilities", category: .usage) }
             guard resolvedMaskValues.count == classCount else {
-                throw ModelError("--mask-values lists \(resolvedMaskValues.count) values, the model distinguishes \(classCount) classes", category: .usage)
+                throw ModelError("\(setting: .maskValues) lists \(resolvedMaskValues.count) values, the model distinguishes \(classCount) classes", category: .usage)
             }
-            guard resolvedMaskValues.allSatisfy({ (0...255).contains($0) }) else { throw ModelError("--mask-values must lie in 0…255", category: .usage) }
+            guard resolvedMaskValues.allSatisfy({ (0...255).contains($0) }) else { throw ModelError("\(setting: .maskValues) must lie in 0…255", category: .usage) }
         } else if format == .png && network.outputChannels > 2 {
-            throw ModelError("the model has \(network.outputChannels) output classes: use --mask (argmax) or --format tiff32 (one page per class)", category: .usage)
+            throw ModelError("the model has \(network.outputChannels) output classes: use \(setting: .mask) (argmax) or \(setting: .format) tiff32 (one page per class)", category: .usage)
         }
     }
 
@@ -101,7 +101,7 @@ public struct PredictJob: Sendable {
             }
             seen[output] = file.path
             if inputSet.contains(InputFiles.canonical(output)) {
-                throw ModelError(path: output, "is an input image; choose another --out folder")
+                throw ModelError(path: output, "is an input image; choose another \(setting: .out) folder")
             }
             return Item(input: file.path, output: output)
         }

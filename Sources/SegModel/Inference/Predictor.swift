@@ -1,3 +1,4 @@
+import SegCore
 import Foundation
 import SegImage
 
@@ -54,7 +55,7 @@ public final class Predictor: @unchecked Sendable {
                     return Float(sum >> 16)
                 }]
             default:
-                let hint = (planes.count == 1 && want == 3) || (planes.count == 3 && want == 1) ? " (--convert converts grey and RGB)" : ""
+                let hint: Message = (planes.count == 1 && want == 3) || (planes.count == 3 && want == 1) ? " (\(setting: .convert) converts grey and RGB)" : ""
                 throw ModelError(path: path, "image has \(planes.count) channel\(planes.count == 1 ? "" : "s"), the model reads \(want)\(hint)")
             }
         }

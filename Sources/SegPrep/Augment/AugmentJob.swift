@@ -151,7 +151,7 @@ public enum AugmentJob {
         let fill = options.labelFill
         let limit = label.is16Bit ? 65535 : 255
         guard fill <= limit else {
-            throw PrepError("\(path): --label-fill \(fill) does not fit in this \(label.is16Bit ? 16 : 8)-bit label")
+            throw PrepError("\(path): \(setting: .labelFill) \(fill) does not fit in this \(label.is16Bit ? 16 : 8)-bit label")
         }
         if label.colorModel == .palette {
             label.sourceBitDepth = 8
@@ -173,7 +173,7 @@ public enum AugmentJob {
         if let plane = decodedLabel.labelPlane(),
            let problem = LabelValidation.problem(input.label, values: plane.histogram, rule: options.labelValues,
                                                  palette: decodedLabel.colorModel == .palette) {
-            throw PrepError(problem + "; augment copies labels as they are: repair them first (segprep remap --nearest or --threshold), or list the values with --classes")
+            throw PrepError("\(problem); augment copies labels as they are: repair them first (\(setting: .step("remap")) \(setting: .nearest) or \(setting: .threshold)), or list the values with \(setting: .classes)")
         }
         let label = try prepareLabel(decodedLabel, path: input.label, options: options)
         var outputs: [(String, String, Double?, PreviewTiles?)] = []

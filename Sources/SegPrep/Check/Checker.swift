@@ -47,7 +47,7 @@ public enum Checker {
                     return ((try? fm.contentsOfDirectory(atPath: argument + "/" + name)) ?? []).contains { InputFiles.imageExtensions.contains(InputFiles.fileExtension($0)) }
                 }
                 if candidates.count > 1 {
-                    throw PrepError("\(argument): several folders could hold the labels (\(candidates.map { $0 + "/" }.joined(separator: ", "))); name it with --label-dir", .usage)
+                    throw PrepError("\(argument): several folders could hold the labels (\(candidates.map { $0 + "/" }.joined(separator: ", "))); name it with \(setting: .labelDir)", .usage)
                 }
                 if labelDir == nil { labelDir = candidates.first }
             }
@@ -56,8 +56,8 @@ public enum Checker {
                                       labels: try InputFiles.collect([argument + "/" + labelDir]), rule: rule)
                 // Each unpaired file names its key; when both sides have some, the first also
                 // lists the other side's keys and the options that pair differently named files.
-                let hint = !pairing.unpairedImages.isEmpty && !pairing.unpairedLabels.isEmpty
-                    ? " (\(pairing.unmatchedSummary); --image-suffix, --label-suffix or --key pair differently named files)" : ""
+                let hint: Message = !pairing.unpairedImages.isEmpty && !pairing.unpairedLabels.isEmpty
+                    ? " (\(pairing.unmatchedSummary); \(setting: .imageSuffix), \(setting: .labelSuffix) or \(setting: .key) pair differently named files)" : ""
                 for (n, file) in pairing.unpairedImages.enumerated() {
                     let key = rule.key(file.relativePath, label: false) ?? "none"
                     findings.append(Finding(kind: .unpaired, splits: [argument], files: [file.path],
@@ -220,8 +220,8 @@ public enum Checker {
 
     private static func inspect(_ entry: ManifestEntry, split: String, hashes: [String: String], options: CheckOptions) -> EntryResult {
         var result = EntryResult()
-        func problem(_ kind: Finding.Kind, _ files: [String], _ message: String) {
-            result.findings.append(Finding(kind: kind, splits: [split], files: files, message: message))
+        func problem(_ kind: Finding.Kind, _ files: [String], _ message: Message) {
+            result.findings.append(Finding(kind: kind, splits: [split], files: files, message: "\(message)"))
         }
         var imageSize: (Int, Int)?
         for (path, isLabel) in [(entry.image, false)] + (entry.label.map { [($0, true)] } ?? []) {
@@ -250,7 +250,7 @@ public enum Checker {
                             "\(entry.image) is \(w)x\(h) but its label \(path) is \(image.width)x\(image.height)")
                 }
                 guard let plane = image.labelPlane() else {
-                    problem(.unexpectedValues, [path], "\(path): an RGB label with real colours (remap it with --colors first)")
+                    problem(.unexpectedValues, [path], "\(path): an RGB label with real colours (remap it with \(setting: .colors) first)")
                     continue
                 }
                 result.labelValues = plane.histogram
@@ -316,7 +316,7 @@ public enum Checker {
             if let matcher {
                 if let group = matcher.group(of: flat[i].1.image) { byGroup[group, default: []].append(i) } else {
                     findings.append(Finding(kind: .ungrouped, splits: [sources[flat[i].0].name], files: [flat[i].1.image],
-                                            message: "\(flat[i].1.image): --group-by finds no group in this path"))
+                                            message: ("\(flat[i].1.image): \(setting: .groupBy) finds no group in this path" as Message).description))
                 }
             }
         }

@@ -15,15 +15,20 @@ public struct RemapError: CategorizedError, Sendable {
 
     public let kind: Kind
     public let path: String
-    public let message: String
+    /// What is wrong with the file; its settings are spelled when it is printed.
+    public let message: Message
     /// For `.unexpectedValues`: the offending values and their pixel counts.
     public let unexpected: Histogram
 
-    public init(_ kind: Kind, path: String, _ message: String, unexpected: Histogram = Histogram()) {
+    public init(_ kind: Kind, path: String, _ message: Message, unexpected: Histogram = Histogram()) {
         self.kind = kind
         self.path = path
         self.message = message
         self.unexpected = unexpected
+    }
+
+    public init(_ kind: Kind, path: String, _ message: String, unexpected: Histogram = Histogram()) {
+        self.init(kind, path: path, Message(message), unexpected: unexpected)
     }
 
     public var description: String { "\(path): \(message)" }

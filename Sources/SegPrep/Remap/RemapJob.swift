@@ -16,13 +16,13 @@ public enum RemapJob {
         if options.dryRun { return inputs.map { _ in nil } }
         if options.inPlace {
             for input in inputs where InputFiles.fileExtension(input.path) != "png" {
-                throw RemapPlanError("\(input.path): --in-place rewrites files as PNG, so it only accepts .png inputs (use --out DIR)")
+                throw RemapPlanError("\(input.path): \(setting: .inPlace) rewrites files as PNG, so it only accepts .png inputs (use \(setting: .out) DIR)")
             }
             // Write through symlinks to the real file, so the link stays a link.
             return inputs.map { InputFiles.canonical($0.path) }
         }
         guard let out = options.outputDirectory else {
-            throw RemapPlanError("no output folder: pass --out DIR (or --dry-run, or --in-place to overwrite the inputs)")
+            throw RemapPlanError("no output folder: pass \(setting: .out) DIR (or \(setting: .dryRun), or \(setting: .inPlace) to overwrite the inputs)")
         }
         // An output overwrites an input when it already exists as the same file
         // (device and inode: symlinks and ../ spellings included).
@@ -35,10 +35,10 @@ public enum RemapJob {
             let path = (out.hasSuffix("/") ? out : out + "/") + dir + InputFiles.stem(rel) + ".png"
             let key = InputFiles.lexicallyNormalized(path)
             if let other = seen[key] {
-                throw RemapPlanError("\(input.path) and \(other) would both be written to \(path); give their folder instead of single files, or --base DIR")
+                throw RemapPlanError("\(input.path) and \(other) would both be written to \(path); give their folder instead of single files, or \(setting: .base) DIR")
             }
             if let id = fileID(path), inputIDs.contains(id) {
-                throw RemapPlanError("\(path): output would overwrite an input; choose another --out folder or pass --in-place")
+                throw RemapPlanError("\(path): output would overwrite an input; choose another \(setting: .out) folder or pass \(setting: .inPlace)")
             }
             seen[key] = input.path
             outputs.append(path)
@@ -89,7 +89,7 @@ public enum RemapJob {
             if image.hasGrayPalette, image.grayPaletteResolved().samples != image.samples {
                 let used = Set(result.output).sorted().map { "\($0) (\(palette[Int($0)].r),\(palette[Int($0)].g),\(palette[Int($0)].b))" }
                 return RemapFileReport(input: input.path, output: nil, before: result.before, after: result.after,
-                                       error: "\(input.path): every class in it has a gray palette colour (\(used.joined(separator: ", "))), so the palette PNG would be read back as those gray levels, not as classes; give one of these classes a colour in the table, or leave out --palette", writeFailed: false)
+                                       error: ("\(input.path): every class in it has a gray palette colour (\(used.joined(separator: ", "))), so the palette PNG would be read back as those gray levels, not as classes; give one of these classes a colour in the table, or leave out \(setting: .palette)" as Message).description, writeFailed: false)
             }
         } else {
             image = Image.gray8(width: result.width, height: result.height, pixels: result.output)

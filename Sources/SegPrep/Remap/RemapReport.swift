@@ -16,7 +16,7 @@ public enum RemapReport {
                 values.rows = Array(values.rows.prefix(limit))
             }
             out += values.text()
-            if hidden > 0 { out += "… and \(hidden) more input values (all of them in --format json or csv)\n" }
+            if hidden > 0 { out += ("… and \(hidden) more input values (all of them in \(setting: .format) json or csv)\n" as Message).description }
             out += "output values:\n" + outputTable(summary.after, summary: summary).text()
         }
         return out

@@ -37,7 +37,7 @@ public struct Remapper: Sendable {
         if plane == nil {
             let distinct = Set(image.colorPlane() ?? []).count
             throw RemapError(.colorMask, path: path,
-                             "RGB mask with \(distinct) distinct colours; pass --colors FILE to map colours to classes")
+                             "RGB mask with \(distinct) distinct colours; pass \(setting: .colors) FILE to map colours to classes")
         }
         _ = consume image
         switch consume plane {
@@ -227,8 +227,8 @@ public struct Remapper: Sendable {
         let listed = missing.counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         let shown = listed.prefix(10).map { "\(describe($0.key)) (\($0.value) px)" }.joined(separator: ", ")
         let more = listed.count > 10 ? " and \(listed.count - 10) more" : ""
-        let hint = mapping.readsColors ? "add them to the colour table or pass --unmapped VALUE"
-            : "use --threshold T, --map with --unmapped VALUE, or --nearest"
+        let hint: Message = mapping.readsColors ? "add them to the colour table or pass \(setting: .unmapped) VALUE"
+            : "use \(setting: .threshold) T, \(setting: .map) with \(setting: .unmapped) VALUE, or \(setting: .nearest)"
         throw RemapError(.unexpectedValues, path: path,
                          "unexpected label values \(shown)\(more) (mapping \(mapping.summary)); \(hint)",
                          unexpected: missing)

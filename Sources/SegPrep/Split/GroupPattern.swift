@@ -12,7 +12,7 @@ public struct GroupPattern: @unchecked Sendable {
 
     public init(_ pattern: String) throws {
         do { regex = try NSRegularExpression(pattern: pattern) } catch {
-            throw PrepError("--group-by: '\(pattern)' is not a valid regular expression", .usage)
+            throw PrepError("\(setting: .groupBy): '\(pattern)' is not a valid regular expression", .usage)
         }
         wholePath = pattern.contains("/")
     }

@@ -66,12 +66,12 @@ public struct RatioSpec: Sendable, Equatable {
         guard let denominator else {
             let c = values
             let listed = c.reduce(0, +)
-            guard listed <= total else { throw PrepError("--ratio asks for \(listed) units but there are only \(total)") }
+            guard listed <= total else { throw PrepError("\(setting: .ratio) asks for \(listed) units but there are only \(total)") }
             switch c.count {
             case 1: return [c[0], total - c[0], 0]
             case 2: return [c[0], c[1], total - listed]
             default:
-                guard listed == total else { throw PrepError("--ratio counts add up to \(listed), but there are \(total) units") }
+                guard listed == total else { throw PrepError("\(setting: .ratio) counts add up to \(listed), but there are \(total) units") }
                 return c
             }
         }

@@ -19,14 +19,14 @@ public enum SplitJob {
         let lonely = pairing.unpairedImages.map(\.path) + pairing.unpairedLabels.map(\.path)
         if !lonely.isEmpty && !options.allowUnpaired {
             let shown = lonely.prefix(10).joined(separator: ", ")
-            throw PrepError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : ""); \(pairing.unmatchedSummary) (--image-suffix/--label-suffix/--key pair other names; --allow-unpaired skips them)")
+            throw PrepError("\(pairing.unpairedImages.count) image(s) without a label and \(pairing.unpairedLabels.count) label(s) without an image: \(shown)\(lonely.count > 10 ? ", …" : ""); \(pairing.unmatchedSummary) (\(setting: .imageSuffix)/\(setting: .labelSuffix)/\(setting: .key) pair other names; \(setting: .allowUnpaired) skips them)")
         }
         guard !pairing.pairs.isEmpty else { throw PrepError("no image/label pairs found in \(options.images) and \(options.labels)") }
         let measures = try measure(pairing.pairs, foreground: options.split.stratify != nil, options: options, progress: progress)
         let plan = try Splitter.plan(pairing.pairs, options: options.split, measures: measures)
         let tests = try options.testImages.map { try InputFiles.collect([$0]) } ?? []
         if !tests.isEmpty && plan.splits.count == 3 && !plan.splits[2].isEmpty {
-            throw PrepError("--ratio already makes a test split; drop --test-images or the third part of --ratio")
+            throw PrepError("\(setting: .ratio) already makes a test split; drop \(setting: .testImages) or the third part of \(setting: .ratio)")
         }
         let written = try write(plan, tests: tests, measures: measures, options: options)
         return SplitReport(plan: plan, measures: measures, written: written,
@@ -59,7 +59,7 @@ public enum SplitJob {
                         // Stratifying by foreground counts damaged values as foreground: refuse them as check does.
                         if let problem = LabelValidation.problem(label.path, values: plane.histogram, rule: options.labelValues,
                                                                   palette: image.colorModel == .palette) {
-                            throw PrepError(problem + "; repair the labels first (segprep remap --nearest or --threshold)")
+                            throw PrepError("\(problem); repair the labels first (\(setting: .step("remap")) \(setting: .nearest) or \(setting: .threshold))")
                         }
                         measure.foreground = plane.nonZeroCount
                     }

@@ -13,7 +13,7 @@ public enum Splitter {
         }
         if !misses.isEmpty {
             let shown = misses.prefix(5).joined(separator: ", ")
-            throw PrepError("--group-by '\(pattern)' matches no group in \(misses.count) image path(s): \(shown)\(misses.count > 5 ? ", …" : "")")
+            throw PrepError("\(setting: .groupBy) '\(pattern)' matches no group in \(misses.count) image path(s): \(shown)\(misses.count > 5 ? ", …" : "")")
         }
         return ids
     }
@@ -34,7 +34,7 @@ public enum Splitter {
         }
         if let stratify = options.stratify {
             guard let measures, measures.allSatisfy({ $0.foreground != nil }) else {
-                throw PrepError("--stratify needs the labels' foreground fractions")
+                throw PrepError("\(setting: .stratify) needs the labels' foreground fractions")
             }
             let stratum = units.map { members -> Int in
                 let total = members.reduce(0) { $0 + measures[$1].pixels }
@@ -46,8 +46,8 @@ public enum Splitter {
         let n = units.count
         let targets: [Int]
         if let k = options.folds {
-            guard k >= 2 else { throw PrepError("--folds needs at least 2 folds") }
-            guard k <= n else { throw PrepError("--folds \(k) needs at least \(k) units, there are \(n)") }
+            guard k >= 2 else { throw PrepError("\(setting: .folds) needs at least 2 folds") }
+            guard k <= n else { throw PrepError("\(setting: .folds) \(k) needs at least \(k) units, there are \(n)") }
             targets = (0..<k).map { n / k + ($0 < n % k ? 1 : 0) }
         } else {
             targets = try options.ratio.sizes(total: n)
