@@ -74,7 +74,7 @@ final class RegistryTests: XCTestCase {
 
     func testOptionValuesParseOnceWithSegevalsMessages() throws {
         XCTAssertThrowsError(try MetricSelection(parsing: "iou,xyz")) {
-            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf)")
+            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc)")
         }
         var c = EvalConfig()
         c.classes = 3
@@ -92,6 +92,9 @@ final class RegistryTests: XCTestCase {
     /// metric whose value code is missing would print NaN).
     func testFamiliesComputeEveryDeclaredMetric() throws {
         var job = evalJob(Repo.root + "/Fixtures/metrics/edge")
+        XCTAssertEqual(MetricRegistry.reportMetrics(config: job.config).scalars.map(\.key).filter { ["AUC", "AP"].contains($0) }, [],
+                       "families with their own kernel are opt-in: the default output is what it was")
+        try MetricSelection(parsing: MetricRegistry.groups.map(\.token).joined(separator: ",")).apply(to: &job.config)
         job.keepImageResults = true
         let outcome = try job.run()
         let config = job.config
@@ -99,7 +102,7 @@ final class RegistryTests: XCTestCase {
         let report = MetricRegistry.reportMetrics(config: config)
         for m in report.scalars { XCTAssertNotNil(values.scalars[m.key], "dataset \(m)") }
         for m in report.lists { XCTAssertEqual(values.lists[m.key]?.count, config.classes, "dataset \(m)") }
-        XCTAssertEqual(report.scalars.count + report.lists.count, MetricRegistry.metrics.count, "the defaults compute everything for two classes")
+        XCTAssertEqual(report.scalars.count + report.lists.count, MetricRegistry.metrics.count, "every group computes everything for two classes")
         let image = MetricRegistry.values(outcome.imageResults[0][0], config: config)
         for column in MetricRegistry.perImageColumns(config: config) {
             XCTAssertTrue(column.classIndex == nil ? image.scalars[column.metric.key] != nil : image.lists[column.metric.key] != nil, "image \(column.key)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The confusion-matrix metrics (mmsegmentation `IoUMetric` conventions),
 /// declared once; ``MetricFamily/confusion`` lists them.
 public enum ConfusionMetrics {
@@ -46,8 +48,26 @@ extension MetricFamily {
         metrics: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mAcc, ConfusionMetrics.mDice, ConfusionMetrics.mPrecision,
                   ConfusionMetrics.mRecall, ConfusionMetrics.mFscore] + ConfusionMetrics.perClass,
         perImage: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mDice, ConfusionMetrics.iou, ConfusionMetrics.dice],
-        worstByDefaults: [ConfusionMetrics.mIoU],
+        worstByDefaults: [ConfusionMetrics.mIoU], conventions: confusionConventions(_:),
         dataset: confusionValues(_:), image: confusionValues(_:))
+
+    /// Aggregation, classes, ignore index, threshold, empty GT and β.
+    private static func confusionConventions(_ c: EvalConfig) -> FamilyConventions {
+        FamilyConventions(
+            summary: "\(c.aggregate == .dataset ? "pixel counts summed over the dataset" : "per image, then averaged over defined scores"), "
+                + "\(c.classes) classes, ignore index \(c.ignoreIndex.map(String.init) ?? "none"), threshold \(c.threshold), empty GT: \(c.confusionEmptyGT.rawValue), F-score β = \(c.fscoreBeta)",
+            json: [
+                "aggregate": c.aggregate.rawValue,
+                "empty_gt": c.confusionEmptyGT.rawValue,
+                "classes": c.classes,
+                "ignore_index": c.ignoreIndex.map { $0 as Any } ?? NSNull(),
+                "threshold": c.threshold,
+                "gt_values": c.gtValues.rawValue,
+                "pred_values": c.predValues.rawValue,
+                "fscore_beta": c.fscoreBeta,
+                "counts": "exact integers",
+            ])
+    }
 
     /// Dataset values: the summed matrix's scores (`--aggregate dataset`), or
     /// per-image scores averaged (`--aggregate image`).

@@ -29,6 +29,10 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     /// Refuse binary ground truth holding values other than 0 and 255 (damaged
     /// masks) instead of binarising it at > 128 as the reference tools do.
     public var strictGT = false
+    /// The `--metrics` groups switched on in families with their own kernel
+    /// (``MetricGroup/kernelGroup(_:summary:)``); nil when none is, so that
+    /// states of runs without them read as before.
+    public var kernelGroups: [String]?
 
     public init() {}
 

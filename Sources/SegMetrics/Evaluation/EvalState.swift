@@ -35,6 +35,10 @@ public struct EvalState: Sendable, Equatable, Codable {
     public var sMeasure = FixedSum(), weightedF = FixedSum()
     public var precision = FixedSumArray(count: 256), recall = FixedSumArray(count: 256)
     public var fCurve = FixedSumArray(count: 256), eCurve = FixedSumArray(count: 256)
+    /// The sums of the families with their own kernel (``FamilyImageResult/sums``),
+    /// keyed `FAMILY.NAME`; nil while no such family ran (the state file then
+    /// reads as it did before they existed).
+    public var familySums: [String: FixedSumArray]?
 
     /// An empty state of one prediction set and shard.
     public init(config: EvalConfig, name: String, shard: Shard, pairCount: Int, pairDigest: String) {
@@ -69,7 +73,17 @@ public struct EvalState: Sendable, Equatable, Codable {
             }
             if !s.eCurve.isEmpty { eCurve.add(s.eCurve) }
         }
+        for (family, result) in r.families {
+            for (name, values) in result.sums {
+                var sums = familySums ?? [:]
+                sums["\(family).\(name)", default: FixedSumArray(count: values.count)].add(values)
+                familySums = sums
+            }
+        }
     }
+
+    /// The sums family `family` kept under `name` (nil when no image gave any).
+    public func sums(_ family: String, _ name: String) -> FixedSumArray? { familySums?["\(family).\(name)"] }
 
     /// Adds another state of the same configuration and pairing.
     public mutating func merge(_ o: EvalState) throws {
@@ -98,6 +112,11 @@ public struct EvalState: Sendable, Equatable, Codable {
         mae.merge(o.mae); adaptiveF.merge(o.adaptiveF); adaptiveE.merge(o.adaptiveE)
         sMeasure.merge(o.sMeasure); weightedF.merge(o.weightedF)
         precision.merge(o.precision); recall.merge(o.recall); fCurve.merge(o.fCurve); eCurve.merge(o.eCurve)
+        for (key, theirs) in o.familySums ?? [:] {
+            var sums = familySums ?? [:]
+            sums[key, default: FixedSumArray(count: theirs.sums.count)].merge(theirs)
+            familySums = sums
+        }
     }
 
     /// True when every shard of the split is present.

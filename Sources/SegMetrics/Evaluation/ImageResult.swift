@@ -14,4 +14,6 @@ public struct ImageResult: Sendable {
     public let nonBinaryPixels: Int
     /// The ground truth held only 0 and the ignore index (see ``GroundTruth/onlyBackgroundAndIgnore``).
     public let onlyBackgroundAndIgnore: Bool
+    /// What each family with its own kernel computed, by family id.
+    public var families: [String: FamilyImageResult] = [:]
 }

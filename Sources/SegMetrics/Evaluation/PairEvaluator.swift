@@ -54,6 +54,8 @@ public enum PairEvaluator {
         var salient: SalientScores?
         var badLevels: Set<Int> = []
         let gt: GroundTruth
+        // The ground truth's class per pixel, when a path needed it (kernel families reuse it).
+        var gtClasses: [UInt8] = []
         if k == 2 {
             let histogram: JointHistogram
             let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF)
@@ -74,6 +76,7 @@ public enum PairEvaluator {
             } else {
                 gt = try groundTruth(inputs, path: gtPath, config: config)
                 classes = gt.classes()
+                gtClasses = classes
                 let fg = GroundTruth.foreground(classes, width: gt.width, height: gt.height)
                 // PySODMetrics' region split: the rounded centroid, plus one.
                 var splitRow = Int((Double(gt.height) / 2).rounded(.toNearestOrEven))
@@ -121,6 +124,7 @@ public enum PairEvaluator {
         } else {
             gt = try groundTruth(inputs, path: gtPath, config: config)
             let classes = gt.classes()
+            gtClasses = classes
             let ignore = UInt8(k)
             let lut = pred.classOfLevel
             func count<T: FixedWidthInteger>(_ levels: [T]) {
@@ -144,8 +148,15 @@ public enum PairEvaluator {
             throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (\(setting: .step("remap")) \(setting: .nearest)) or drop \(setting: .strictGt) to binarise at > 128 as the reference tools do")
         }
         let scores = config.confusion ? ClassScores(confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT) : nil
-        return ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
-                           confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels,
-                           onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
+        var result = ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
+                                 confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels,
+                                 onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
+        let kernels = MetricRegistry.families.filter { $0.kernel != nil && $0.isEnabled(config) }
+        if !kernels.isEmpty {
+            if gtClasses.isEmpty { gtClasses = gt.classes() }
+            let pixels = PixelPair(width: gt.width, height: gt.height, classes: k, gt: gtClasses, prediction: pred)
+            for family in kernels { result.families[family.id] = try family.kernel!.run(pixels, config) }
+        }
+        return result
     }
 }

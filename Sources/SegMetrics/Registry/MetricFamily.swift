@@ -23,6 +23,10 @@ public struct MetricFamily: Sendable {
     public let worstByDefaults: [Metric]
     /// When the family cannot be computed, why (`need two classes`); nil: always.
     public let requirement: String?
+    /// The family's own per-image kernel; nil for the families computed from
+    /// the shared joint histogram (confusion, salient).
+    public let kernel: FamilyKernel?
+    let describe: @Sendable (EvalConfig) -> FamilyConventions
     let isAvailable: @Sendable (_ classes: Int) -> Bool
     let dataset: @Sendable (EvalState) -> MetricValues
     let image: @Sendable (ImageResult) -> MetricValues
@@ -30,7 +34,8 @@ public struct MetricFamily: Sendable {
     /// Declares a family (see the properties); `isAvailable` says whether it
     /// applies to a class count, `dataset` and `image` compute its values.
     public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], metrics: [Metric],
-                perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil,
+                perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, kernel: FamilyKernel? = nil,
+                conventions: @escaping @Sendable (EvalConfig) -> FamilyConventions,
                 isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
                 dataset: @escaping @Sendable (EvalState) -> MetricValues, image: @escaping @Sendable (ImageResult) -> MetricValues) {
         self.id = id
@@ -42,6 +47,8 @@ public struct MetricFamily: Sendable {
         self.perImage = perImage
         self.worstByDefaults = worstByDefaults
         self.requirement = requirement
+        self.kernel = kernel
+        self.describe = conventions
         self.isAvailable = isAvailable
         self.dataset = dataset
         self.image = image
@@ -59,6 +66,16 @@ public struct MetricFamily: Sendable {
 
     /// The values of one dataset (only meaningful when ``isEnabled(_:)``).
     public func values(_ state: EvalState) -> MetricValues { dataset(state) }
+
+    /// The conventions line printed under the table.
+    public func conventionLine(_ config: EvalConfig) -> String {
+        "\(title) metrics: \(reference) conventions (\(describe(config).summary))"
+    }
+
+    /// The family's entry in the JSON `conventions` object.
+    public func conventionEntry(_ config: EvalConfig) -> [String: Any] {
+        describe(config).json.merging(["reference": reference]) { a, _ in a }
+    }
 
     /// The values of one image.
     public func values(_ result: ImageResult) -> MetricValues { image(result) }

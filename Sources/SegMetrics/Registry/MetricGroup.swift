@@ -18,4 +18,14 @@ public struct MetricGroup: Sendable {
         self.isOn = isOn
         self.set = set
     }
+
+    /// A group of a family with its own kernel, switched on and off in
+    /// ``EvalConfig/kernelGroups`` (so the family adds no configuration field).
+    public static func kernelGroup(_ token: String, summary: String) -> MetricGroup {
+        MetricGroup(token: token, summary: summary, isOn: { $0.kernelGroups?.contains(token) ?? false }, set: { config, on in
+            var groups = (config.kernelGroups ?? []).filter { $0 != token }
+            if on { groups.append(token) }
+            config.kernelGroups = groups.isEmpty ? nil : groups.sorted()
+        })
+    }
 }

@@ -69,15 +69,6 @@ public enum EvalReport {
     /// Human-readable statement of the conventions.
     static func conventionLines(_ r: EvalResults) -> [String] {
         let c = r.state.config
-        var lines: [String] = []
-        if MetricFamily.salient.isEnabled(c) {
-            lines.append("\(MetricFamily.salient.title) metrics: \(MetricFamily.salient.reference) conventions (GT > 128, prediction min-max normalised, F β² = \(c.salient.beta2), "
-                + "maxF/meanF from \(c.salient.fCurve == .meanF ? "per-image F averaged over images" : "precision and recall averaged over images (meanPR)"), empty GT: \(c.salient.emptyGT.rawValue))")
-        }
-        if MetricFamily.confusion.isEnabled(c) {
-            lines.append("\(MetricFamily.confusion.title) metrics: \(MetricFamily.confusion.reference) conventions (\(c.aggregate == .dataset ? "pixel counts summed over the dataset" : "per image, then averaged over defined scores"), "
-                + "\(c.classes) classes, ignore index \(c.ignoreIndex.map(String.init) ?? "none"), threshold \(c.threshold), empty GT: \(c.confusionEmptyGT.rawValue), F-score β = \(c.fscoreBeta))")
-        }
-        return lines
+        return MetricRegistry.reportFamilies.filter { $0.isEnabled(c) }.map { $0.conventionLine(c) }
     }
 }

@@ -78,31 +78,7 @@ public struct EvalResults: Sendable {
     public var conventions: [String: Any] {
         let c = state.config
         var out: [String: Any] = [:]
-        if MetricFamily.confusion.isEnabled(c) {
-            out[MetricFamily.confusion.id] = [
-                "reference": MetricFamily.confusion.reference,
-                "aggregate": c.aggregate.rawValue,
-                "empty_gt": c.confusionEmptyGT.rawValue,
-                "classes": c.classes,
-                "ignore_index": c.ignoreIndex.map { $0 as Any } ?? NSNull(),
-                "threshold": c.threshold,
-                "gt_values": c.gtValues.rawValue,
-                "pred_values": c.predValues.rawValue,
-                "fscore_beta": c.fscoreBeta,
-                "counts": "exact integers",
-            ] as [String: Any]
-        }
-        if MetricFamily.salient.isEnabled(c) {
-            out[MetricFamily.salient.id] = [
-                "reference": MetricFamily.salient.reference,
-                "f_curve": c.salient.fCurve.rawValue,
-                "beta2": c.salient.beta2,
-                "alpha": c.salient.alpha,
-                "empty_gt": c.salient.emptyGT.rawValue,
-                "gt": "value > 128",
-                "prediction": "v/max, min-max normalised unless constant",
-            ] as [String: Any]
-        }
+        for family in MetricRegistry.families where family.isEnabled(c) { out[family.id] = family.conventionEntry(c) }
         if let r = c.resize { out["resize_pred"] = r.rawValue }
         switch c.gtColors {
         case .refuse: break

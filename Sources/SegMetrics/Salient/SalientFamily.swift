@@ -41,8 +41,23 @@ extension MetricFamily {
         perImage: [SalientMetrics.mae, SalientMetrics.adpF, SalientMetrics.maxF, SalientMetrics.meanF, SalientMetrics.sm,
                    SalientMetrics.adpEm, SalientMetrics.maxEm, SalientMetrics.meanEm, SalientMetrics.wF],
         worstByDefaults: [SalientMetrics.wF, SalientMetrics.maxF],
-        requirement: "need two classes", isAvailable: { $0 == 2 },
+        requirement: "need two classes", conventions: salientConventions(_:), isAvailable: { $0 == 2 },
         dataset: salientValues(_:), image: salientValues(_:))
+
+    /// GT rule, normalisation, β², curve convention and empty GT.
+    private static func salientConventions(_ c: EvalConfig) -> FamilyConventions {
+        FamilyConventions(
+            summary: "GT > 128, prediction min-max normalised, F β² = \(c.salient.beta2), "
+                + "maxF/meanF from \(c.salient.fCurve == .meanF ? "per-image F averaged over images" : "precision and recall averaged over images (meanPR)"), empty GT: \(c.salient.emptyGT.rawValue)",
+            json: [
+                "f_curve": c.salient.fCurve.rawValue,
+                "beta2": c.salient.beta2,
+                "alpha": c.salient.alpha,
+                "empty_gt": c.salient.emptyGT.rawValue,
+                "gt": "value > 128",
+                "prediction": "v/max, min-max normalised unless constant",
+            ])
+    }
 
     /// Dataset values: means over images, and the image-averaged curves.
     private static func salientValues(_ state: EvalState) -> MetricValues {

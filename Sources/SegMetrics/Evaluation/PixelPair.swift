@@ -1,0 +1,38 @@
+/// One image's pixels as a family kernel (``FamilyKernel``) sees them: the
+/// ground truth's class per pixel, the prediction's level per pixel, and the
+/// class of each level, all under the run's conventions (binarisation,
+/// ignore index, threshold). Row-major, `width × height`.
+public struct PixelPair: Sendable {
+    public let width: Int, height: Int
+    /// Number of classes; a ground-truth class equal to it marks an ignored pixel.
+    public let classes: Int
+    /// Ground-truth class per pixel (`classes` where ignored).
+    public let gt: [UInt8]
+    /// The prediction's levels and how they become classes.
+    public let prediction: Prediction
+
+    /// The ground truth value that marks ignored pixels.
+    public var ignored: UInt8 { UInt8(classes) }
+
+    /// The predicted class per pixel (argmax or threshold, as the confusion family reads it).
+    public func predictedClasses() -> [UInt8] {
+        let lut = prediction.classOfLevel.map { UInt8(clamping: max($0, 0)) }
+        if let l = prediction.levels8 { return l.map { lut[Int($0)] } }
+        return prediction.levels16!.map { lut[Int($0)] }
+    }
+
+    /// Counts, per ground-truth class (0 and 1) and prediction level, the
+    /// pixels that are not ignored: `[class][level]`, `prediction.scale + 1` levels.
+    public func levelCounts() -> [[Int]] {
+        var counts = Array(repeating: Array(repeating: 0, count: prediction.scale + 1), count: 2)
+        func count<T: FixedWidthInteger>(_ levels: [T]) {
+            gt.withUnsafeBufferPointer { g in
+                levels.withUnsafeBufferPointer { l in
+                    for i in g.indices where g[i] < 2 { counts[Int(g[i])][Int(l[i])] += 1 }
+                }
+            }
+        }
+        if let l = prediction.levels8 { count(l) } else { count(prediction.levels16!) }
+        return counts
+    }
+}
