@@ -97,6 +97,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Write the mergeable partial state to this file (see `segeval merge`).")
     var state: String?
 
+    @OptionGroup(title: "Distance metrics") var distance: DistanceFlags
     @OptionGroup var output: OutputOptions
     @OptionGroup var parallel: ParallelOptions
     @OptionGroup var sharding: ShardOptions
@@ -137,6 +138,7 @@ struct Evaluate: ParsableCommand {
             if let e = parsed.salient { c.salient.emptyGT = e }
         }
         try metrics?.get().apply(to: &c)
+        c.distance = distance.options
         return c
     }
 

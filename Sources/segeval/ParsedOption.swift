@@ -51,7 +51,7 @@ struct Parsed<Value: OptionValue>: ExpressibleByArgument, Sendable {
 
 extension MetricSelection: OptionValue {
     /// The `--metrics` groups, from the registry.
-    static var allValueStrings: [String] { MetricRegistry.groups.map(\.token) }
+    static var allValueStrings: [String] { MetricRegistry.groups.map(\.token) + MetricRegistry.aliases.keys.sorted() }
 }
 
 extension GateBounds: OptionValue {}

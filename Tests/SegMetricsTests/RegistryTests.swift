@@ -74,7 +74,7 @@ final class RegistryTests: XCTestCase {
 
     func testOptionValuesParseOnceWithSegevalsMessages() throws {
         XCTAssertThrowsError(try MetricSelection(parsing: "iou,xyz")) {
-            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc)")
+            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc, hd, assd, nsd, biou, bf, distance)")
         }
         var c = EvalConfig()
         c.classes = 3

@@ -15,6 +15,8 @@ extension Setting {
     public static let convert = Setting("convert")
     /// Count everything, write nothing.
     public static let dryRun = Setting("dryRun")
+    /// What a distance is when one mask is empty.
+    public static let emptyDistance = Setting("emptyDistance")
     /// The number of cross-validation folds.
     public static let folds = Setting("folds")
     /// The output or report format.
@@ -74,7 +76,7 @@ extension Setting {
 
     /// Every setting above.
     public static let all: [Setting] = [
-        .allowMissing, .allowUnpaired, .base, .classes, .colors, .convert, .dryRun, .folds, .format,
+        .allowMissing, .allowUnpaired, .base, .classes, .colors, .convert, .dryRun, .emptyDistance, .folds, .format,
         .groupBy, .gtColors, .gtValues, .imageSuffix, .inPlace, .key, .labelDir, .labelFill, .labelSuffix,
         .map, .mask, .maskValues, .metrics, .nearest, .numClasses, .out, .palette, .pred, .predValues,
         .ratio, .resizePred, .stratify, .strictGt, .testImages, .threshold, .unmapped

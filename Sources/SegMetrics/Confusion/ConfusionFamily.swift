@@ -48,7 +48,7 @@ extension MetricFamily {
         metrics: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mAcc, ConfusionMetrics.mDice, ConfusionMetrics.mPrecision,
                   ConfusionMetrics.mRecall, ConfusionMetrics.mFscore] + ConfusionMetrics.perClass,
         perImage: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mDice, ConfusionMetrics.iou, ConfusionMetrics.dice],
-        worstByDefaults: [ConfusionMetrics.mIoU], conventions: confusionConventions(_:),
+        worstByDefaults: [ConfusionMetrics.mIoU], conventions: { confusionConventions($0.config) },
         dataset: confusionValues(_:), image: confusionValues(_:))
 
     /// Aggregation, classes, ignore index, threshold, empty GT and β.

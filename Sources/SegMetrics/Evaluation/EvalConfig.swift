@@ -33,6 +33,9 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     /// (``MetricGroup/kernelGroup(_:summary:)``); nil when none is, so that
     /// states of runs without them read as before.
     public var kernelGroups: [String]?
+    /// The distance family's settings; nil for the defaults (so that states
+    /// of runs that never set them read as before).
+    public var distance: DistanceOptions?
 
     public init() {}
 

@@ -143,6 +143,9 @@ public struct EvalJob: Sendable {
                     : "score them as binary masks with \(setting: .numClasses) 2 \(setting: .gtValues) binary"
                 outcome.warnings.append("\(names[index]): \(state.onlyIgnoreImages) ground-truth files hold only 0 and the ignore index \(config.ignoreIndex ?? 0), so their foreground is ignored; if they are 0/255 masks, \(advice)")
             }
+            for family in MetricRegistry.families where family.isEnabled(config) {
+                outcome.warnings += family.warnings(state).map { "\(names[index]): \($0)" }
+            }
             outcome.states.append(state)
             outcome.worst.append(worstList)
             outcome.imageResults.append(kept)

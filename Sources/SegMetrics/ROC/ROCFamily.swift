@@ -20,7 +20,7 @@ extension MetricFamily {
         id: "roc", title: "ROC/PR", reference: "scikit-learn roc_auc_score / average_precision_score", reportRank: 2,
         groups: [.kernelGroup(ROCMetrics.group, summary: "ROC and precision-recall areas AUC and AP (binary; pixels pooled over the dataset)")],
         metrics: [ROCMetrics.auc, ROCMetrics.ap], perImage: [ROCMetrics.auc, ROCMetrics.ap], worstByDefaults: [],
-        requirement: "need two classes", kernel: FamilyKernel(rocImage), conventions: rocConventions(_:), isAvailable: { $0 == 2 },
+        requirement: "need two classes", kernel: FamilyKernel(rocImage), conventions: { rocConventions($0.config) }, isAvailable: { $0 == 2 },
         dataset: rocValues(_:), image: { $0.families[MetricFamily.rocID]?.values ?? MetricValues() })
 
     static let rocID = "roc"

@@ -1,3 +1,5 @@
+import SegCore
+
 /// A family of metrics with one reference library and one kernel: its
 /// groups, its metrics, and how their values come out of an image's result
 /// and a dataset's state. Each family's folder declares one
@@ -14,6 +16,8 @@ public struct MetricFamily: Sendable {
     public let reportRank: Int
     /// Its `--metrics` groups.
     public let groups: [MetricGroup]
+    /// `--metrics` names that stand for several of its groups (`distance`).
+    public let aliases: [String: [String]]
     /// Every metric, in report order (scalars and class means in the summary
     /// row, per-class metrics in the per-class table).
     public let metrics: [Metric]
@@ -26,16 +30,18 @@ public struct MetricFamily: Sendable {
     /// The family's own per-image kernel; nil for the families computed from
     /// the shared joint histogram (confusion, salient).
     public let kernel: FamilyKernel?
-    let describe: @Sendable (EvalConfig) -> FamilyConventions
+    let describe: @Sendable (EvalState) -> FamilyConventions
+    let warn: @Sendable (EvalState) -> [Message]
     let isAvailable: @Sendable (_ classes: Int) -> Bool
     let dataset: @Sendable (EvalState) -> MetricValues
     let image: @Sendable (ImageResult) -> MetricValues
 
     /// Declares a family (see the properties); `isAvailable` says whether it
     /// applies to a class count, `dataset` and `image` compute its values.
-    public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], metrics: [Metric],
+    public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], aliases: [String: [String]] = [:], metrics: [Metric],
                 perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, kernel: FamilyKernel? = nil,
-                conventions: @escaping @Sendable (EvalConfig) -> FamilyConventions,
+                conventions: @escaping @Sendable (EvalState) -> FamilyConventions,
+                warnings: @escaping @Sendable (EvalState) -> [Message] = { _ in [] },
                 isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
                 dataset: @escaping @Sendable (EvalState) -> MetricValues, image: @escaping @Sendable (ImageResult) -> MetricValues) {
         self.id = id
@@ -43,12 +49,14 @@ public struct MetricFamily: Sendable {
         self.reference = reference
         self.reportRank = reportRank
         self.groups = groups
+        self.aliases = aliases
         self.metrics = metrics
         self.perImage = perImage
         self.worstByDefaults = worstByDefaults
         self.requirement = requirement
         self.kernel = kernel
         self.describe = conventions
+        self.warn = warnings
         self.isAvailable = isAvailable
         self.dataset = dataset
         self.image = image
@@ -68,14 +76,19 @@ public struct MetricFamily: Sendable {
     public func values(_ state: EvalState) -> MetricValues { dataset(state) }
 
     /// The conventions line printed under the table.
-    public func conventionLine(_ config: EvalConfig) -> String {
-        "\(title) metrics: \(reference) conventions (\(describe(config).summary))"
+    public func conventionLine(_ state: EvalState) -> String {
+        let stated = describe(state)
+        return "\(title) metrics: \(stated.reference ?? reference) conventions (\(stated.summary))"
     }
 
     /// The family's entry in the JSON `conventions` object.
-    public func conventionEntry(_ config: EvalConfig) -> [String: Any] {
-        describe(config).json.merging(["reference": reference]) { a, _ in a }
+    public func conventionEntry(_ state: EvalState) -> [String: Any] {
+        let stated = describe(state)
+        return stated.json.merging(["reference": stated.reference ?? reference]) { a, _ in a }
     }
+
+    /// What a dataset's values leave out or bend, for stderr (images dropped from a mean…).
+    public func warnings(_ state: EvalState) -> [Message] { warn(state) }
 
     /// The values of one image.
     public func values(_ result: ImageResult) -> MetricValues { image(result) }

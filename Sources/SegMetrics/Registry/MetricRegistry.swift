@@ -4,7 +4,7 @@
 public enum MetricRegistry {
     /// The families, in documentation and `--metrics` order. Adding a family
     /// is a folder declaring its ``MetricFamily`` plus one entry here.
-    public static let families: [MetricFamily] = [.confusion, .salient, .roc]
+    public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance]
 
     /// The families in report-column order (``MetricFamily/reportRank``).
     public static let reportFamilies: [MetricFamily] = families.sorted { $0.reportRank < $1.reportRank }
@@ -14,6 +14,11 @@ public enum MetricRegistry {
 
     /// Every `--metrics` group, family by family.
     public static var groups: [MetricGroup] { families.flatMap(\.groups) }
+
+    /// The `--metrics` names that stand for several groups, family by family.
+    public static var aliases: [String: [String]] {
+        families.reduce(into: [:]) { $0.merge($1.aliases) { a, _ in a } }
+    }
 
     /// The family declaring `metric`.
     public static func family(of metric: Metric) -> MetricFamily? {

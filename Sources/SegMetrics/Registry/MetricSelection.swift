@@ -10,13 +10,14 @@ public struct MetricSelection: Sendable, Equatable {
     /// ignored); an unknown token is a usage error listing the groups.
     public init(parsing text: String) throws {
         let known = MetricRegistry.groups.map(\.token)
+        let aliases = MetricRegistry.aliases
         var tokens: [String] = []
         for item in text.lowercased().split(separator: ",") {
             let token = item.trimmingCharacters(in: .whitespaces)
-            guard known.contains(token) else {
-                throw EvalError(.usage, "unknown metric group '\(token)' (use \(known.joined(separator: ", ")))")
+            guard known.contains(token) || aliases[token] != nil else {
+                throw EvalError(.usage, "unknown metric group '\(token)' (use \((known + aliases.keys.sorted()).joined(separator: ", ")))")
             }
-            if !tokens.contains(token) { tokens.append(token) }
+            for group in aliases[token] ?? [token] where !tokens.contains(group) { tokens.append(group) }
         }
         self.tokens = tokens
     }

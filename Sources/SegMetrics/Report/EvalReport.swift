@@ -69,6 +69,6 @@ public enum EvalReport {
     /// Human-readable statement of the conventions.
     static func conventionLines(_ r: EvalResults) -> [String] {
         let c = r.state.config
-        return MetricRegistry.reportFamilies.filter { $0.isEnabled(c) }.map { $0.conventionLine(c) }
+        return MetricRegistry.reportFamilies.filter { $0.isEnabled(c) }.map { $0.conventionLine(r.state) }
     }
 }

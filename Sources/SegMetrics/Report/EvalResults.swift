@@ -78,7 +78,7 @@ public struct EvalResults: Sendable {
     public var conventions: [String: Any] {
         let c = state.config
         var out: [String: Any] = [:]
-        for family in MetricRegistry.families where family.isEnabled(c) { out[family.id] = family.conventionEntry(c) }
+        for family in MetricRegistry.families where family.isEnabled(c) { out[family.id] = family.conventionEntry(state) }
         if let r = c.resize { out["resize_pred"] = r.rawValue }
         switch c.gtColors {
         case .refuse: break
@@ -90,7 +90,7 @@ public struct EvalResults: Sendable {
 
     /// The JSON object: metric keys, per-class lists, `images`, `conventions`.
     public func jsonObject() -> [String: Any] {
-        func json(_ v: Double) -> Any { v.isNaN ? NSNull() : v }
+        func json(_ v: Double) -> Any { v.isNaN ? NSNull() : v.isInfinite ? (v > 0 ? "inf" : "-inf") : v }
         var out: [String: Any] = ["pred": name, "images": images, "conventions": conventions]
         for (name, value) in scalars { out[name] = json(value) }
         for (name, values) in perClass { out[name] = values.map(json) }

@@ -1,0 +1,155 @@
+/// One class's distance and boundary scores on one image, under one
+/// convention (``DistanceOptions``). Undefined values are NaN, a missed
+/// structure under MONAI's rules is +inf.
+public struct DistanceScores: Sendable, Equatable {
+    /// Which of the two masks were empty.
+    public enum Emptiness: String, Sendable { case neither, gt, prediction, both }
+
+    public var hd = Double.nan, hd95 = Double.nan, assd = Double.nan, masd = Double.nan, asd = Double.nan, nsd = Double.nan
+    public var boundaryIoU = Double.nan, boundaryF = Double.nan
+    public var emptiness = Emptiness.neither
+
+    /// Scores a prediction mask against a ground-truth mask (non-zero = the class).
+    public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) {
+        let predEmpty = !prediction.contains { $0 != 0 }, gtEmpty = !gt.contains { $0 != 0 }
+        emptiness = predEmpty ? (gtEmpty ? .both : .prediction) : (gtEmpty ? .gt : .neither)
+        boundaryIoU = Self.boundaryIoU(prediction, gt, width: width, height: height, options: o)
+        boundaryF = Self.boundaryF(prediction, gt, width: width, height: height)
+        switch emptiness {
+        case .neither:
+            let d = SurfaceDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
+            let pooled = d.predToGT + d.gtToPred
+            hd = max(d.predToGT.max()!, d.gtToPred.max()!)
+            switch o.convention {
+            case .medpy: hd95 = Percentile.linear(pooled, o.percentile)
+            case .metricsreloaded: hd95 = max(Percentile.linear(d.predToGT, o.percentile), Percentile.linear(d.gtToPred, o.percentile))
+            case .monai: hd95 = max(Percentile.torchFloat32(d.predToGT, o.percentile), Percentile.torchFloat32(d.gtToPred, o.percentile))
+            }
+            assd = Self.mean(pooled)
+            asd = Self.mean(d.predToGT)
+            masd = (asd + Self.mean(d.gtToPred)) / 2
+            let within = d.predToGT.filter { $0 <= o.nsdTolerance }.count + d.gtToPred.filter { $0 <= o.nsdTolerance }.count
+            nsd = Double(within) / Double(pooled.count)
+        case .both:
+            if o.convention == .metricsreloaded {
+                (hd, hd95, assd, masd, asd, nsd) = (0, 0, 0, 0, 0, 1)
+            }
+        case .gt, .prediction:
+            switch o.convention {
+            case .monai:
+                (hd, hd95, assd, masd, asd, nsd) = (.infinity, .nan, .infinity, .infinity, .infinity, 0)
+            case .medpy:
+                break
+            case .metricsreloaded:
+                nsd = Self.reloadedOneSidedNSD(prediction, gt, predEmpty: predEmpty, width: width, height: height, options: o)
+            }
+            let penalty: Double?
+            switch o.emptyDistance.rule {
+            case .library: penalty = nil
+            case .nan: penalty = .nan
+            case .max: penalty = o.spacing.diagonal(width: width, height: height)
+            case .penalty: penalty = o.emptyDistance.penalty
+            }
+            if let penalty { (hd, hd95, assd, masd, asd) = (penalty, penalty, penalty, penalty, penalty) }
+        }
+    }
+
+    /// The value of a metric by its key (`HD95`).
+    public func value(_ key: String) -> Double {
+        switch key {
+        case "HD": return hd
+        case "HD95": return hd95
+        case "ASSD": return assd
+        case "MASD": return masd
+        case "ASD": return asd
+        case "NSD": return nsd
+        case "BIoU": return boundaryIoU
+        case "BF": return boundaryF
+        default: return .nan
+        }
+    }
+
+    private static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Metrics Reloaded's NSD when one mask is empty: the empty side's
+    /// distances come from SciPy's transform of a map without zeros (a
+    /// virtual point at row −1, column −1), the other side contributes nothing.
+    private static func reloadedOneSidedNSD(_ prediction: [UInt8], _ gt: [UInt8], predEmpty: Bool, width: Int, height: Int, options o: DistanceOptions) -> Double {
+        let present = predEmpty ? gt : prediction
+        let surface = BinarySurface.erosionEdges(present, width: width, height: height)
+        let distances = SurfaceDistances.virtualCornerDistances(of: surface, width: width, spacing: o.spacing)
+        return Double(distances.filter { $0 <= o.nsdTolerance }.count) / Double(distances.count)
+    }
+
+    /// Boundary IoU of the two masks' bands (``BoundaryIoUDefinition``).
+    static func boundaryIoU(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) -> Double {
+        let predBand: [UInt8], gtBand: [UInt8]
+        switch o.boundaryIoU {
+        case .metricsreloaded:
+            if !prediction.contains(where: { $0 != 0 }) && !gt.contains(where: { $0 != 0 }) { return 1 }
+            predBand = reloadedBand(prediction, width: width, height: height, width: o.boundaryIoUWidth)
+            gtBand = reloadedBand(gt, width: width, height: height, width: o.boundaryIoUWidth)
+        case .cheng:
+            let diagonal = Double(width * width + height * height).squareRoot()
+            let d = max(1, Int((0.02 * diagonal).rounded(.toNearestOrEven)))
+            predBand = chengBand(prediction, width: width, height: height, erosions: d)
+            gtBand = chengBand(gt, width: width, height: height, erosions: d)
+        }
+        var intersection = 0, union = 0
+        for i in predBand.indices {
+            if predBand[i] != 0 && gtBand[i] != 0 { intersection += 1 }
+            if predBand[i] != 0 || gtBand[i] != 0 { union += 1 }
+        }
+        return union == 0 ? .nan : Double(intersection) / Double(union)
+    }
+
+    /// Mask pixels whose distance (pixels) to the mask's own erosion border is below `width`.
+    private static func reloadedBand(_ mask: [UInt8], width w: Int, height h: Int, width band: Double) -> [UInt8] {
+        let border = BinarySurface.erosionEdges(mask, width: w, height: h)
+        guard let d = EuclideanDistanceTransform.distances(features: border, width: w, height: h, spacing: .unit) else {
+            return [UInt8](repeating: 0, count: mask.count)
+        }
+        return mask.indices.map { mask[$0] != 0 && d[$0] < band ? 1 : 0 }
+    }
+
+    /// Mask pixels within chessboard distance `erosions` of a non-mask pixel,
+    /// the image edge counting as non-mask (Cheng's padded 3×3 erosions).
+    private static func chengBand(_ mask: [UInt8], width w: Int, height h: Int, erosions d: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: mask.count)
+        for y in 0..<h {
+            for x in 0..<w where mask[y * w + x] != 0 {
+                if y < d || x < d || y >= h - d || x >= w - d { out[y * w + x] = 1; continue }
+                var survives = true
+                for yy in (y - d)...(y + d) where survives {
+                    for xx in (x - d)...(x + d) where mask[yy * w + xx] == 0 { survives = false; break }
+                }
+                if !survives { out[y * w + x] = 1 }
+            }
+        }
+        return out
+    }
+
+    /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008).
+    static func boundaryF(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int) -> Double {
+        let radius = (0.008 * Double(width * width + height * height).squareRoot()).rounded(.up)
+        let predBoundary = BinarySurface.davisBoundary(prediction, width: width, height: height)
+        let gtBoundary = BinarySurface.davisBoundary(gt, width: width, height: height)
+        let nPred = predBoundary.reduce(0) { $0 + Int($1) }, nGT = gtBoundary.reduce(0) { $0 + Int($1) }
+        let precision: Double, recall: Double
+        switch (nPred, nGT) {
+        case (0, 0): (precision, recall) = (1, 1)
+        case (0, _): (precision, recall) = (1, 0)
+        case (_, 0): (precision, recall) = (0, 1)
+        default:
+            let toGT = EuclideanDistanceTransform.distances(features: gtBoundary, width: width, height: height, spacing: .unit)!
+            let toPred = EuclideanDistanceTransform.distances(features: predBoundary, width: width, height: height, spacing: .unit)!
+            let matchedPred = predBoundary.indices.filter { predBoundary[$0] != 0 && toGT[$0] <= radius }.count
+            let matchedGT = gtBoundary.indices.filter { gtBoundary[$0] != 0 && toPred[$0] <= radius }.count
+            precision = Double(matchedPred) / Double(nPred)
+            recall = Double(matchedGT) / Double(nGT)
+        }
+        return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
+    }
+}
