@@ -54,6 +54,10 @@ extension MetricFamily {
     /// One image: every foreground class against the rest.
     private static func distanceImage(_ pixels: PixelPair, _ config: EvalConfig) -> FamilyImageResult {
         let options = config.distance ?? DistanceOptions()
+        var parts: DistanceScores.Parts = []
+        if [DistanceMetrics.hd, DistanceMetrics.hd95, DistanceMetrics.assd, DistanceMetrics.nsd].contains(where: { MetricFamily.distance.computes($0, config: config) }) { parts.insert(.distances) }
+        if MetricFamily.distance.computes(DistanceMetrics.biou, config: config) { parts.insert(.boundaryIoU) }
+        if MetricFamily.distance.computes(DistanceMetrics.bf, config: config) { parts.insert(.boundaryF) }
         let predicted = pixels.predictedClasses()
         let k = pixels.classes
         var perClass: [DistanceScores?] = Array(repeating: nil, count: k)
@@ -61,7 +65,7 @@ extension MetricFamily {
             let cls = UInt8(c)
             let gt = pixels.gt.map { $0 == cls ? UInt8(1) : 0 }
             let prediction = predicted.map { $0 == cls ? UInt8(1) : 0 }
-            perClass[c] = DistanceScores(prediction: prediction, gt: gt, width: pixels.width, height: pixels.height, options: options)
+            perClass[c] = DistanceScores(prediction: prediction, gt: gt, width: pixels.width, height: pixels.height, options: options, parts: parts)
         }
         var result = FamilyImageResult()
         for metric in DistanceMetrics.all {

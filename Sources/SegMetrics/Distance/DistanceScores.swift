@@ -9,12 +9,22 @@ public struct DistanceScores: Sendable, Equatable {
     public var boundaryIoU = Double.nan, boundaryF = Double.nan
     public var emptiness = Emptiness.neither
 
-    /// Scores a prediction mask against a ground-truth mask (non-zero = the class).
-    public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) {
+    /// What to compute: the surface distances (HD … NSD), Boundary IoU, boundary F.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let distances = Parts(rawValue: 1), boundaryIoU = Parts(rawValue: 2), boundaryF = Parts(rawValue: 4)
+        public static let all: Parts = [.distances, .boundaryIoU, .boundaryF]
+    }
+
+    /// Scores a prediction mask against a ground-truth mask (non-zero = the
+    /// class); what `parts` leaves out stays NaN.
+    public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, options o: DistanceOptions, parts: Parts = .all) {
         let predEmpty = !prediction.contains { $0 != 0 }, gtEmpty = !gt.contains { $0 != 0 }
         emptiness = predEmpty ? (gtEmpty ? .both : .prediction) : (gtEmpty ? .gt : .neither)
-        boundaryIoU = Self.boundaryIoU(prediction, gt, width: width, height: height, options: o)
-        boundaryF = Self.boundaryF(prediction, gt, width: width, height: height)
+        if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, width: width, height: height, options: o) }
+        if parts.contains(.boundaryF) { boundaryF = Self.boundaryF(prediction, gt, width: width, height: height) }
+        guard parts.contains(.distances) else { return }
         switch emptiness {
         case .neither:
             let d = SurfaceDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
@@ -89,8 +99,14 @@ public struct DistanceScores: Sendable, Equatable {
         switch o.boundaryIoU {
         case .metricsreloaded:
             if !prediction.contains(where: { $0 != 0 }) && !gt.contains(where: { $0 != 0 }) { return 1 }
-            predBand = reloadedBand(prediction, width: width, height: height, width: o.boundaryIoUWidth)
-            gtBand = reloadedBand(gt, width: width, height: height, width: o.boundaryIoUWidth)
+            // Band pixels are mask pixels and borders lie inside the masks: the masks' box suffices.
+            let predBorder = BinarySurface.erosionEdges(prediction, width: width, height: height)
+            let gtBorder = BinarySurface.erosionEdges(gt, width: width, height: height)
+            let box = BoundingBox(of: [prediction, gt], width: width, height: height)
+            predBand = reloadedBand(box.crop(prediction, width: width), border: box.crop(predBorder, width: width),
+                                    width: box.width, height: box.height, band: o.boundaryIoUWidth)
+            gtBand = reloadedBand(box.crop(gt, width: width), border: box.crop(gtBorder, width: width),
+                                  width: box.width, height: box.height, band: o.boundaryIoUWidth)
         case .cheng:
             let diagonal = Double(width * width + height * height).squareRoot()
             let d = max(1, Int((0.02 * diagonal).rounded(.toNearestOrEven)))
@@ -105,37 +121,55 @@ public struct DistanceScores: Sendable, Equatable {
         return union == 0 ? .nan : Double(intersection) / Double(union)
     }
 
-    /// Mask pixels whose distance (pixels) to the mask's own erosion border is below `width`.
-    private static func reloadedBand(_ mask: [UInt8], width w: Int, height h: Int, width band: Double) -> [UInt8] {
-        let border = BinarySurface.erosionEdges(mask, width: w, height: h)
-        guard let d = EuclideanDistanceTransform.distances(features: border, width: w, height: h, spacing: .unit) else {
-            return [UInt8](repeating: 0, count: mask.count)
-        }
-        return mask.indices.map { mask[$0] != 0 && d[$0] < band ? 1 : 0 }
+    /// Mask pixels whose distance (pixels) to the mask's own erosion border is below `band`.
+    private static func reloadedBand(_ mask: [UInt8], border: [UInt8], width w: Int, height h: Int, band: Double) -> [UInt8] {
+        // Within 1 of the border is the border itself (distances are 0, 1, √2, …).
+        if band <= 1 { return border }
+        let inside = mask.indices.filter { mask[$0] != 0 }
+        var out = [UInt8](repeating: 0, count: mask.count)
+        guard let d = EuclideanDistanceTransform.distances(features: border, width: w, height: h, spacing: .unit, at: inside) else { return out }
+        for (i, pixel) in inside.enumerated() where d[i] < band { out[pixel] = 1 }
+        return out
     }
 
     /// Mask pixels within chessboard distance `erosions` of a non-mask pixel,
-    /// the image edge counting as non-mask (Cheng's padded 3×3 erosions).
-    private static func chengBand(_ mask: [UInt8], width w: Int, height h: Int, erosions d: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: mask.count)
+    /// the image edge counting as non-mask (Cheng's padded 3×3 erosions,
+    /// d times, are one erosion by a (2d + 1)² square: a row window, then a
+    /// column window, each by running counts).
+    static func chengBand(_ mask: [UInt8], width w: Int, height h: Int, erosions d: Int) -> [UInt8] {
+        // survivesRows[i]: the 2d + 1 pixels of the row window centred on i are all mask (inside the image).
+        var survivesRows = [UInt8](repeating: 0, count: mask.count)
         for y in 0..<h {
-            for x in 0..<w where mask[y * w + x] != 0 {
-                if y < d || x < d || y >= h - d || x >= w - d { out[y * w + x] = 1; continue }
-                var survives = true
-                for yy in (y - d)...(y + d) where survives {
-                    for xx in (x - d)...(x + d) where mask[yy * w + xx] == 0 { survives = false; break }
-                }
-                if !survives { out[y * w + x] = 1 }
+            let row = y * w
+            var run = 0  // mask pixels in a row ending at x
+            var runs = [Int](repeating: 0, count: w)
+            for x in 0..<w {
+                run = mask[row + x] != 0 ? run + 1 : 0
+                runs[x] = run
+            }
+            for x in d..<max(d, w - d) where runs[x + d] >= 2 * d + 1 { survivesRows[row + x] = 1 }
+        }
+        var out = [UInt8](repeating: 0, count: mask.count)
+        var run = [Int](repeating: 0, count: w)
+        var eroded = [UInt8](repeating: 0, count: mask.count)
+        for y in 0..<h {
+            for x in 0..<w {
+                run[x] = survivesRows[y * w + x] != 0 ? run[x] + 1 : 0
+                // The column window of rows y − 2d … y, centred on y − d.
+                if run[x] >= 2 * d + 1 { eroded[(y - d) * w + x] = 1 }
             }
         }
+        for i in mask.indices where mask[i] != 0 && eroded[i] == 0 { out[i] = 1 }
         return out
     }
 
     /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008).
     static func boundaryF(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int) -> Double {
         let radius = (0.008 * Double(width * width + height * height).squareRoot()).rounded(.up)
-        let predBoundary = BinarySurface.davisBoundary(prediction, width: width, height: height)
-        let gtBoundary = BinarySurface.davisBoundary(gt, width: width, height: height)
+        let fullPred = BinarySurface.davisBoundary(prediction, width: width, height: height)
+        let fullGT = BinarySurface.davisBoundary(gt, width: width, height: height)
+        let box = BoundingBox(of: [fullPred, fullGT], width: width, height: height)
+        let predBoundary = box.crop(fullPred, width: width), gtBoundary = box.crop(fullGT, width: width)
         let nPred = predBoundary.reduce(0) { $0 + Int($1) }, nGT = gtBoundary.reduce(0) { $0 + Int($1) }
         let precision: Double, recall: Double
         switch (nPred, nGT) {
@@ -143,10 +177,11 @@ public struct DistanceScores: Sendable, Equatable {
         case (0, _): (precision, recall) = (1, 0)
         case (_, 0): (precision, recall) = (0, 1)
         default:
-            let toGT = EuclideanDistanceTransform.distances(features: gtBoundary, width: width, height: height, spacing: .unit)!
-            let toPred = EuclideanDistanceTransform.distances(features: predBoundary, width: width, height: height, spacing: .unit)!
-            let matchedPred = predBoundary.indices.filter { predBoundary[$0] != 0 && toGT[$0] <= radius }.count
-            let matchedGT = gtBoundary.indices.filter { gtBoundary[$0] != 0 && toPred[$0] <= radius }.count
+            let predPixels = predBoundary.indices.filter { predBoundary[$0] != 0 }, gtPixels = gtBoundary.indices.filter { gtBoundary[$0] != 0 }
+            let toGT = EuclideanDistanceTransform.distances(features: gtBoundary, width: box.width, height: box.height, spacing: .unit, at: predPixels)!
+            let toPred = EuclideanDistanceTransform.distances(features: predBoundary, width: box.width, height: box.height, spacing: .unit, at: gtPixels)!
+            let matchedPred = toGT.filter { $0 <= radius }.count
+            let matchedGT = toPred.filter { $0 <= radius }.count
             precision = Double(matchedPred) / Double(nPred)
             recall = Double(matchedGT) / Double(nGT)
         }

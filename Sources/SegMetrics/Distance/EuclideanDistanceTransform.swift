@@ -7,56 +7,89 @@
 /// offsets, summed in SciPy's axis order. Not a chamfer approximation.
 public enum EuclideanDistanceTransform {
     /// Distances for a `width × height` row-major mask whose non-zero pixels
-    /// are the features; nil when there is none.
+    /// are the features, at every pixel; nil when there is no feature.
     public static func distances(features: [UInt8], width: Int, height: Int, spacing: Spacing) -> [Double]? {
+        distances(features: features, width: width, height: height, spacing: spacing, at: Array(0..<(width * height)))
+    }
+
+    /// Distances to the nearest feature at the pixels `queries` (row-major
+    /// indices in increasing order), in that order; nil when there is no
+    /// feature. Rows without a query are skipped in the second pass, and no
+    /// square root is taken elsewhere.
+    public static func distances(features: [UInt8], width: Int, height: Int, spacing: Spacing, at queries: [Int]) -> [Double]? {
         guard features.contains(where: { $0 != 0 }) else { return nil }
         let n = width * height
-        // Pass 1: per column, the offset in rows to the nearest feature of the column (Int.max: none).
-        var rowOffset = [Int](repeating: Int.max, count: n)
-        for x in 0..<width {
-            var last = -1
-            for y in 0..<height {
-                if features[y * width + x] != 0 { last = y }
-                if last >= 0 { rowOffset[y * width + x] = y - last }
-            }
-            last = -1
-            for y in stride(from: height - 1, through: 0, by: -1) {
-                if features[y * width + x] != 0 { last = y }
-                if last >= 0 && last - y < rowOffset[y * width + x] { rowOffset[y * width + x] = last - y }
+        let none = Int32.max
+        // Pass 1, row by row: the row offset to the nearest feature of the same
+        // column, from above (forward sweep) then from below (backward sweep).
+        var rowOffset = [Int32](repeating: none, count: n)
+        var last = [Int32](repeating: -1, count: width)
+        features.withUnsafeBufferPointer { f in
+            rowOffset.withUnsafeMutableBufferPointer { r in
+                last.withUnsafeMutableBufferPointer { last in
+                    for y in 0..<height {
+                        let row = y * width
+                        for x in 0..<width {
+                            if f[row + x] != 0 { last[x] = Int32(y) }
+                            if last[x] >= 0 { r[row + x] = Int32(y) - last[x] }
+                        }
+                    }
+                    for x in 0..<width { last[x] = -1 }
+                    for y in stride(from: height - 1, through: 0, by: -1) {
+                        let row = y * width
+                        for x in 0..<width {
+                            if f[row + x] != 0 { last[x] = Int32(y) }
+                            if last[x] >= 0 && last[x] - Int32(y) < r[row + x] { r[row + x] = last[x] - Int32(y) }
+                        }
+                    }
+                }
             }
         }
-        // Pass 2: per row, the lower envelope of g(x') + (sx·(x − x'))² with g = (sy·Δrow)².
-        let sx2 = spacing.column * spacing.column
-        var out = [Double](repeating: 0, count: n)
+        // Pass 2, per row with queries: the lower envelope of
+        // g(x') + (sx·(x − x'))² with g = (sy·Δrow)², read at the queries.
+        let sy = spacing.row, sx = spacing.column, sx2 = sx * sx
+        var out = [Double](repeating: 0, count: queries.count)
         var hull = [Int](repeating: 0, count: width)
         var bounds = [Double](repeating: 0, count: width + 1)
-        for y in 0..<height {
-            let row = y * width
-            func g(_ x: Int) -> Double {
-                let dy = Double(rowOffset[row + x]) * spacing.row
-                return dy * dy
-            }
-            var k = -1
-            for q in 0..<width where rowOffset[row + q] != Int.max {
-                let fq = g(q) + sx2 * Double(q * q)
-                var s = -Double.infinity
-                while k >= 0 {
-                    let p = hull[k]
-                    s = (fq - (g(p) + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
-                    if s > bounds[k] { break }
-                    k -= 1
+        var g = [Double](repeating: 0, count: width)
+        rowOffset.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { out in
+                hull.withUnsafeMutableBufferPointer { hull in
+                    bounds.withUnsafeMutableBufferPointer { bounds in
+                        g.withUnsafeMutableBufferPointer { g in
+                            var next = 0
+                            while next < queries.count {
+                                let y = queries[next] / width, row = y * width
+                                var k = -1
+                                for q in 0..<width where r[row + q] != none {
+                                    let dy = Double(r[row + q]) * sy
+                                    g[q] = dy * dy
+                                    let fq = g[q] + sx2 * Double(q * q)
+                                    var s = -Double.infinity
+                                    while k >= 0 {
+                                        let p = hull[k]
+                                        s = (fq - (g[p] + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
+                                        if s > bounds[k] { break }
+                                        k -= 1
+                                    }
+                                    k += 1
+                                    hull[k] = q
+                                    bounds[k] = k == 0 ? -.infinity : s
+                                    bounds[k + 1] = .infinity
+                                }
+                                var j = 0
+                                while next < queries.count && queries[next] < row + width {
+                                    let x = queries[next] - row
+                                    while bounds[j + 1] < Double(x) { j += 1 }
+                                    let p = hull[j]
+                                    let dy = Double(r[row + p]) * sy, dx = Double(x - p) * sx
+                                    out[next] = (dy * dy + dx * dx).squareRoot()
+                                    next += 1
+                                }
+                            }
+                        }
+                    }
                 }
-                k += 1
-                hull[k] = q
-                bounds[k] = k == 0 ? -.infinity : s
-                bounds[k + 1] = .infinity
-            }
-            var j = 0
-            for x in 0..<width {
-                while bounds[j + 1] < Double(x) { j += 1 }
-                let p = hull[j]
-                let dy = Double(rowOffset[row + p]) * spacing.row, dx = Double(x - p) * spacing.column
-                out[row + x] = (dy * dy + dx * dx).squareRoot()
             }
         }
         return out

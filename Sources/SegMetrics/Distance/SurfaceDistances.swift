@@ -2,7 +2,9 @@
 /// (``BinarySurface/erosionEdges(_:width:height:)``): from every surface
 /// pixel of one mask to the nearest surface pixel of the other, in spacing
 /// units, as MONAI's `get_surface_distance`, MedPy's `__surface_distances`
-/// and Metrics Reloaded's `border_distance` compute them.
+/// and Metrics Reloaded's `border_distance` compute them. The transforms run
+/// on the bounding box of the two surfaces only (every feature lies inside
+/// it, so the distances are the same), as MONAI crops.
 public struct SurfaceDistances: Sendable {
     /// Prediction surface → ground-truth surface, one per prediction surface pixel (row-major order).
     public let predToGT: [Double]
@@ -16,12 +18,16 @@ public struct SurfaceDistances: Sendable {
     public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, spacing: Spacing) {
         let predEdges = BinarySurface.erosionEdges(prediction, width: width, height: height)
         let gtEdges = BinarySurface.erosionEdges(gt, width: width, height: height)
-        predSurface = predEdges.reduce(0) { $0 + Int($1) }
-        gtSurface = gtEdges.reduce(0) { $0 + Int($1) }
-        let toGT = EuclideanDistanceTransform.distances(features: gtEdges, width: width, height: height, spacing: spacing)
-        let toPred = EuclideanDistanceTransform.distances(features: predEdges, width: width, height: height, spacing: spacing)
-        predToGT = toGT.map { d in predEdges.indices.filter { predEdges[$0] != 0 }.map { d[$0] } } ?? []
-        gtToPred = toPred.map { d in gtEdges.indices.filter { gtEdges[$0] != 0 }.map { d[$0] } } ?? []
+        let box = BoundingBox(of: [predEdges, gtEdges], width: width, height: height)
+        let p = box.crop(predEdges, width: width), g = box.crop(gtEdges, width: width)
+        predSurface = p.reduce(0) { $0 + Int($1) }
+        gtSurface = g.reduce(0) { $0 + Int($1) }
+        func distances(from source: [UInt8], to target: [UInt8]) -> [Double] {
+            let queries = source.indices.filter { source[$0] != 0 }
+            return EuclideanDistanceTransform.distances(features: target, width: box.width, height: box.height, spacing: spacing, at: queries) ?? []
+        }
+        predToGT = distances(from: p, to: g)
+        gtToPred = distances(from: g, to: p)
     }
 
     /// Metrics Reloaded's distances when one surface is empty: SciPy's
@@ -33,5 +39,42 @@ public struct SurfaceDistances: Sendable {
             let dy = Double(i / width + 1) * spacing.row, dx = Double(i % width + 1) * spacing.column
             return (dy * dy + dx * dx).squareRoot()
         }
+    }
+}
+
+/// The smallest rectangle holding every non-zero pixel of some masks (an
+/// empty 0×0 box when there is none), and crops to it.
+struct BoundingBox {
+    var top = 0, left = 0, width = 0, height = 0
+
+    /// The box of the non-zero pixels of `masks`, grown by `margin` and kept inside the image.
+    init(of masks: [[UInt8]], width w: Int, height h: Int, margin: Int = 0) {
+        var minY = h, maxY = -1, minX = w, maxX = -1
+        for mask in masks {
+            for y in 0..<h {
+                let row = y * w
+                var x0 = -1, x1 = -1
+                for x in 0..<w where mask[row + x] != 0 {
+                    if x0 < 0 { x0 = x }
+                    x1 = x
+                }
+                guard x0 >= 0 else { continue }
+                minY = min(minY, y); maxY = max(maxY, y); minX = min(minX, x0); maxX = max(maxX, x1)
+            }
+        }
+        guard maxY >= 0 else { return }
+        top = max(0, minY - margin); left = max(0, minX - margin)
+        height = min(h - 1, maxY + margin) - top + 1
+        width = min(w - 1, maxX + margin) - left + 1
+    }
+
+    /// The box's part of a `imageWidth`-wide mask.
+    func crop(_ mask: [UInt8], width imageWidth: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            let source = (top + y) * imageWidth + left
+            for x in 0..<width { out[y * width + x] = mask[source + x] }
+        }
+        return out
     }
 }
