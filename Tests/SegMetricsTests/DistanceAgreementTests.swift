@@ -34,12 +34,17 @@ final class DistanceAgreementTests: XCTestCase {
         XCTAssertEqual(DistanceScores(prediction: empty, gt: gt, width: 7, height: 7, options: o).hd95, 98.0.squareRoot(), accuracy: 1e-12)
     }
 
-    /// The exact transform against brute force on random masks with anisotropic pixels.
+    /// The exact transform against brute force on random masks with anisotropic
+    /// pixels: small dense ones (the local search) and wide sparse ones (rows
+    /// that fall back to the lower envelope).
     func testDistanceTransformIsExact() {
         var rng = SystemRandomNumberGenerator()
-        for trial in 0..<20 {
-            let w = Int.random(in: 1...23, using: &rng), h = Int.random(in: 1...19, using: &rng)
-            let features = (0..<(w * h)).map { _ in UInt8(Int.random(in: 0..<(trial % 2 == 0 ? 9 : 40), using: &rng) == 0 ? 1 : 0) }
+        for trial in 0..<30 {
+            let wide = trial >= 20
+            let w = wide ? Int.random(in: 100...260, using: &rng) : Int.random(in: 1...23, using: &rng)
+            let h = wide ? Int.random(in: 1...12, using: &rng) : Int.random(in: 1...19, using: &rng)
+            let rarity = wide ? 400 : (trial % 2 == 0 ? 9 : 40)
+            let features = (0..<(w * h)).map { _ in UInt8(Int.random(in: 0..<rarity, using: &rng) == 0 ? 1 : 0) }
             let spacing = Spacing(row: Double.random(in: 0.3...2, using: &rng), column: Double.random(in: 0.3...2, using: &rng))
             guard let d = EuclideanDistanceTransform.distances(features: features, width: w, height: h, spacing: spacing) else {
                 XCTAssertFalse(features.contains(1)); continue
@@ -52,6 +57,20 @@ final class DistanceAgreementTests: XCTestCase {
                 }
                 XCTAssertEqual(d[i], best, accuracy: 1e-12 * max(best, 1), "trial \(trial) pixel \(i)")
             }
+        }
+    }
+
+    /// Selection gives what sorting gives, at every rank, with duplicates.
+    func testSelectionMatchesSorting() {
+        for n in [1, 2, 3, 7, 50, 301] {
+            let values = (0..<n).map { _ in Double(Int.random(in: 0..<(n / 3 + 2))) }
+            let sorted = values.sorted()
+            for k in 0..<n {
+                var work = values
+                XCTAssertEqual(Percentile.select(&work, k), sorted[k], "n \(n) k \(k)")
+            }
+            XCTAssertEqual(Percentile.linear(values, 95), { let p = Double(n - 1) * 0.95, l = Int(p), u = min(l + 1, n - 1), t = p - Double(l)
+                return t >= 0.5 ? sorted[u] - (sorted[u] - sorted[l]) * (1 - t) : sorted[l] + (sorted[u] - sorted[l]) * t }())
         }
     }
 

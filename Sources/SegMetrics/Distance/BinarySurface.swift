@@ -7,12 +7,18 @@ public enum BinarySurface {
     /// outside the image (a mask touching the image edge has surface there).
     public static func erosionEdges(_ mask: [UInt8], width: Int, height: Int) -> [UInt8] {
         var edges = [UInt8](repeating: 0, count: mask.count)
-        for y in 0..<height {
-            for x in 0..<width where mask[y * width + x] != 0 {
-                let i = y * width + x
-                let inside = y > 0 && y < height - 1 && x > 0 && x < width - 1
-                    && mask[i - width] != 0 && mask[i + width] != 0 && mask[i - 1] != 0 && mask[i + 1] != 0
-                if !inside { edges[i] = 1 }
+        mask.withUnsafeBufferPointer { m in
+            edges.withUnsafeMutableBufferPointer { e in
+                for y in 0..<height {
+                    let row = y * width
+                    let innerRow = y > 0 && y < height - 1
+                    for x in 0..<width where m[row + x] != 0 {
+                        let i = row + x
+                        let inside = innerRow && x > 0 && x < width - 1
+                            && m[i - width] != 0 && m[i + width] != 0 && m[i - 1] != 0 && m[i + 1] != 0
+                        if !inside { e[i] = 1 }
+                    }
+                }
             }
         }
         return edges

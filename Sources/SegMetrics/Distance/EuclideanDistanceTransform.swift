@@ -45,9 +45,13 @@ public enum EuclideanDistanceTransform {
                 }
             }
         }
-        // Pass 2, per row with queries: the lower envelope of
-        // g(x') + (sx·(x − x'))² with g = (sy·Δrow)², read at the queries.
+        // Pass 2, per query: d² = min over columns x' of (sy·Δrow(x'))² + (sx·(x − x'))²,
+        // searched outwards from x until (sx·|x − x'|)² reaches the best so far (exact;
+        // short when the features are near, as surfaces of a good prediction are). A
+        // query whose search runs past `localLimit` columns makes its row use the lower
+        // envelope of the parabolas (Felzenszwalb–Huttenlocher), linear in the width.
         let sy = spacing.row, sx = spacing.column, sx2 = sx * sx
+        let localLimit = 48
         var out = [Double](repeating: 0, count: queries.count)
         var hull = [Int](repeating: 0, count: width)
         var bounds = [Double](repeating: 0, count: width + 1)
@@ -60,30 +64,58 @@ public enum EuclideanDistanceTransform {
                             var next = 0
                             while next < queries.count {
                                 let y = queries[next] / width, row = y * width
-                                var k = -1
-                                for q in 0..<width where r[row + q] != none {
-                                    let dy = Double(r[row + q]) * sy
-                                    g[q] = dy * dy
-                                    let fq = g[q] + sx2 * Double(q * q)
-                                    var s = -Double.infinity
-                                    while k >= 0 {
-                                        let p = hull[k]
-                                        s = (fq - (g[p] + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
-                                        if s > bounds[k] { break }
-                                        k -= 1
-                                    }
-                                    k += 1
-                                    hull[k] = q
-                                    bounds[k] = k == 0 ? -.infinity : s
-                                    bounds[k + 1] = .infinity
-                                }
+                                var hullBuilt = false
                                 var j = 0
                                 while next < queries.count && queries[next] < row + width {
                                     let x = queries[next] - row
-                                    while bounds[j + 1] < Double(x) { j += 1 }
-                                    let p = hull[j]
-                                    let dy = Double(r[row + p]) * sy, dx = Double(x - p) * sx
-                                    out[next] = (dy * dy + dx * dx).squareRoot()
+                                    var best = Double.infinity
+                                    var exhausted = false
+                                    @inline(__always) func consider(_ c: Int) {
+                                        let o = r[row + c]
+                                        guard o != none else { return }
+                                        let dy = Double(o) * sy, dx = Double(x - c) * sx
+                                        let d2 = dy * dy + dx * dx
+                                        if d2 < best { best = d2 }
+                                    }
+                                    consider(x)
+                                    var step = 1
+                                    while true {
+                                        let reach = Double(step) * sx
+                                        if reach * reach >= best { exhausted = true; break }
+                                        if x - step < 0 && x + step >= width { exhausted = true; break }
+                                        if step > localLimit { break }
+                                        if x - step >= 0 { consider(x - step) }
+                                        if x + step < width { consider(x + step) }
+                                        step += 1
+                                    }
+                                    if !exhausted {
+                                        if !hullBuilt {
+                                            var k = -1
+                                            for q in 0..<width where r[row + q] != none {
+                                                let dy = Double(r[row + q]) * sy
+                                                g[q] = dy * dy
+                                                let fq = g[q] + sx2 * Double(q * q)
+                                                var s = -Double.infinity
+                                                while k >= 0 {
+                                                    let p = hull[k]
+                                                    s = (fq - (g[p] + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
+                                                    if s > bounds[k] { break }
+                                                    k -= 1
+                                                }
+                                                k += 1
+                                                hull[k] = q
+                                                bounds[k] = k == 0 ? -.infinity : s
+                                                bounds[k + 1] = .infinity
+                                            }
+                                            hullBuilt = true
+                                            j = 0
+                                        }
+                                        while bounds[j + 1] < Double(x) { j += 1 }
+                                        let p = hull[j]
+                                        let dy = Double(r[row + p]) * sy, dx = Double(x - p) * sx
+                                        best = min(best, dy * dy + dx * dx)
+                                    }
+                                    out[next] = best.squareRoot()
                                     next += 1
                                 }
                             }

@@ -5,11 +5,11 @@ enum Percentile {
     /// The q-th percentile of `values` (q in 0…100); NaN when empty.
     static func linear(_ values: [Double], _ q: Double) -> Double {
         guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let position = Double(sorted.count - 1) * (q / 100)
-        let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
+        let position = Double(values.count - 1) * (q / 100)
+        let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
         let t = position - Double(lower)
-        let a = sorted[lower], b = sorted[upper]
+        var work = values
+        let a = select(&work, lower), b = upper == lower ? a : select(&work, upper)
         if a == b { return a }
         let difference = b - a
         return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
@@ -21,11 +21,38 @@ enum Percentile {
     /// by more than 1e-6).
     static func torchFloat32(_ values: [Double], _ q: Double) -> Double {
         guard !values.isEmpty else { return .nan }
-        let sorted = values.map { Float($0) }.sorted()
-        let rank = Float(q / 100) * Float(sorted.count - 1)
-        let below = Int(rank), above = min(Int(rank.rounded(.up)), sorted.count - 1)
+        var work = values.map { Float($0) }
+        let rank = Float(q / 100) * Float(work.count - 1)
+        let below = Int(rank), above = min(Int(rank.rounded(.up)), work.count - 1)
         let weight = rank - Float(below)
-        let a = sorted[below], b = sorted[above]
+        let a = select(&work, below), b = above == below ? a : select(&work, above)
         return Double(weight < 0.5 ? a + weight * (b - a) : b - (b - a) * (1 - weight))
+    }
+
+    /// The k-th smallest element (0-based), rearranging `values` (Hoare's
+    /// selection with a median-of-three pivot): what sorting gives at k, in
+    /// linear expected time. After it, everything from k on is ≥ the result,
+    /// so a second call for a larger k may follow.
+    static func select<T: Comparable>(_ values: inout [T], _ k: Int) -> T {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let mid = low + (high - low) / 2
+            if values[mid] < values[low] { values.swapAt(mid, low) }
+            if values[high] < values[low] { values.swapAt(high, low) }
+            if values[high] < values[mid] { values.swapAt(high, mid) }
+            let pivot = values[mid]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while pivot < values[j] { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return values[k] }
+        }
+        return values[k]
     }
 }
