@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Times segeval's distance family against MedPy and MONAI computing the same
+values (HD, HD95, ASSD, NSD per image) on the same files, in one run.
+
+    bash scripts/setup && bash scripts/reference-env
+    .venv-reference/bin/python scripts/bench_distance.py [--rounds 3]
+
+Data: ../shared/datasets/isbi2012/train (labels vs images thresholded at 0.5,
+30 pairs of 512x512) and sod300 DSS (maps thresholded at 0.5, 300 pairs).
+Every side reads the PNGs itself (cv2 for the Python libraries). Prints the
+best of N rounds per tool and dataset, and the decode-only time (segeval
+--metrics mae, the one-pass path) for reference. Not run in CI.
+"""
+import argparse
+import os
+import subprocess
+import time
+import warnings
+
+import cv2
+import numpy as np
+import torch
+from medpy.metric import binary as medpy_binary
+from monai.metrics import compute_average_surface_distance, compute_hausdorff_distance, compute_surface_dice
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(REPO, "..", "shared", "datasets")
+SEGEVAL = os.path.join(REPO, ".build", "release", "segeval")
+warnings.filterwarnings("ignore")
+torch.set_num_threads(2)
+
+
+def pairs(gt_dir, pred_dir):
+    keys = sorted(os.path.splitext(f)[0] for f in os.listdir(gt_dir) if f.endswith(".png"))
+    preds = {os.path.splitext(f)[0]: f for f in os.listdir(pred_dir)}
+    return [(os.path.join(gt_dir, k + ".png"), os.path.join(pred_dir, preds[k])) for k in keys if k in preds]
+
+
+def read(gt_path, pred_path):
+    gt = cv2.imread(gt_path, cv2.IMREAD_GRAYSCALE) > 128
+    pred = cv2.imread(pred_path, cv2.IMREAD_GRAYSCALE).astype(np.float64) / 255 >= 0.5
+    return pred, gt
+
+
+def run_medpy(items):
+    for g, p in items:
+        pred, gt = read(g, p)
+        if pred.any() and gt.any():
+            medpy_binary.hd(pred, gt); medpy_binary.hd95(pred, gt); medpy_binary.assd(pred, gt)
+
+
+def run_monai(items):
+    for g, p in items:
+        pred, gt = read(g, p)
+        P = torch.from_numpy(pred[None, None].astype(np.float32)); G = torch.from_numpy(gt[None, None].astype(np.float32))
+        compute_hausdorff_distance(P, G, include_background=True)
+        compute_hausdorff_distance(P, G, include_background=True, percentile=95)
+        compute_average_surface_distance(P, G, include_background=True, symmetric=True)
+        compute_surface_dice(P, G, class_thresholds=[1.0], include_background=True)
+
+
+def best(f, rounds):
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter(); f(); times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    sets = {"ISBI 2012 (30 x 512x512)": (os.path.join(DATA, "isbi2012/train/label"), os.path.join(DATA, "isbi2012/train/image")),
+            "SOD-300 DSS (300 pairs)": (os.path.join(DATA, "sod300/gt"), os.path.join(DATA, "sod300/pred/DSS"))}
+    for name, (gt, pred) in sets.items():
+        items = pairs(gt, pred)
+        seg = lambda metrics: subprocess.run([SEGEVAL, "--pred", pred, "--gt", gt, "--metrics", metrics], check=True, capture_output=True)
+        decode = best(lambda: seg("mae"), args.rounds)
+        segkit = best(lambda: seg("hd,assd,nsd"), args.rounds)
+        every = best(lambda: seg("distance"), args.rounds)
+        medpy = best(lambda: run_medpy(items), args.rounds)
+        monai = best(lambda: run_monai(items), args.rounds)
+        print(f"{name}: segeval decode+MAE {decode:.2f} s; segeval HD, HD95, ASSD/MASD/ASD, NSD {segkit:.2f} s "
+              f"(all distance metrics incl. BIoU, BF {every:.2f} s); MedPy hd+hd95+assd {medpy:.2f} s ({medpy / segkit:.0f}x); "
+              f"MONAI HD+HD95+ASSD+NSD {monai:.2f} s ({monai / segkit:.0f}x)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
