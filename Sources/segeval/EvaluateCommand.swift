@@ -57,6 +57,12 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Ground truth as binary masks (foreground > 128, PySODMetrics' rule; segprep remap --threshold T keeps >= T), class indices, or auto.")
     var gtValues: GTValues = .auto
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Field-of-view masks (folders or files, - for stdin), paired with the ground truth by stem: pixels where the mask is 0 are left out of the confusion and ROC/PR metrics, as if ignored (the salient and distance families refuse it).")
+    var roi: [String] = []
+
+    @Option(name: .long, help: "Suffix of field-of-view mask stems beyond the shared key (e.g. _mask pairs 21_training_mask.gif with 21_training.png).")
+    var roiSuffix: String?
+
     @Option(name: .long, help: "How to read colour ground truth (refused otherwise): a colour table FILE (R,G,B -> class lines or JSON, as segprep remap --colors), or gray (OpenCV's gray conversion, then > 128).")
     var gtColors: String?
 
@@ -150,6 +156,8 @@ struct Evaluate: ParsableCommand {
         job.predictions = pred
         job.gt = gt
         job.manifest = manifest
+        job.roi = roi
+        job.roiSuffix = roiSuffix
         job.pairing = PairingRule(imageSuffix: predSuffix, labelSuffix: labelSuffix, keyPattern: key)
         job.allowMissing = allowMissing
         job.shard = sharding.value

@@ -59,6 +59,8 @@ extension Setting {
     public static let pred = Setting("pred")
     /// How prediction values are read.
     public static let predValues = Setting("predValues")
+    /// Field-of-view masks.
+    public static let roi = Setting("roi")
     /// The train/val/test sizes.
     public static let ratio = Setting("ratio")
     /// Resample predictions to the ground-truth size.
@@ -79,7 +81,7 @@ extension Setting {
         .allowMissing, .allowUnpaired, .base, .classes, .colors, .convert, .dryRun, .emptyDistance, .folds, .format,
         .groupBy, .gtColors, .gtValues, .imageSuffix, .inPlace, .key, .labelDir, .labelFill, .labelSuffix,
         .map, .mask, .maskValues, .metrics, .nearest, .numClasses, .out, .palette, .pred, .predValues,
-        .ratio, .resizePred, .stratify, .strictGt, .testImages, .threshold, .unmapped
+        .ratio, .resizePred, .roi, .stratify, .strictGt, .testImages, .threshold, .unmapped
     ]
 
     /// The steps messages refer to as a whole (`the remap step`).

@@ -47,7 +47,7 @@ extension MetricFamily {
             .kernelGroup("bf", summary: "boundary F-measure BF (DAVIS)"),
         ],
         aliases: ["distance": ["hd", "assd", "nsd", "biou", "bf"]],
-        metrics: DistanceMetrics.all, perImage: DistanceMetrics.all, worstByDefaults: [],
+        metrics: DistanceMetrics.all, perImage: DistanceMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
         kernel: FamilyKernel(distanceImage), conventions: distanceConventions(_:), warnings: distanceWarnings(_:),
         dataset: distanceValues(_:), image: { $0.families[MetricFamily.distanceID]?.values ?? MetricValues() })
 

@@ -13,6 +13,12 @@ public struct EvalJob: Sendable {
     /// A manifest (`image<TAB>label` lines) naming the ground truth; the
     /// predictions are matched to the image stems.
     public var manifest: String?
+    /// Field-of-view masks (`--roi`), paired with the ground truth by key
+    /// (`roiSuffix` removed from their stems); pixels where the mask is 0 are
+    /// left out as if ignored. Empty: every pixel counts.
+    public var roi: [String] = []
+    /// Removed from the end of field-of-view mask stems (`--roi-suffix _mask`).
+    public var roiSuffix: String?
     /// Prediction folders or files; several compare models.
     public var predictions: [String] = []
     /// How prediction and ground-truth names pair: `imageSuffix` is the
@@ -62,6 +68,9 @@ public struct EvalJob: Sendable {
     /// and where progress is shown, as for every other job.
     public func run(progress makeProgress: (_ name: String, _ pairs: Int) -> ProgressBar? = { _, _ in nil }) throws -> Outcome {
         guard !predictions.isEmpty else { throw EvalError(.usage, "no \(setting: .pred) given") }
+        if !roi.isEmpty, let family = MetricRegistry.families.first(where: { $0.isEnabled(config) && !$0.leavesPixelsOut }) {
+            throw EvalError(.usage, "\(family.title) metrics cannot leave pixels out, so they refuse a field of view (\(setting: .roi)); choose groups of the confusion and ROC/PR families with \(setting: .metrics), e.g. iou,auc")
+        }
         var outcome = Outcome()
         let names = self.names
         var perImageWriter: AtomicFile.Writer?
@@ -100,7 +109,7 @@ public struct EvalJob: Sendable {
                     while let i = counter.take(below: slice.count) {
                         let pair = slice[i]
                         slots.set(i, Result(catching: {
-                            let inputs = try PairEvaluator.load(gtPath: pair.gt, predPath: pair.pred, config: config)
+                            let inputs = try PairEvaluator.load(gtPath: pair.gt, predPath: pair.pred, roiPath: pair.roi, config: config)
                             let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred,
                                                                    config: config, workspace: workspace)
                             if let overlayDir {
@@ -162,6 +171,15 @@ public struct EvalJob: Sendable {
         public let key: String
         public let gt: String
         public let pred: String
+        /// Its field-of-view mask, when the job has some.
+        public var roi: String?
+
+        public init(key: String, gt: String, pred: String, roi: String? = nil) {
+            self.key = key
+            self.gt = gt
+            self.pred = pred
+            self.roi = roi
+        }
     }
 
     /// The pairs of one prediction folder, in natural key order; missing and
@@ -223,6 +241,29 @@ public struct EvalJob: Sendable {
             warnings.append(Message(message))
         }
         if pairs.isEmpty { throw EvalError(.input, "no ground-truth/prediction pairs found for \(prediction)") }
+        if !roi.isEmpty { pairs = try withFieldsOfView(pairs) }
         return pairs.sorted { NaturalOrder.less($0.key, $1.key) }
+    }
+
+    /// Gives every pair the field-of-view mask with its key; a pair without
+    /// one, or a key naming two masks, is an error.
+    private func withFieldsOfView(_ pairs: [Pair]) throws -> [Pair] {
+        let files: [InputFile]
+        do { files = try InputFiles.collect(roi) } catch { throw EvalError(.input, "\(error)") }
+        let rule = PairingRule(labelSuffix: roiSuffix, keyPattern: pairing.keyPattern)
+        var byKey: [String: String] = [:]
+        for file in files {
+            guard let key = rule.key(file.relativePath, label: true) else { continue }
+            if let other = byKey[key] { throw EvalError(.input, "'\(key)' names several field-of-view masks: \(other), \(file.path)") }
+            byKey[key] = file.path
+        }
+        return try pairs.map { pair in
+            guard let mask = byKey[pair.key] else {
+                throw EvalError(.input, "\(pair.gt): no field-of-view mask with the key '\(pair.key)' in \(roi.joined(separator: ", "))")
+            }
+            var withMask = pair
+            withMask.roi = mask
+            return withMask
+        }
     }
 }

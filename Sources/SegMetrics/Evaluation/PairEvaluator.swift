@@ -7,11 +7,13 @@ public enum PairEvaluator {
     public struct Inputs: Sendable {
         public let gt: GTPlane
         public let prediction: Prediction
+        /// The field of view, 1 inside and 0 outside (nil: every pixel).
+        public var fieldOfView: [UInt8]?
     }
 
     /// Reads both files, checks sizes (resampling the prediction when
     /// `config.resize` says so) and converts the prediction to levels.
-    public static func load(gtPath: String, predPath: String, config: EvalConfig) throws -> Inputs {
+    public static func load(gtPath: String, predPath: String, roiPath: String? = nil, config: EvalConfig) throws -> Inputs {
         let gtBytes = try FileBytes.read(gtPath), predBytes = try FileBytes.read(predPath)
         let gtFormat = try ImageReader.detect(gtBytes, path: gtPath), predFormat = try ImageReader.detect(predBytes, path: predPath)
         // Colour JPEG predictions become gray as OpenCV's IMREAD_GRAYSCALE reads them
@@ -33,7 +35,23 @@ public enum PairEvaluator {
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
         let prediction = Prediction(predImage, format: predFormat, path: predPath, mode: config.predValues, classes: config.classes, threshold: config.threshold)
-        return Inputs(gt: try GTPlane(gtImage, format: gtFormat, path: gtPath, colors: config.gtColors), prediction: prediction)
+        var inputs = Inputs(gt: try GTPlane(gtImage, format: gtFormat, path: gtPath, colors: config.gtColors), prediction: prediction)
+        if let roiPath { inputs.fieldOfView = try fieldOfView(roiPath, width: gtImage.width, height: gtImage.height, gtPath: gtPath) }
+        return inputs
+    }
+
+    /// A field-of-view mask read as OpenCV reads it in gray (palette GIFs by
+    /// their colours): 0 is outside, any other level inside.
+    static func fieldOfView(_ path: String, width: Int, height: Int, gtPath: String) throws -> [UInt8] {
+        let bytes = try FileBytes.read(path)
+        let format = try ImageReader.detect(bytes, path: path)
+        var options = DecodeOptions()
+        options.grayJPEG = true
+        let image = try ImageReader.decode(bytes, path: path, options: options)
+        guard image.width == width, image.height == height else {
+            throw EvalError(.input, "\(path): field of view is \(image.width)x\(image.height) but ground truth \(gtPath) is \(width)x\(height)")
+        }
+        return ReferenceGray.levels(image, format: format).map { $0 != 0 ? 1 : 0 }
     }
 
     /// The ground truth's classes under `config` (one pass for the value histogram).
@@ -58,7 +76,7 @@ public enum PairEvaluator {
         var gtClasses: [UInt8] = []
         if k == 2 {
             let histogram: JointHistogram
-            let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF)
+            let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF) || inputs.fieldOfView != nil
             var classes: [UInt8] = []
             if !needsPixels, inputs.gt.values16 == nil, let g = inputs.gt.gray ?? inputs.gt.values8, let l = pred.levels8 {
                 // One pass: counts by (GT value category, prediction level), folded
@@ -76,6 +94,7 @@ public enum PairEvaluator {
             } else {
                 gt = try groundTruth(inputs, path: gtPath, config: config)
                 classes = gt.classes()
+                if let fov = inputs.fieldOfView { for i in classes.indices where fov[i] == 0 { classes[i] = 2 } }
                 gtClasses = classes
                 let fg = GroundTruth.foreground(classes, width: gt.width, height: gt.height)
                 // PySODMetrics' region split: the rounded centroid, plus one.
@@ -123,7 +142,8 @@ public enum PairEvaluator {
             }
         } else {
             gt = try groundTruth(inputs, path: gtPath, config: config)
-            let classes = gt.classes()
+            var classes = gt.classes()
+            if let fov = inputs.fieldOfView { for i in classes.indices where fov[i] == 0 { classes[i] = UInt8(k) } }
             gtClasses = classes
             let ignore = UInt8(k)
             let lut = pred.classOfLevel

@@ -27,6 +27,10 @@ public struct MetricFamily: Sendable {
     public let worstByDefaults: [Metric]
     /// When the family cannot be computed, why (`need two classes`); nil: always.
     public let requirement: String?
+    /// Whether its values stay defined when pixels are left out (ignored
+    /// pixels, a field of view): counts can skip pixels; shapes and
+    /// surfaces cannot.
+    public let leavesPixelsOut: Bool
     /// The family's own per-image kernel; nil for the families computed from
     /// the shared joint histogram (confusion, salient).
     public let kernel: FamilyKernel?
@@ -39,7 +43,7 @@ public struct MetricFamily: Sendable {
     /// Declares a family (see the properties); `isAvailable` says whether it
     /// applies to a class count, `dataset` and `image` compute its values.
     public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], aliases: [String: [String]] = [:], metrics: [Metric],
-                perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, kernel: FamilyKernel? = nil,
+                perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, leavesPixelsOut: Bool = true, kernel: FamilyKernel? = nil,
                 conventions: @escaping @Sendable (EvalState) -> FamilyConventions,
                 warnings: @escaping @Sendable (EvalState) -> [Message] = { _ in [] },
                 isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
@@ -54,6 +58,7 @@ public struct MetricFamily: Sendable {
         self.perImage = perImage
         self.worstByDefaults = worstByDefaults
         self.requirement = requirement
+        self.leavesPixelsOut = leavesPixelsOut
         self.kernel = kernel
         self.describe = conventions
         self.warn = warnings

@@ -41,7 +41,7 @@ extension MetricFamily {
         perImage: [SalientMetrics.mae, SalientMetrics.adpF, SalientMetrics.maxF, SalientMetrics.meanF, SalientMetrics.sm,
                    SalientMetrics.adpEm, SalientMetrics.maxEm, SalientMetrics.meanEm, SalientMetrics.wF],
         worstByDefaults: [SalientMetrics.wF, SalientMetrics.maxF],
-        requirement: "need two classes", conventions: { salientConventions($0.config) }, isAvailable: { $0 == 2 },
+        requirement: "need two classes", leavesPixelsOut: false, conventions: { salientConventions($0.config) }, isAvailable: { $0 == 2 },
         dataset: salientValues(_:), image: salientValues(_:))
 
     /// GT rule, normalisation, β², curve convention and empty GT.
