@@ -42,20 +42,20 @@ final class ROCAgreementTests: XCTestCase {
                 var job = EvalJob()
                 job.gt = [Repo.root + "/" + gt]
                 job.predictions = [Repo.root + "/" + pred]
-                try MetricSelection(parsing: "auc").apply(to: &job.config)
+                try MetricSelection(parsing: "auc,iou").apply(to: &job.config)
                 job.config.aggregate = aggregate
                 job.workers = 2
                 job.keepImageResults = true
                 let outcome = try job.run()
                 let results = EvalResults(outcome.states[0])
                 let want = model[aggregate == .dataset ? "pooled" : "image_mean"] as! [String: Any]
-                for key in ["AUC", "AP"] { expect(results.value(key), want[key], "\(name) \(aggregate) \(key)") }
+                for key in ["AUC", "AP", "Se", "Sp", "MCC"] { expect(results.value(key), want[key], "\(name) \(aggregate) \(key)") }
                 guard aggregate == .dataset else { continue }
                 let images = model["images"] as! [String: [String: Any]]
                 XCTAssertEqual(outcome.imageResults[0].count, images.count, name)
                 for result in outcome.imageResults[0] {
                     let values = MetricRegistry.values(result, config: job.config)
-                    for key in ["AUC", "AP"] { expect(values.scalars[key], images[result.key]?[key], "\(name) \(result.key) \(key)") }
+                    for key in ["AUC", "AP", "Se", "Sp", "MCC"] { expect(values.scalars[key], images[result.key]?[key], "\(name) \(result.key) \(key)") }
                 }
             }
         }

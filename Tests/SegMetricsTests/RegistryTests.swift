@@ -37,12 +37,13 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(ClassScores.listNames, ["IoU", "Acc", "Dice", "Precision", "Recall", "Fscore"], "state files key imageSums by these")
     }
 
-    /// The lists as segeval printed them before the registry (byte-identical outputs).
+    /// The lists as segeval printed them before the registry (byte-identical
+    /// outputs), with the binary Se, Sp and MCC after the class means (issue 15).
     func testDerivedListsKeepTheirOrder() throws {
         let config = EvalConfig()
         XCTAssertEqual(EvalResults.metricNames(config: config),
                        ["MAE", "maxF", "meanF", "adpF", "Sm", "maxEm", "meanEm", "adpEm", "wF", "aAcc", "mIoU", "mAcc", "mDice", "mPrecision",
-                        "mRecall", "mFscore", "IoU_0", "IoU_1", "Acc_0", "Acc_1", "Dice_0", "Dice_1", "Precision_0", "Precision_1",
+                        "mRecall", "mFscore", "Se", "Sp", "MCC", "IoU_0", "IoU_1", "Acc_0", "Acc_1", "Dice_0", "Dice_1", "Precision_0", "Precision_1",
                         "Recall_0", "Recall_1", "Fscore_0", "Fscore_1"])
         XCTAssertEqual(PerImageRow.metricColumns(config: config),
                        ["MAE", "adpF", "maxF", "meanF", "Sm", "adpEm", "maxEm", "meanEm", "wF", "aAcc", "mIoU", "mDice", "IoU_0", "IoU_1", "Dice_0", "Dice_1"])
@@ -67,6 +68,7 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(MetricRegistry.defaultWorstBy(config: try selected("mae")), "maxF", "falls back to the last default, which validation then refuses")
         let three = try selected("iou", classes: 3)
         XCTAssertEqual(EvalResults.metricNames(config: three).prefix(7), ["aAcc", "mIoU", "mAcc", "mDice", "mPrecision", "mRecall", "mFscore"])
+        XCTAssertFalse(EvalResults.metricNames(config: three).contains("MCC"), "Se, Sp and MCC are binary-only")
         XCTAssertEqual(MetricRegistry.defaultComparison(config: three), ["mIoU", "mDice"], "no foreground entries for three classes")
         XCTAssertFalse(MetricRegistry.hasCurves(config: three))
         XCTAssertEqual(PerImageRow.metricColumns(config: try selected(" S , iou")).prefix(2), ["Sm", "aAcc"])

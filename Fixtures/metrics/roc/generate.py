@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Reference values for segeval's ROC/PR family (`--metrics auc`): AUC and AP
-computed by scikit-learn's roc_auc_score and average_precision_score.
+computed by scikit-learn's roc_auc_score and average_precision_score; and the
+confusion family's binary Se, Sp (counted) and MCC (scikit-learn's
+matthews_corrcoef) of the maps thresholded at v/max >= 0.5.
 
 Run from the repo root in the reference environment (requirements-reference.txt:
 scikit-learn 1.9.1, numpy, opencv-python-headless, pypng):
@@ -32,7 +34,7 @@ from importlib.metadata import version
 import cv2
 import numpy as np
 import png
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score, matthews_corrcoef, roc_auc_score
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
@@ -86,22 +88,34 @@ def areas(truth, score):
     return auc, float(average_precision_score(truth, score))
 
 
+def binary_scores(truth, predicted):
+    """Se, Sp (None when their denominator is 0) and scikit-learn's MCC of thresholded pixels."""
+    tp = int(np.sum(truth & predicted)); fn = int(np.sum(truth & ~predicted))
+    tn = int(np.sum(~truth & ~predicted)); fp = int(np.sum(~truth & predicted))
+    return {"Se": tp / (tp + fn) if tp + fn else None, "Sp": tn / (tn + fp) if tn + fp else None,
+            "MCC": float(matthews_corrcoef(truth, predicted))}
+
+
 def model(pairs):
     """pairs: (key, gt path, pred path) -> pooled, per-image means, per-image values."""
-    truths, scores, per_image = [], [], {}
+    truths, scores, thresholded, per_image = [], [], [], {}
     read = [(key, *read_pair(g, p)) for key, g, p in pairs]
     sixteen = any(s.dtype == np.uint16 for _, _, s in read)
     for key, truth, score in read:
         auc, ap = areas(truth, score)
-        per_image[key] = {"AUC": auc, "AP": ap}
+        predicted = score.astype(np.float64) / (65535 if score.dtype == np.uint16 else 255) >= 0.5
+        per_image[key] = {"AUC": auc, "AP": ap, **binary_scores(truth, predicted)}
         truths.append(truth)
         scores.append(score.astype(np.int64) * (257 if sixteen and score.dtype == np.uint8 else 1))
+        thresholded.append(predicted)
     auc, ap = areas(np.concatenate(truths), np.concatenate(scores))
-    defined = [v["AUC"] for v in per_image.values() if v["AUC"] is not None]
+
+    def mean(key):
+        defined = [v[key] for v in per_image.values() if v[key] is not None]
+        return float(np.mean(defined)) if defined else None
     return {
-        "pooled": {"AUC": auc, "AP": ap},
-        "image_mean": {"AUC": float(np.mean(defined)) if defined else None,
-                       "AP": float(np.mean([v["AP"] for v in per_image.values()]))},
+        "pooled": {"AUC": auc, "AP": ap, **binary_scores(np.concatenate(truths), np.concatenate(thresholded))},
+        "image_mean": {key: mean(key) for key in ["AUC", "AP", "Se", "Sp", "MCC"]},
         "images": per_image,
     }
 

@@ -8,6 +8,9 @@ public struct ClassScores: Sendable, Equatable {
     public var precision: [Double?]
     public var recall: [Double?]
     public var fscore: [Double?]
+    /// Matthews correlation of a two-class matrix (nil for more classes); 0
+    /// when a row or column sum is 0, as scikit-learn's `matthews_corrcoef`.
+    public var mcc: Double?
 
     /// The per-class lists by name (their ``ConfusionMetrics/perClass`` keys,
     /// also the keys of ``EvalState/imageSums`` in state files), in output order.
@@ -58,5 +61,11 @@ public struct ClassScores: Sendable, Equatable {
             }
         }
         aAcc = ratio(intersectAll, labelAll, absent: false)
+        if k == 2 {
+            let tn = Double(m.intersection(0)), tp = Double(m.intersection(1))
+            let fp = Double(m.predicted(1)) - tp, fn = Double(m.label(1)) - tp
+            let den = ((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)).squareRoot()
+            mcc = den == 0 ? 0 : (tp * tn - fp * fn) / den
+        }
     }
 }

@@ -22,6 +22,15 @@ public enum ConfusionMetrics {
     /// F-score per class.
     public static let fscore = Metric(key: "Fscore", group: group, shape: .perClass,
                                       summary: "F-score (1 + β²) Pr Re / (β² Pr + Re), β = `--beta`")
+    /// Sensitivity (binary data).
+    public static let se = Metric(key: "Se", group: group, binaryOnly: true,
+                                  summary: "sensitivity TP / (TP + FN) (two classes; = `Recall_1`), from the summed counts")
+    /// Specificity (binary data).
+    public static let sp = Metric(key: "Sp", group: group, binaryOnly: true,
+                                  summary: "specificity TN / (TN + FP) (two classes; = `Recall_0`), from the summed counts")
+    /// Matthews correlation coefficient (binary data).
+    public static let mcc = Metric(key: "MCC", group: group, binaryOnly: true,
+                                   summary: "Matthews correlation (TP·TN − FP·FN) / √((TP+FP)(TP+FN)(TN+FP)(TN+FN)) (two classes; 0 when a sum is 0, as scikit-learn)")
     /// The per-class metrics in output order: the lists of ``ClassScores`` and
     /// the keys of ``EvalState/imageSums``.
     public static let perClass = [iou, acc, dice, precision, recall, fscore]
@@ -46,7 +55,8 @@ extension MetricFamily {
         groups: [MetricGroup(token: ConfusionMetrics.group, summary: "confusion matrix: aAcc, IoU, Acc, Dice, Precision, Recall, Fscore and their means",
                              isOn: { $0.confusion }, set: { $0.confusion = $1 })],
         metrics: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mAcc, ConfusionMetrics.mDice, ConfusionMetrics.mPrecision,
-                  ConfusionMetrics.mRecall, ConfusionMetrics.mFscore] + ConfusionMetrics.perClass,
+                  ConfusionMetrics.mRecall, ConfusionMetrics.mFscore, ConfusionMetrics.se, ConfusionMetrics.sp, ConfusionMetrics.mcc]
+            + ConfusionMetrics.perClass,
         perImage: [ConfusionMetrics.aAcc, ConfusionMetrics.mIoU, ConfusionMetrics.mDice, ConfusionMetrics.iou, ConfusionMetrics.dice],
         worstByDefaults: [ConfusionMetrics.mIoU], conventions: { confusionConventions($0.config) },
         dataset: confusionValues(_:), image: confusionValues(_:))
@@ -82,6 +92,7 @@ extension MetricFamily {
                 out.lists[metric.key] = values.map { $0 ?? .nan }
                 out.scalars[Metric.classMean(of: metric).key] = meanOfDefined(values)
             }
+            binaryScores(c, into: &out)
         case .image:
             out.scalars[ConfusionMetrics.aAcc.key] = state.imageAAcc.mean
             for metric in ConfusionMetrics.perClass {
@@ -91,8 +102,22 @@ extension MetricFamily {
                 out.lists[metric.key] = sums.means
                 out.scalars[Metric.classMean(of: metric).key] = total.mean
             }
+            if config.classes == 2 {
+                let recall = state.imageSums[ConfusionMetrics.recall.key]!.means
+                out.scalars[ConfusionMetrics.se.key] = recall[1]
+                out.scalars[ConfusionMetrics.sp.key] = recall[0]
+                out.scalars[ConfusionMetrics.mcc.key] = state.imageMCC?.mean ?? .nan
+            }
         }
         return out
+    }
+
+    /// Se, Sp and MCC of a two-class matrix's scores.
+    private static func binaryScores(_ c: ClassScores, into out: inout MetricValues) {
+        guard c.recall.count == 2 else { return }
+        out.scalars[ConfusionMetrics.se.key] = c.recall[1] ?? .nan
+        out.scalars[ConfusionMetrics.sp.key] = c.recall[0] ?? .nan
+        out.scalars[ConfusionMetrics.mcc.key] = c.mcc ?? .nan
     }
 
     /// One image's values: its own matrix's scores.
@@ -104,6 +129,7 @@ extension MetricFamily {
             out.lists[metric.key] = values.map { $0 ?? .nan }
             out.scalars[Metric.classMean(of: metric).key] = meanOfDefined(values)
         }
+        binaryScores(c, into: &out)
         return out
     }
 }

@@ -30,6 +30,8 @@ public struct EvalState: Sendable, Equatable, Codable {
     /// (``ClassScores/listNames``), one slot per class.
     public var imageSums: [String: FixedSumArray]
     public var imageAAcc = FixedSum()
+    /// Per-image MCC summed for `--aggregate image` (two classes; nil otherwise).
+    public var imageMCC: FixedSum?
 
     public var mae = FixedSum(), adaptiveF = FixedSum(), adaptiveE = FixedSum()
     public var sMeasure = FixedSum(), weightedF = FixedSum()
@@ -61,6 +63,11 @@ public struct EvalState: Sendable, Equatable, Codable {
         if let s = r.classScores {
             for (name, values) in s.lists { imageSums[name]!.add(values) }
             if let a = s.aAcc { imageAAcc.add(a) }
+            if let m = s.mcc {
+                var sum = imageMCC ?? FixedSum()
+                sum.add(m)
+                imageMCC = sum
+            }
         }
         if let s = r.salient {
             if let v = s.mae { mae.add(v) }
@@ -109,6 +116,11 @@ public struct EvalState: Sendable, Equatable, Codable {
         confusion.merge(o.confusion)
         for (name, sums) in o.imageSums { imageSums[name, default: FixedSumArray(count: config.classes)].merge(sums) }
         imageAAcc.merge(o.imageAAcc)
+        if let theirs = o.imageMCC {
+            var sum = imageMCC ?? FixedSum()
+            sum.merge(theirs)
+            imageMCC = sum
+        }
         mae.merge(o.mae); adaptiveF.merge(o.adaptiveF); adaptiveE.merge(o.adaptiveE)
         sMeasure.merge(o.sMeasure); weightedF.merge(o.weightedF)
         precision.merge(o.precision); recall.merge(o.recall); fCurve.merge(o.fCurve); eCurve.merge(o.eCurve)

@@ -23,10 +23,12 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
     public let foreground: Bool
     /// One line for the documentation table.
     public let summary: String
+    /// Defined for two classes only (sensitivity, specificity, MCC).
+    public let binaryOnly: Bool
 
     /// Declares a metric (see the properties for each argument).
     public init(key: String, group: String, direction: MetricDirection = .higherIsBetter, shape: MetricShape = .scalar,
-                headline: Bool = false, foreground: Bool = false, summary: String) {
+                headline: Bool = false, foreground: Bool = false, binaryOnly: Bool = false, summary: String) {
         self.key = key
         self.group = group
         self.direction = direction
@@ -34,6 +36,7 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         self.headline = headline
         self.foreground = foreground
         self.summary = summary
+        self.binaryOnly = binaryOnly
     }
 
     /// The mean over classes of the per-class metric `list` (`mIoU` of `IoU`),

@@ -69,7 +69,8 @@ public struct MetricFamily: Sendable {
 
     /// Whether `config` computes `metric` (its group is on and the family applies).
     public func computes(_ metric: Metric, config: EvalConfig) -> Bool {
-        isAvailable(config.classes) && groups.contains { $0.token == metric.group && $0.isOn(config) }
+        isAvailable(config.classes) && (!metric.binaryOnly || config.classes == 2)
+            && groups.contains { $0.token == metric.group && $0.isOn(config) }
     }
 
     /// Whether `config` computes any of the family's groups.
