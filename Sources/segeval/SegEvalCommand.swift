@@ -54,8 +54,12 @@ struct OutputOptions: ParsableArguments {
             gate.comparedExplicitly = compare != nil
         }
         try gate.validate(names: names)
-        if !available, let option = curves != nil ? "--curves" : (plot != nil ? "--plot" : nil) {
-            throw EvalError(.usage, "\(option) needs a metric family with curves (\(MetricRegistry.curveGroups.joined(separator: " or "))); this run computes none")
+        let heatmap = config.map { MetricFamily.confusion.isEnabled($0) } ?? true
+        if !available, curves != nil {
+            throw EvalError(.usage, "--curves needs a metric family with curves (\(MetricRegistry.curveGroups.joined(separator: " or "))); this run computes none")
+        }
+        if !available, !heatmap, plot != nil {
+            throw EvalError(.usage, "--plot needs a metric family with curves (\(MetricRegistry.curveGroups.joined(separator: " or "))) or the confusion matrix (iou); this run computes neither")
         }
         gate.baseline = try baseline.map(QualityGate.readBaseline)
         return gate
@@ -71,9 +75,16 @@ struct OutputOptions: ParsableArguments {
         }
         if let plot {
             try createFolder(plot)
-            let charts = CurveOutput.charts(results)
-            try AtomicFile.write(Array(charts.pr.svg().utf8), to: plot + "/pr.svg")
-            try AtomicFile.write(Array(charts.f.svg().utf8), to: plot + "/f-threshold.svg")
+            if results.contains(where: { !$0.fCurve.isEmpty }) {
+                let charts = CurveOutput.charts(results)
+                try AtomicFile.write(Array(charts.pr.svg().utf8), to: plot + "/pr.svg")
+                try AtomicFile.write(Array(charts.f.svg().utf8), to: plot + "/f-threshold.svg")
+            }
+            for (i, r) in results.enumerated() where MetricFamily.confusion.isEnabled(r.state.config) {
+                let file = results.count == 1 ? "confusion.svg" : "confusion-\(i + 1).svg"
+                let heatmap = ConfusionHeatmap(title: "Confusion matrix: \(r.name) (\(r.images) images)", matrix: r.state.confusion)
+                try AtomicFile.write(Array(heatmap.svg().utf8), to: plot + "/" + file)
+            }
         }
         if !failures.isEmpty {
             for line in failures { StandardError.line("segeval: gate failed: \(line)") }

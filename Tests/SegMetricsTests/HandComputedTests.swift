@@ -194,7 +194,6 @@ final class WeightedFWorkspaceTests: XCTestCase {
 /// SVG labels are escaped scalar by scalar (the CSV finding's twin).
 final class SVGEscapeTests: XCTestCase {
     func testMarkupCharactersFollowedByCombiningMarksAreEscaped() {
-        let chart = LineChart(title: "t", xLabel: "x", yLabel: "y", xRange: 0...1, yRange: 0...1, xTicks: [], yTicks: [])
-        XCTAssertEqual(chart.escape("<\u{301}a & \"\u{05BF}>"), "&lt;\u{301}a &amp; &quot;\u{05BF}&gt;")
+        XCTAssertEqual(LineChart.escape("<\u{301}a & \"\u{05BF}>"), "&lt;\u{301}a &amp; &quot;\u{05BF}&gt;")
     }
 }

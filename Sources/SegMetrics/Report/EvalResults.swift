@@ -96,6 +96,10 @@ public struct EvalResults: Sendable {
         for (name, values) in perClass { out[name] = values.map(json) }
         for (name, value) in foreground { out[name] = json(value) }
         if let t = maxFThreshold { out["maxF_threshold"] = t }
+        if MetricFamily.confusion.isEnabled(state.config) {
+            let k = state.config.classes
+            out["confusion_matrix"] = (0..<k).map { g in (0..<k).map { Int(state.confusion.counts[g * k + $0]) } }
+        }
         if !state.isComplete { out["shards"] = state.shards.map(\.description) }
         if state.nonBinaryImages > 0 { out["non_binary_gt_images"] = state.nonBinaryImages }
         if state.onlyIgnoreImages > 0 { out["only_ignore_gt_images"] = state.onlyIgnoreImages }

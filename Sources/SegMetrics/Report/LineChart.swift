@@ -48,7 +48,7 @@ public struct LineChart: Sendable {
         func tick(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%g", v) }
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        s += "<text x=\"\(n(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(escape(title))</text>\n"
+        s += "<text x=\"\(n(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">\(Self.escape(title))</text>\n"
         for t in xTicks {
             s += "<line x1=\"\(n(px(t)))\" y1=\"\(n(top))\" x2=\"\(n(px(t)))\" y2=\"\(n(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
             s += "<line x1=\"\(n(px(t)))\" y1=\"\(n(top + plotH))\" x2=\"\(n(px(t)))\" y2=\"\(n(top + plotH + 5))\" stroke=\"black\"/>\n"
@@ -60,13 +60,13 @@ public struct LineChart: Sendable {
             s += "<text x=\"\(n(left - 8))\" y=\"\(n(py(t) + 4))\" text-anchor=\"end\">\(tick(t))</text>\n"
         }
         s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
-        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(plotHeight - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"\(n(plotHeight - 12))\" text-anchor=\"middle\">\(Self.escape(xLabel))</text>\n"
         if !series.isEmpty {
             s += "<rect x=\"\(n(left))\" y=\"\(n(plotHeight))\" width=\"\(n(plotW))\" height=\"\(n(legendHeight - legendPad))\" fill=\"#f7f7f7\" stroke=\"#cccccc\"/>\n"
         }
         // About 7 px a character at 12 px sans-serif: cut names that would run past the edge.
         let maxCharacters = max(8, Int((plotW - 45) / 7))
-        s += "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        s += "<text transform=\"translate(18 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.escape(yLabel))</text>\n"
         for (i, line) in series.enumerated() {
             let color = Self.colors[i % Self.colors.count]
             let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
@@ -75,14 +75,14 @@ public struct LineChart: Sendable {
             let ly = plotHeight + legendPad + rowHeight / 2 + Double(i) * rowHeight
             let name = line.name.count > maxCharacters ? String(line.name.prefix(maxCharacters - 1)) + "…" : line.name
             s += "<line x1=\"\(n(left + 10))\" y1=\"\(n(ly))\" x2=\"\(n(left + 35))\" y2=\"\(n(ly))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            s += "<text x=\"\(n(left + 40))\" y=\"\(n(ly + 4))\"><title>\(escape(line.name))</title>\(escape(name))</text>\n"
+            s += "<text x=\"\(n(left + 40))\" y=\"\(n(ly + 4))\"><title>\(Self.escape(line.name))</title>\(Self.escape(name))</text>\n"
         }
         return s + "</svg>\n"
     }
 
     /// XML escaping by Unicode scalar: `<` followed by a combining mark is one
     /// Swift `Character` that is not `<`, but it is still a `<` to an XML parser.
-    func escape(_ text: String) -> String {
+    static func escape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
