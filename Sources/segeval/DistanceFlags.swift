@@ -7,7 +7,7 @@ extension BoundaryIoUDefinition: ExpressibleByArgument {}
 
 /// The distance family's options (`--metrics distance` or its groups).
 struct DistanceFlags: ParsableArguments {
-    @Option(name: .long, help: "Whose surface distances: monai (default), medpy or metricsreloaded — surface, HD95 rule, ASSD rule and empty-mask values of that library.")
+    @Option(name: .long, help: "Whose surface distances: monai (default), medpy, metricsreloaded or deepmind — surface, HD95 rule, ASSD rule and empty-mask values of that library.")
     var distanceConvention: DistanceConvention?
 
     @Option(name: .long, help: "The percentile of HD95 (0…100; the key stays HD95). Default 95.")

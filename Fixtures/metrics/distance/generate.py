@@ -14,6 +14,8 @@ checkouts of the three libraries that are not on PyPI at the pinned commits:
     git -C SRC/boundary-iou-api checkout 37d25586a677b043ed585f10e5c42d4e80176ea9
     git clone https://github.com/davisvideochallenge/davis2017-evaluation SRC/davis2017-evaluation
     git -C SRC/davis2017-evaluation checkout ac7c43fca936f9722837b7fbd337d284ba37004b
+    git clone https://github.com/google-deepmind/surface-distance SRC/surface-distance
+    git -C SRC/surface-distance checkout 1f805cea446805e559badc80dd27f34175e4173d
     bash scripts/reference-env && .venv-reference/bin/python Fixtures/metrics/distance/generate.py SRC
 
 1. Writes hand-made pairs Fixtures/metrics/distance/{gt,pred}/NAME.png (pypng,
@@ -31,6 +33,9 @@ checkouts of the three libraries that are not on PyPI at the pinned commits:
    - metricsreloaded: BinaryPairwiseMeasures.measured_distance (HD, ASSD,
      HD95, MASD), normalised_surface_distance (NSD), ASD = mean of the
      prediction border's distances from border_distance(), boundary_iou;
+   - deepmind: surface_distance compute_surface_distances(gt, pred), robust
+     Hausdorff at 100 (HD) and 95, the two directed means (ASSD = MASD = their
+     mean, ASD = prediction → GT), surface Dice at tau;
    - boundary IoU (Cheng): boundary-iou-api mask_to_boundary (dilation ratio
      0.02), |Gb ∩ Pb| / |Gb ∪ Pb|; DAVIS: davis2017 f_measure (bound_th 0.008).
    Infinite values are written as "inf", undefined ones as null.
@@ -55,10 +60,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 SHARED = os.path.join(REPO, "..", "shared", "datasets")
 SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, "..", "refsrc")
-sys.path[:0] = [os.path.join(SRC, "MetricsReloaded"), os.path.join(SRC, "boundary-iou-api"), os.path.join(SRC, "davis2017-evaluation")]
+sys.path[:0] = [os.path.join(SRC, "MetricsReloaded"), os.path.join(SRC, "boundary-iou-api"), os.path.join(SRC, "davis2017-evaluation"),
+                os.path.join(SRC, "surface-distance")]
 warnings.filterwarnings("ignore")
 
 from MetricsReloaded.metrics.pairwise_measures import BinaryPairwiseMeasures  # noqa: E402
+from surface_distance import metrics as deepmind  # noqa: E402
 from boundary_iou.utils.boundary_utils import mask_to_boundary  # noqa: E402
 from davis2017.metrics import f_measure  # noqa: E402
 from medpy.metric import binary as medpy_binary  # noqa: E402
@@ -150,6 +157,15 @@ def reloaded_values(pred, gt, spacing):
             "BIoU": m.boundary_iou()}
 
 
+def deepmind_values(pred, gt, spacing):
+    """HD = robust Hausdorff at 100, HD95 at 95, ASSD = MASD = mean of the two directed means."""
+    d = deepmind.compute_surface_distances(gt, pred, spacing)
+    gt_to_pred, pred_to_gt = deepmind.compute_average_surface_distance(d)
+    masd = (gt_to_pred + pred_to_gt) / 2
+    return {"HD": deepmind.compute_robust_hausdorff(d, 100), "HD95": deepmind.compute_robust_hausdorff(d, PERCENTILE),
+            "ASSD": masd, "MASD": masd, "ASD": pred_to_gt, "NSD": deepmind.compute_surface_dice_at_tolerance(d, TAU)}
+
+
 def cheng_biou(pred, gt):
     gb = mask_to_boundary(gt.astype(np.uint8)); pb = mask_to_boundary(pred.astype(np.uint8))
     union = ((gb + pb) > 0).sum()
@@ -170,7 +186,7 @@ def clean(v):
 def image_values(pred, gt, spacing):
     reloaded = reloaded_values(pred, gt, spacing)
     out = {"monai": monai_values(pred, gt, spacing), "medpy": medpy_values(pred, gt, spacing, reloaded),
-           "metricsreloaded": reloaded}
+           "metricsreloaded": reloaded, "deepmind": deepmind_values(pred, gt, spacing)}
     out["BIoU_cheng"] = cheng_biou(pred, gt)
     out["BF"] = f_measure(pred.astype(np.uint8), gt.astype(np.uint8))
     return {k: ({m: clean(x) for m, x in v.items()} if isinstance(v, dict) else clean(v)) for k, v in out.items()}
@@ -209,7 +225,8 @@ def main():
                       "scikit-image": version("scikit-image"), "opencv-python-headless": version("opencv-python-headless"),
                       "MetricsReloaded": "cb38dfc0a5ed4fa3bdc559e4960b6e2b93c3b967",
                       "boundary-iou-api": "37d25586a677b043ed585f10e5c42d4e80176ea9",
-                      "davis2017-evaluation": "ac7c43fca936f9722837b7fbd337d284ba37004b"},
+                      "davis2017-evaluation": "ac7c43fca936f9722837b7fbd337d284ba37004b",
+                      "surface-distance": "1f805cea446805e559badc80dd27f34175e4173d"},
         "options": {"percentile": PERCENTILE, "nsd_tolerance": TAU, "biou_width": BIOU_WIDTH, "threshold": 0.5},
         "cases": cases,
         "models": models,

@@ -12,6 +12,12 @@ public enum DistanceConvention: String, Sendable, Codable, CaseIterable {
     /// Metrics Reloaded `BinaryPairwiseMeasures`: HD95 = the larger directed
     /// percentile; both empty → distances 0, NSD 1; one empty → distances NaN.
     case metricsreloaded
+    /// Google DeepMind `surface-distance` (`1f805ce`): surface elements on
+    /// the half-pixel grid weighted by their contour length, length-weighted
+    /// percentiles (nearest rank), `ASSD` = `MASD` = the mean of the two
+    /// directed weighted means, NSD = its surface Dice; one mask empty → HD,
+    /// HD95 inf, NSD 0; both empty → HD, HD95 inf, the means and NSD NaN.
+    case deepmind
 
     /// The library and version in prose.
     public var reference: String {
@@ -19,6 +25,7 @@ public enum DistanceConvention: String, Sendable, Codable, CaseIterable {
         case .monai: return "MONAI 1.6"
         case .medpy: return "MedPy 0.5.2"
         case .metricsreloaded: return "Metrics Reloaded (cb38dfc)"
+        case .deepmind: return "DeepMind surface-distance (1f805ce)"
         }
     }
 }

@@ -119,6 +119,7 @@ extension MetricFamily {
         case .monai: library = "one empty: HD, ASSD, MASD, ASD inf, HD95 undefined, NSD 0; both empty: undefined"
         case .medpy: library = "MedPy raises on an empty mask: undefined"
         case .metricsreloaded: library = "one empty: distances undefined, NSD as computed; both empty: distances 0, NSD 1"
+        case .deepmind: library = "one empty: HD, HD95 inf, the empty side's mean undefined, NSD 0; both empty: HD, HD95 inf, means and NSD undefined"
         }
         guard o.emptyDistance.rule != .library else { return library }
         let override = o.emptyDistance.rule == .max ? "the image diagonal" : o.emptyDistance.rule == .nan ? "undefined" : "\(o.emptyDistance.penalty)"
@@ -129,18 +130,22 @@ extension MetricFamily {
         let o = state.config.distance ?? DistanceOptions()
         let counts = emptyCounts(state)
         let percentile = o.percentile == o.percentile.rounded() ? String(Int(o.percentile)) : "\(o.percentile)"
-        let summary = "erosion-XOR surfaces (the image edge is surface), spacing \(o.spacing), "
-            + "HD\(percentile) \(o.convention == .medpy ? "of both directions pooled" : "the larger directed percentile"), "
+        let deepmind = o.convention == .deepmind
+        let surface = deepmind ? "surface elements on the half-pixel grid weighted by contour length" : "erosion-XOR surfaces (the image edge is surface)"
+        let rule = o.convention == .medpy ? "of both directions pooled"
+            : deepmind ? "the larger directed length-weighted percentile" : "the larger directed percentile"
+        let summary = "\(surface), spacing \(o.spacing), "
+            + "HD\(percentile) \(rule), \(deepmind ? "ASSD = MASD (mean of the directed means), " : "")"
             + "NSD τ = \(o.nsdTolerance), BIoU \(o.boundaryIoU == .cheng ? "Cheng et al." : "Metrics Reloaded (width \(o.boundaryIoUWidth))"), BF DAVIS 2017; "
             + "empty GT \(counts["gt"]!.reduce(0, +)), empty prediction \(counts["prediction"]!.reduce(0, +)), both \(counts["both"]!.reduce(0, +)) (\(emptyRule(o)))"
         return FamilyConventions(summary: summary, json: [
             "convention": o.convention.rawValue,
             "hd_percentile": o.percentile,
-            "hd_percentile_rule": o.convention == .medpy ? "pooled" : "max of directed",
-            "assd": "pooled mean of both directions",
+            "hd_percentile_rule": o.convention == .medpy ? "pooled" : deepmind ? "max of directed, length-weighted nearest rank" : "max of directed",
+            "assd": deepmind ? "mean of the two directed length-weighted means" : "pooled mean of both directions",
             "nsd_tolerance": o.nsdTolerance,
             "spacing": [o.spacing.row, o.spacing.column],
-            "surface": "mask XOR erosion (cross), image edge is surface",
+            "surface": deepmind ? "2x2-block surface elements, contour-length weights" : "mask XOR erosion (cross), image edge is surface",
             "biou": o.boundaryIoU == .cheng ? "cheng (dilation ratio 0.02)" : "metricsreloaded (width \(o.boundaryIoUWidth))",
             "bf": "DAVIS 2017 f_measure (bound_th 0.008)",
             "empty_distance": o.emptyDistance.description,

@@ -25,6 +25,10 @@ public struct DistanceScores: Sendable, Equatable {
         if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, width: width, height: height, options: o) }
         if parts.contains(.boundaryF) { boundaryF = Self.boundaryF(prediction, gt, width: width, height: height) }
         guard parts.contains(.distances) else { return }
+        if o.convention == .deepmind {
+            scoreSurfels(prediction, gt, width: width, height: height, options: o)
+            return
+        }
         switch emptiness {
         case .neither:
             let d = SurfaceDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
@@ -32,7 +36,7 @@ public struct DistanceScores: Sendable, Equatable {
             hd = max(d.predToGT.max()!, d.gtToPred.max()!)
             switch o.convention {
             case .medpy: hd95 = Percentile.linear(pooled, o.percentile)
-            case .metricsreloaded: hd95 = max(Percentile.linear(d.predToGT, o.percentile), Percentile.linear(d.gtToPred, o.percentile))
+            case .metricsreloaded, .deepmind: hd95 = max(Percentile.linear(d.predToGT, o.percentile), Percentile.linear(d.gtToPred, o.percentile))
             case .monai: hd95 = max(Percentile.torchFloat32(d.predToGT, o.percentile), Percentile.torchFloat32(d.gtToPred, o.percentile))
             }
             assd = Self.mean(pooled)
@@ -52,15 +56,35 @@ public struct DistanceScores: Sendable, Equatable {
                 break
             case .metricsreloaded:
                 nsd = Self.reloadedOneSidedNSD(prediction, gt, predEmpty: predEmpty, width: width, height: height, options: o)
+            case .deepmind:
+                break
             }
-            let penalty: Double?
-            switch o.emptyDistance.rule {
-            case .library: penalty = nil
-            case .nan: penalty = .nan
-            case .max: penalty = o.spacing.diagonal(width: width, height: height)
-            case .penalty: penalty = o.emptyDistance.penalty
-            }
-            if let penalty { (hd, hd95, assd, masd, asd) = (penalty, penalty, penalty, penalty, penalty) }
+            if let penalty = Self.penalty(o, width: width, height: height) { (hd, hd95, assd, masd, asd) = (penalty, penalty, penalty, penalty, penalty) }
+        }
+    }
+
+    /// DeepMind's surface elements (``SurfelDistances``); `--empty-distance`
+    /// replaces the distances of a pair with one empty mask as for the others.
+    private mutating func scoreSurfels(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) {
+        let d = SurfelDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
+        hd = max(SurfelDistances.percentile(d.gtToPred, 100), SurfelDistances.percentile(d.predToGT, 100))
+        hd95 = max(SurfelDistances.percentile(d.gtToPred, o.percentile), SurfelDistances.percentile(d.predToGT, o.percentile))
+        asd = SurfelDistances.mean(d.predToGT)
+        masd = (SurfelDistances.mean(d.gtToPred) + asd) / 2
+        assd = masd
+        nsd = SurfelDistances.surfaceDice(d.gtToPred, d.predToGT, tolerance: o.nsdTolerance)
+        if emptiness == .gt || emptiness == .prediction, let penalty = Self.penalty(o, width: width, height: height) {
+            (hd, hd95, assd, masd, asd) = (penalty, penalty, penalty, penalty, penalty)
+        }
+    }
+
+    /// The `--empty-distance` override for a pair with one empty mask (nil: the library's value).
+    private static func penalty(_ o: DistanceOptions, width: Int, height: Int) -> Double? {
+        switch o.emptyDistance.rule {
+        case .library: return nil
+        case .nan: return .nan
+        case .max: return o.spacing.diagonal(width: width, height: height)
+        case .penalty: return o.emptyDistance.penalty
         }
     }
 
