@@ -443,7 +443,7 @@ final class RealDataTests: XCTestCase {
         // Usage errors: exit 64 before any file is read (a missing GT folder would be exit 1).
         let missing = ["--gt", root + "/nowhere", "--pred", root + "/pred"]
         for extra in [["--fail-under", "mIoU=abc"], ["--fail-under", "mIoUU=0.5"], ["--fail-over", "Sm=0.1", "--metrics", "iou"],
-                      ["--metrics", "iou,xyz"], ["--worst-by", "nope"], ["--plot", root + "/plots", "--metrics", "iou"],
+                      ["--metrics", "iou,xyz"], ["--worst-by", "nope"], ["--plot", root + "/plots", "--metrics", "mae"],
                       ["--curves", root + "/c.csv", "--metrics", "iou,mae"], ["--max-drop", "0.01"], ["--compare", "mIoU"]] {
             let r = try runTool("segeval", missing + extra)
             XCTAssertEqual(r.status, 64, "\(extra): \(r.stderr)")
