@@ -12,6 +12,7 @@ public struct Setting: Hashable, Sendable {
     /// The step named (`remap`), for a reference to a whole step.
     public let step: String?
 
+    /// A setting by its library name (`groupBy`), or a whole step (see ``step(_:)``).
     public init(_ name: String, step: String? = nil) {
         self.name = name
         self.step = step

@@ -14,5 +14,6 @@ public struct DistanceOptions: Sendable, Equatable, Codable {
     /// Metrics Reloaded's band width, in pixels.
     public var boundaryIoUWidth = 1.0
 
+    /// MONAI's convention, HD95, τ = 1, unit pixels, the library's empty-mask values, Metrics Reloaded's band of width 1.
     public init() {}
 }

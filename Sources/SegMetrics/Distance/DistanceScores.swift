@@ -12,8 +12,15 @@ public struct DistanceScores: Sendable, Equatable {
     /// What to compute: the surface distances (HD … NSD), Boundary IoU, boundary F.
     public struct Parts: OptionSet, Sendable {
         public let rawValue: Int
+        /// The parts with these bits.
         public init(rawValue: Int) { self.rawValue = rawValue }
-        public static let distances = Parts(rawValue: 1), boundaryIoU = Parts(rawValue: 2), boundaryF = Parts(rawValue: 4)
+        /// HD, HD95, ASSD, MASD, ASD and NSD (the surface distances).
+        public static let distances = Parts(rawValue: 1)
+        /// Boundary IoU.
+        public static let boundaryIoU = Parts(rawValue: 2)
+        /// The DAVIS boundary F.
+        public static let boundaryF = Parts(rawValue: 4)
+        /// Everything.
         public static let all: Parts = [.distances, .boundaryIoU, .boundaryF]
     }
 

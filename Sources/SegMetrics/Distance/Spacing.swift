@@ -7,6 +7,7 @@ public struct Spacing: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Square pixels of size 1: distances in pixels.
     public static let unit = Spacing(row: 1, column: 1)
 
+    /// A pixel `row` high and `column` wide.
     public init(row: Double, column: Double) {
         self.row = row
         self.column = column

@@ -174,6 +174,7 @@ public struct EvalJob: Sendable {
         /// Its field-of-view mask, when the job has some.
         public var roi: String?
 
+        /// A pair by its key and paths, with its field of view when there is one.
         public init(key: String, gt: String, pred: String, roi: String? = nil) {
             self.key = key
             self.gt = gt
