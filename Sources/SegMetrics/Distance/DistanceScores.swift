@@ -39,18 +39,17 @@ public struct DistanceScores: Sendable, Equatable {
         switch emptiness {
         case .neither:
             let d = SurfaceDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
-            let pooled = d.predToGT + d.gtToPred
-            hd = max(d.predToGT.max()!, d.gtToPred.max()!)
+            let p = Summary(d.predToGT, tolerance: o.nsdTolerance), g = Summary(d.gtToPred, tolerance: o.nsdTolerance)
+            hd = max(p.maximum, g.maximum)
             switch o.convention {
-            case .medpy: hd95 = Percentile.linear(pooled, o.percentile)
+            case .medpy: hd95 = Percentile.linear(d.predToGT + d.gtToPred, o.percentile)
             case .metricsreloaded, .deepmind: hd95 = max(Percentile.linear(d.predToGT, o.percentile), Percentile.linear(d.gtToPred, o.percentile))
             case .monai: hd95 = max(Percentile.torchFloat32(d.predToGT, o.percentile), Percentile.torchFloat32(d.gtToPred, o.percentile))
             }
-            assd = Self.mean(pooled)
-            asd = Self.mean(d.predToGT)
-            masd = (asd + Self.mean(d.gtToPred)) / 2
-            let within = d.predToGT.filter { $0 <= o.nsdTolerance }.count + d.gtToPred.filter { $0 <= o.nsdTolerance }.count
-            nsd = Double(within) / Double(pooled.count)
+            assd = (p.sum + g.sum) / Double(p.count + g.count)
+            asd = p.sum / Double(p.count)
+            masd = (asd + g.sum / Double(g.count)) / 2
+            nsd = Double(p.within + g.within) / Double(p.count + g.count)
         case .both:
             if o.convention == .metricsreloaded {
                 (hd, hd95, assd, masd, asd, nsd) = (0, 0, 0, 0, 0, 1)
@@ -110,8 +109,19 @@ public struct DistanceScores: Sendable, Equatable {
         }
     }
 
-    private static func mean(_ values: [Double]) -> Double {
-        values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    /// One direction's count, sum, maximum and distances within the tolerance, in one pass.
+    private struct Summary {
+        var count = 0, within = 0
+        var sum = 0.0, maximum = -Double.infinity
+
+        init(_ distances: [Double], tolerance: Double) {
+            count = distances.count
+            for d in distances {
+                sum += d
+                if d > maximum { maximum = d }
+                if d <= tolerance { within += 1 }
+            }
+        }
     }
 
     /// Metrics Reloaded's NSD when one mask is empty: the empty side's
@@ -156,7 +166,7 @@ public struct DistanceScores: Sendable, Equatable {
     private static func reloadedBand(_ mask: [UInt8], border: [UInt8], width w: Int, height h: Int, band: Double) -> [UInt8] {
         // Within 1 of the border is the border itself (distances are 0, 1, √2, …).
         if band <= 1 { return border }
-        let inside = mask.indices.filter { mask[$0] != 0 }
+        let inside = SurfaceDistances.indices(of: mask)
         var out = [UInt8](repeating: 0, count: mask.count)
         guard let d = EuclideanDistanceTransform.distances(features: border, width: w, height: h, spacing: .unit, at: inside) else { return out }
         for (i, pixel) in inside.enumerated() where d[i] < band { out[pixel] = 1 }
@@ -208,7 +218,7 @@ public struct DistanceScores: Sendable, Equatable {
         case (0, _): (precision, recall) = (1, 0)
         case (_, 0): (precision, recall) = (0, 1)
         default:
-            let predPixels = predBoundary.indices.filter { predBoundary[$0] != 0 }, gtPixels = gtBoundary.indices.filter { gtBoundary[$0] != 0 }
+            let predPixels = SurfaceDistances.indices(of: predBoundary), gtPixels = SurfaceDistances.indices(of: gtBoundary)
             let toGT = EuclideanDistanceTransform.distances(features: gtBoundary, width: box.width, height: box.height, spacing: .unit, at: predPixels)!
             let toPred = EuclideanDistanceTransform.distances(features: predBoundary, width: box.width, height: box.height, spacing: .unit, at: gtPixels)!
             let matchedPred = toGT.filter { $0 <= radius }.count

@@ -48,8 +48,10 @@ public enum EuclideanDistanceTransform {
         // Pass 2, per query: d² = min over columns x' of (sy·Δrow(x'))² + (sx·(x − x'))²,
         // searched outwards from x until (sx·|x − x'|)² reaches the best so far (exact;
         // short when the features are near, as surfaces of a good prediction are). A
-        // query whose search runs past `localLimit` columns makes its row use the lower
-        // envelope of the parabolas (Felzenszwalb–Huttenlocher), linear in the width.
+        // query whose search runs past `localLimit` columns, or a row whose searches
+        // together pass twice its width, switches the row to the lower envelope of the
+        // parabolas (Felzenszwalb–Huttenlocher), linear in the width: no row costs more
+        // than a few widths, however many queries it has.
         let sy = spacing.row, sx = spacing.column, sx2 = sx * sx
         let localLimit = 48
         var out = [Double](repeating: 0, count: queries.count)
@@ -66,6 +68,7 @@ public enum EuclideanDistanceTransform {
                                 let y = queries[next] / width, row = y * width
                                 var hullBuilt = false
                                 var j = 0
+                                var spent = 0
                                 while next < queries.count && queries[next] < row + width {
                                     let x = queries[next] - row
                                     var best = Double.infinity
@@ -77,16 +80,19 @@ public enum EuclideanDistanceTransform {
                                         let d2 = dy * dy + dx * dx
                                         if d2 < best { best = d2 }
                                     }
-                                    consider(x)
-                                    var step = 1
-                                    while true {
-                                        let reach = Double(step) * sx
-                                        if reach * reach >= best { exhausted = true; break }
-                                        if x - step < 0 && x + step >= width { exhausted = true; break }
-                                        if step > localLimit { break }
-                                        if x - step >= 0 { consider(x - step) }
-                                        if x + step < width { consider(x + step) }
-                                        step += 1
+                                    if !hullBuilt && spent <= 2 * width {
+                                        consider(x)
+                                        var step = 1
+                                        while true {
+                                            let reach = Double(step) * sx
+                                            if reach * reach >= best { exhausted = true; break }
+                                            if x - step < 0 && x + step >= width { exhausted = true; break }
+                                            if step > localLimit { break }
+                                            if x - step >= 0 { consider(x - step) }
+                                            if x + step < width { consider(x + step) }
+                                            step += 1
+                                        }
+                                        spent += step
                                     }
                                     if !exhausted {
                                         if !hullBuilt {

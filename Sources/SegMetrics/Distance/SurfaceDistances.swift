@@ -23,11 +23,26 @@ public struct SurfaceDistances: Sendable {
         predSurface = p.reduce(0) { $0 + Int($1) }
         gtSurface = g.reduce(0) { $0 + Int($1) }
         func distances(from source: [UInt8], to target: [UInt8]) -> [Double] {
-            let queries = source.indices.filter { source[$0] != 0 }
+            let queries = Self.indices(of: source)
             return EuclideanDistanceTransform.distances(features: target, width: box.width, height: box.height, spacing: spacing, at: queries) ?? []
         }
         predToGT = distances(from: p, to: g)
         gtToPred = distances(from: g, to: p)
+    }
+
+    /// The indices of the non-zero entries, in order (one pass, no per-element growth checks).
+    static func indices(of mask: [UInt8]) -> [Int] {
+        let count = mask.reduce(0) { $0 + Int($1 != 0 ? 1 : 0) }
+        return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var k = 0
+            mask.withUnsafeBufferPointer { m in
+                for i in 0..<m.count where m[i] != 0 {
+                    buffer[k] = i
+                    k += 1
+                }
+            }
+            initialized = k
+        }
     }
 
     /// Metrics Reloaded's distances when one surface is empty: SciPy's

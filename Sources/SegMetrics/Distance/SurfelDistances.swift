@@ -44,7 +44,7 @@ public struct SurfelDistances: Sendable {
         let predBorder = predCodes.map { $0 != 0 && $0 != 15 ? UInt8(1) : 0 }
         let gtBorder = gtCodes.map { $0 != 0 && $0 != 15 ? UInt8(1) : 0 }
         func directed(_ source: [UInt8], _ sourceCodes: [UInt8], to target: [UInt8]) -> [(distance: Double, length: Double)] {
-            let queries = source.indices.filter { source[$0] != 0 }
+            let queries = SurfaceDistances.indices(of: source)
             let distances = EuclideanDistanceTransform.distances(features: target, width: gw, height: gh, spacing: spacing, at: queries)
                 ?? Array(repeating: .infinity, count: queries.count)
             return zip(distances, queries.map { lengths[Int(sourceCodes[$0])] }).map { (distance: $0, length: $1) }
