@@ -51,20 +51,17 @@ public enum AtomicFile {
             // Created with mode 0666 so the umask applies as for any new file (mkstemp's 0600
             // would need an extra fchmod, a journalled metadata update, on every file).
             // The name is registered for interrupt clean-up *before* the file is created, so
-            // no signal can land between creating it and registering it.
+            // no signal can land between creating it and registering it, and a file created
+            // while a handler runs is removed by its creator (seg_tempfile_open).
             TemporarySweep.sweepOnce(dir.isEmpty ? "/" : dir)
             var fd: Int32 = -1
             var temp = ""
             var slot: Int32 = -1
             for _ in 0..<100 {
                 temp = "\(dir.isEmpty ? "/" : dir)/.\(name).tmp-\(AtomicFile.uniqueSuffix())"
-                slot = seg_tempfile_register(temp)
-                fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+                fd = seg_tempfile_open(temp, &slot)
                 if fd >= 0 { break }
-                let failure = errno
-                seg_tempfile_unregister(slot)
-                errno = failure
-                if failure != EEXIST { break }
+                if errno != EEXIST { break }
             }
             if fd < 0 { throw AtomicFile.writeError(path, "cannot create a temporary file in \(dir)") }
             self.fd = fd
