@@ -75,6 +75,33 @@ final class DistanceAgreementTests: XCTestCase {
         }
     }
 
+    /// More than two classes: each foreground class against the rest, as
+    /// the binary scores of its two masks; the scalar is their mean.
+    func testClassesOneVersusRest() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let w = 24, h = 18
+        var gt = [UInt8](repeating: 0, count: w * h), pred = gt
+        for y in 2..<9 { for x in 3..<11 { gt[y * w + x] = 1; pred[(y + 1) * w + x + 2] = 1 } }
+        for y in 10..<16 { for x in 12..<22 { gt[y * w + x] = 2 } }
+        for y in 11..<16 { for x in 13..<20 { pred[y * w + x] = 2 } }
+        try writeGray(gt, width: w, to: "\(dir)/gt/a.png")
+        try writeGray(pred, width: w, to: "\(dir)/pred/a.png")
+        var job = evalJob(dir)
+        job.config.classes = 3
+        try MetricSelection(parsing: "distance").apply(to: &job.config)
+        let values = MetricRegistry.values(try job.run().states[0])
+        var means: [String: [Double]] = [:]
+        for c in 1...2 {
+            let scores = DistanceScores(prediction: pred.map { $0 == c ? 1 : 0 }, gt: gt.map { $0 == c ? 1 : 0 }, width: w, height: h, options: DistanceOptions())
+            for key in Self.distanceKeys + ["BIoU", "BF"] {
+                XCTAssertEqual(values.lists[key + "_per_class"]?[c] ?? .nan, scores.value(key), accuracy: 1e-12, "class \(c) \(key)")
+                means[key, default: []].append(scores.value(key))
+            }
+        }
+        for (key, pair) in means { XCTAssertEqual(values.scalars[key] ?? .nan, (pair[0] + pair[1]) / 2, accuracy: 1e-12, key) }
+        XCTAssertTrue(values.lists["HD_per_class"]![0].isNaN, "class 0 is the rest")
+    }
+
     func testEdgeCases() throws { try check("edge", every: 1) }
     func testAnisotropicSpacing() throws { try check("edge-aniso", every: 1) }
     func testISBI() throws { try check("isbi", every: 1) }

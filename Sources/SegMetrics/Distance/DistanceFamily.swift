@@ -28,8 +28,13 @@ public enum DistanceMetrics {
     /// Boundary F-measure.
     public static let bf = Metric(key: "BF", group: "bf",
                                   summary: "boundary F-measure of the DAVIS 2017 benchmark (tolerance 0.008 of the image diagonal)")
-    /// Every metric, in report order.
+    /// Every scalar metric, in report order: per image and dataset, the mean over foreground classes.
     public static let all = [hd, hd95, assd, masd, asd, nsd, biou, bf]
+    /// Each scalar's values per class (`HD95_per_class`: class 0 undefined), for more than two classes.
+    public static let perClass = all.map { m in
+        Metric(key: m.key + "_per_class", group: m.group, direction: m.direction, shape: .perClass, multiClassOnly: true,
+               summary: "`\(m.key)` of each class, one-vs-rest (more than two classes; class 0 undefined)")
+    }
 }
 
 extension MetricFamily {
@@ -47,7 +52,7 @@ extension MetricFamily {
             .kernelGroup("bf", summary: "boundary F-measure BF (DAVIS)"),
         ],
         aliases: ["distance": ["hd", "assd", "nsd", "biou", "bf"]],
-        metrics: DistanceMetrics.all, perImage: DistanceMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
+        metrics: DistanceMetrics.all + DistanceMetrics.perClass, perImage: DistanceMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
         kernel: FamilyKernel(distanceImage), conventions: distanceConventions(_:), warnings: distanceWarnings(_:),
         dataset: distanceValues(_:), image: { $0.families[MetricFamily.distanceID]?.values ?? MetricValues() })
 
@@ -68,9 +73,10 @@ extension MetricFamily {
             perClass[c] = DistanceScores(prediction: prediction, gt: gt, width: pixels.width, height: pixels.height, options: options, parts: parts)
         }
         var result = FamilyImageResult()
-        for metric in DistanceMetrics.all {
+        for (metric, list) in zip(DistanceMetrics.all, DistanceMetrics.perClass) {
             let values = perClass.map { $0?.value(metric.key) }
             result.values.scalars[metric.key] = meanOverClasses(values.map { $0 ?? .nan }, from: 1)
+            result.values.lists[list.key] = values.map { $0 ?? .nan }
             result.sums[metric.key] = values.map { v in v.flatMap { $0.isFinite ? $0 : nil } }
             result.sums[metric.key + ".inf"] = values.map { v in v.flatMap { $0 == .infinity ? 1 : nil } }
         }
@@ -93,11 +99,12 @@ extension MetricFamily {
     private static func distanceValues(_ state: EvalState) -> MetricValues {
         var out = MetricValues()
         let k = state.config.classes
-        for metric in DistanceMetrics.all {
+        for (metric, list) in zip(DistanceMetrics.all, DistanceMetrics.perClass) {
             let means = state.sums(distanceID, metric.key)?.means ?? Array(repeating: .nan, count: k)
             let infinite = state.sums(distanceID, metric.key + ".inf")?.sums.map(\.count) ?? Array(repeating: 0, count: k)
             let perClass = (0..<k).map { infinite[$0] > 0 ? .infinity : means[$0] }
             out.scalars[metric.key] = meanOverClasses(perClass, from: 1)
+            out.lists[list.key] = perClass
         }
         return out
     }

@@ -25,10 +25,14 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
     public let summary: String
     /// Defined for two classes only (sensitivity, specificity, MCC).
     public let binaryOnly: Bool
+    /// Reported for more than two classes only (a per-class breakdown that
+    /// for binary data would repeat its scalar).
+    public let multiClassOnly: Bool
 
     /// Declares a metric (see the properties for each argument).
     public init(key: String, group: String, direction: MetricDirection = .higherIsBetter, shape: MetricShape = .scalar,
-                headline: Bool = false, foreground: Bool = false, binaryOnly: Bool = false, summary: String) {
+                headline: Bool = false, foreground: Bool = false, binaryOnly: Bool = false, multiClassOnly: Bool = false,
+                summary: String) {
         self.key = key
         self.group = group
         self.direction = direction
@@ -37,6 +41,7 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         self.foreground = foreground
         self.summary = summary
         self.binaryOnly = binaryOnly
+        self.multiClassOnly = multiClassOnly
     }
 
     /// The mean over classes of the per-class metric `list` (`mIoU` of `IoU`),

@@ -69,7 +69,7 @@ public struct MetricFamily: Sendable {
 
     /// Whether `config` computes `metric` (its group is on and the family applies).
     public func computes(_ metric: Metric, config: EvalConfig) -> Bool {
-        isAvailable(config.classes) && (!metric.binaryOnly || config.classes == 2)
+        isAvailable(config.classes) && (!metric.binaryOnly || config.classes == 2) && (!metric.multiClassOnly || config.classes > 2)
             && groups.contains { $0.token == metric.group && $0.isOn(config) }
     }
 
