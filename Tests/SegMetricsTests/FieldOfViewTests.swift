@@ -66,6 +66,8 @@ final class FieldOfViewTests: XCTestCase {
         try MetricSelection(parsing: "iou").apply(to: &job.config)
         XCTAssertEqual(try job.run().states[0].confusion.counts, [1, 0, 0, 2])
 
+        try writeGray([255, 254, 0, 3], width: 2, to: "\(dir)/fov/a.png")
+        XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("a field-of-view mask holds 4 gray levels (0, 3, 254, 255)"), "JPEG-damaged: \($0)") }
         try writeGray([255, 255, 0, 255, 0, 0], width: 3, to: "\(dir)/fov/a.png")
         XCTAssertThrowsError(try job.run()) { XCTAssertTrue("\($0)".contains("field of view is 3x2 but ground truth"), "\($0)") }
         try FileManager.default.removeItem(atPath: "\(dir)/fov/a.png")

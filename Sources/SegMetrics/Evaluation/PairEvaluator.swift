@@ -41,7 +41,9 @@ public enum PairEvaluator {
     }
 
     /// A field-of-view mask read as OpenCV reads it in gray (palette GIFs by
-    /// their colours): 0 is outside, any other level inside.
+    /// their colours): 0 is outside, the one other level inside. A mask with
+    /// more levels (JPEG damage, a colour mask) or two non-zero ones is
+    /// refused rather than read as "everything inside".
     static func fieldOfView(_ path: String, width: Int, height: Int, gtPath: String) throws -> [UInt8] {
         let bytes = try FileBytes.read(path)
         let format = try ImageReader.detect(bytes, path: path)
@@ -51,7 +53,15 @@ public enum PairEvaluator {
         guard image.width == width, image.height == height else {
             throw EvalError(.input, "\(path): field of view is \(image.width)x\(image.height) but ground truth \(gtPath) is \(width)x\(height)")
         }
-        return ReferenceGray.levels(image, format: format).map { $0 != 0 ? 1 : 0 }
+        let levels = ReferenceGray.levels(image, format: format)
+        var present = [Bool](repeating: false, count: 256)
+        for v in levels { present[Int(v)] = true }
+        let used = present.indices.filter { present[$0] }
+        guard used.filter({ $0 != 0 }).count <= 1 else {
+            let shown = used.prefix(6).map(String.init).joined(separator: ", ") + (used.count > 6 ? ", …" : "")
+            throw EvalError(.input, "\(path): a field-of-view mask holds \(used.count) gray levels (\(shown)); expected 0 outside and one level inside (JPEG damage or a colour mask? repair it with \(setting: .step("remap")) \(setting: .threshold))")
+        }
+        return levels.map { $0 != 0 ? 1 : 0 }
     }
 
     /// The ground truth's classes under `config` (one pass for the value histogram).
