@@ -16,7 +16,8 @@
 static char seg_temp_paths[SEG_TEMP_SLOTS][SEG_TEMP_PATH_MAX];
 static atomic_int seg_temp_state[SEG_TEMP_SLOTS];  // 0 free, 1 claimed (writing path), 2 live
 
-int32_t seg_tempfile_register(const char *path) {
+// Remembers a temporary file path; returns a slot (or -1 when full).
+static int32_t seg_tempfile_register(const char *path) {
     size_t n = strlen(path);
     if (n >= SEG_TEMP_PATH_MAX) return -1;
     for (int i = 0; i < SEG_TEMP_SLOTS; i++) {

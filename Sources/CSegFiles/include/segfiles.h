@@ -4,8 +4,6 @@
 // SegFiles' atomic writes (a handler may only call async-signal-safe code).
 #include <stdint.h>
 
-/// Remembers a temporary file path; returns a slot (or -1 when full).
-int32_t seg_tempfile_register(const char *path);
 /// Forgets the path in `slot` (no-op for -1).
 void seg_tempfile_unregister(int32_t slot);
 /// Registers `path` and creates it (O_CREAT | O_EXCL, mode 0666 less the

@@ -6,19 +6,11 @@ import SegCore
 /// one place that turns their settings into flags (`CommandLineTool`
 /// installs it as `Message.spelling` before any work).
 public enum FlagSpelling {
-    /// Settings whose flag is not the kebab-case of their name.
-    static let exceptions: [String: String] = [:]
-
-    /// The tool that runs each step named in a setting reference.
-    static let tools: [String: String] = [
-        "remap": "segprep remap", "split": "segprep split", "check": "segprep check",
-        "augment": "segprep augment", "unstack": "segprep unstack",
-    ]
-
     /// `--group-by` for `groupBy`; `segprep remap` for the remap step.
     @Sendable public static func spell(_ setting: Setting) -> String {
-        if setting.name.isEmpty, let step = setting.step { return tools[step] ?? step }
-        return exceptions[setting.name] ?? "--" + kebabCase(setting.name)
+        // Every step a message names (`Setting.steps`) is a segprep subcommand.
+        if setting.name.isEmpty, let step = setting.step { return "segprep " + step }
+        return "--" + kebabCase(setting.name)
     }
 
     /// `groupBy` → `group-by`.

@@ -29,7 +29,15 @@ public struct DistanceScores: Sendable, Equatable {
     public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, options o: DistanceOptions, parts: Parts = .all) {
         let predEmpty = !prediction.contains { $0 != 0 }, gtEmpty = !gt.contains { $0 != 0 }
         emptiness = predEmpty ? (gtEmpty ? .both : .prediction) : (gtEmpty ? .gt : .neither)
-        if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, width: width, height: height, options: o) }
+        // The erosion surfaces serve the distances and Metrics Reloaded's band: extracted once.
+        var extracted: (prediction: [UInt8], gt: [UInt8])?
+        func edges() -> (prediction: [UInt8], gt: [UInt8]) {
+            if let extracted { return extracted }
+            let made = (BinarySurface.erosionEdges(prediction, width: width, height: height), BinarySurface.erosionEdges(gt, width: width, height: height))
+            extracted = made
+            return made
+        }
+        if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, edges: edges, width: width, height: height, options: o) }
         if parts.contains(.boundaryF) { boundaryF = Self.boundaryF(prediction, gt, width: width, height: height) }
         guard parts.contains(.distances) else { return }
         if o.convention == .deepmind {
@@ -38,7 +46,8 @@ public struct DistanceScores: Sendable, Equatable {
         }
         switch emptiness {
         case .neither:
-            let d = SurfaceDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
+            let e = edges()
+            let d = SurfaceDistances(predEdges: e.prediction, gtEdges: e.gt, width: width, height: height, spacing: o.spacing)
             let p = Summary(d.predToGT, tolerance: o.nsdTolerance), g = Summary(d.gtToPred, tolerance: o.nsdTolerance)
             hd = max(p.maximum, g.maximum)
             switch o.convention {
@@ -61,7 +70,7 @@ public struct DistanceScores: Sendable, Equatable {
             case .medpy:
                 break
             case .metricsreloaded:
-                nsd = Self.reloadedOneSidedNSD(prediction, gt, predEmpty: predEmpty, width: width, height: height, options: o)
+                nsd = Self.reloadedOneSidedNSD(surface: predEmpty ? edges().gt : edges().prediction, width: width, options: o)
             case .deepmind:
                 break
             }
@@ -127,22 +136,20 @@ public struct DistanceScores: Sendable, Equatable {
     /// Metrics Reloaded's NSD when one mask is empty: the empty side's
     /// distances come from SciPy's transform of a map without zeros (a
     /// virtual point at row −1, column −1), the other side contributes nothing.
-    private static func reloadedOneSidedNSD(_ prediction: [UInt8], _ gt: [UInt8], predEmpty: Bool, width: Int, height: Int, options o: DistanceOptions) -> Double {
-        let present = predEmpty ? gt : prediction
-        let surface = BinarySurface.erosionEdges(present, width: width, height: height)
+    private static func reloadedOneSidedNSD(surface: [UInt8], width: Int, options o: DistanceOptions) -> Double {
         let distances = SurfaceDistances.virtualCornerDistances(of: surface, width: width, spacing: o.spacing)
         return Double(distances.filter { $0 <= o.nsdTolerance }.count) / Double(distances.count)
     }
 
     /// Boundary IoU of the two masks' bands (``BoundaryIoUDefinition``).
-    static func boundaryIoU(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) -> Double {
+    static func boundaryIoU(_ prediction: [UInt8], _ gt: [UInt8], edges: () -> (prediction: [UInt8], gt: [UInt8]),
+                            width: Int, height: Int, options o: DistanceOptions) -> Double {
         let predBand: [UInt8], gtBand: [UInt8]
         switch o.boundaryIoU {
         case .metricsreloaded:
             if !prediction.contains(where: { $0 != 0 }) && !gt.contains(where: { $0 != 0 }) { return 1 }
             // Band pixels are mask pixels and borders lie inside the masks: the masks' box suffices.
-            let predBorder = BinarySurface.erosionEdges(prediction, width: width, height: height)
-            let gtBorder = BinarySurface.erosionEdges(gt, width: width, height: height)
+            let (predBorder, gtBorder) = edges()
             let box = BoundingBox(of: [prediction, gt], width: width, height: height)
             predBand = reloadedBand(box.crop(prediction, width: width), border: box.crop(predBorder, width: width),
                                     width: box.width, height: box.height, band: o.boundaryIoUWidth)

@@ -16,8 +16,12 @@ public struct SurfaceDistances: Sendable {
     /// Computes both directions; a direction whose target is empty holds no
     /// distances (its source pixels have nothing to be near).
     public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, spacing: Spacing) {
-        let predEdges = BinarySurface.erosionEdges(prediction, width: width, height: height)
-        let gtEdges = BinarySurface.erosionEdges(gt, width: width, height: height)
+        self.init(predEdges: BinarySurface.erosionEdges(prediction, width: width, height: height),
+                  gtEdges: BinarySurface.erosionEdges(gt, width: width, height: height), width: width, height: height, spacing: spacing)
+    }
+
+    /// The same from surfaces already extracted (``BinarySurface/erosionEdges(_:width:height:)``).
+    public init(predEdges: [UInt8], gtEdges: [UInt8], width: Int, height: Int, spacing: Spacing) {
         let box = BoundingBox(of: [predEdges, gtEdges], width: width, height: height)
         let p = box.crop(predEdges, width: width), g = box.crop(gtEdges, width: width)
         predSurface = p.reduce(0) { $0 + Int($1) }
