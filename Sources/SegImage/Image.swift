@@ -1,3 +1,5 @@
+import SegCore
+
 /// A decoded raster image: pixel samples exactly as stored in the file, plus
 /// what is needed to interpret them (colour model, source bit depth, palette).
 ///
@@ -152,7 +154,7 @@ extension Image {
     public func grayPaletteResolved() -> Image {
         guard hasGrayPalette, case .uint8(let s) = samples else { return self }
         let levels = palette.map(\.r) + [UInt8](repeating: 0, count: max(0, 256 - palette.count))
-        let gray = levels.withUnsafeBufferPointer { t in s.map { t[Int($0)] } }
+        let gray = ByteLookup(levels).apply(s)
         return Image(width: width, height: height, colorModel: .gray, samples: .uint8(gray), sourceBitDepth: 8)
     }
 }

@@ -67,10 +67,9 @@ extension MetricFamily {
         let k = pixels.classes
         var perClass: [DistanceScores?] = Array(repeating: nil, count: k)
         for c in 1..<k {
-            let cls = UInt8(c)
-            let gt = pixels.gt.map { $0 == cls ? UInt8(1) : 0 }
-            let prediction = predicted.map { $0 == cls ? UInt8(1) : 0 }
-            perClass[c] = DistanceScores(prediction: prediction, gt: gt, width: pixels.width, height: pixels.height, options: options, parts: parts)
+            let gt = ClassMask(labels: pixels.gt, member: UInt8(c), width: pixels.width, height: pixels.height)
+            let prediction = ClassMask(labels: predicted, member: UInt8(c), width: pixels.width, height: pixels.height)
+            perClass[c] = DistanceScores(prediction: prediction, gt: gt, options: options, parts: parts)
         }
         var result = FamilyImageResult()
         for (metric, list) in zip(DistanceMetrics.all, DistanceMetrics.perClass) {

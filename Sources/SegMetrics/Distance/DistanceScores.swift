@@ -27,27 +27,35 @@ public struct DistanceScores: Sendable, Equatable {
     /// Scores a prediction mask against a ground-truth mask (non-zero = the
     /// class); what `parts` leaves out stays NaN.
     public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, options o: DistanceOptions, parts: Parts = .all) {
-        let predEmpty = !prediction.contains { $0 != 0 }, gtEmpty = !gt.contains { $0 != 0 }
-        emptiness = predEmpty ? (gtEmpty ? .both : .prediction) : (gtEmpty ? .gt : .neither)
+        self.init(prediction: ClassMask(mask: prediction, width: width, height: height),
+                  gt: ClassMask(mask: gt, width: width, height: height), options: o, parts: parts)
+    }
+
+    /// Scores one class of a prediction against the same class of a ground
+    /// truth (same size); what `parts` leaves out stays NaN.
+    public init(prediction: ClassMask, gt: ClassMask, options o: DistanceOptions, parts: Parts = .all) {
+        let width = gt.width, height = gt.height
         // The erosion surfaces serve the distances and Metrics Reloaded's band: extracted once.
-        var extracted: (prediction: [UInt8], gt: [UInt8])?
-        func edges() -> (prediction: [UInt8], gt: [UInt8]) {
+        var extracted: (prediction: PackedMask, gt: PackedMask)?
+        func edges() -> (prediction: PackedMask, gt: PackedMask) {
             if let extracted { return extracted }
-            let made = (BinarySurface.erosionEdges(prediction, width: width, height: height), BinarySurface.erosionEdges(gt, width: width, height: height))
+            let made = (prediction.packedErosionSurface(), gt.packedErosionSurface())
             extracted = made
             return made
         }
-        if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, edges: edges, width: width, height: height, options: o) }
-        if parts.contains(.boundaryF) { boundaryF = Self.boundaryF(prediction, gt, width: width, height: height) }
+        let predEmpty = prediction.isEmpty, gtEmpty = gt.isEmpty
+        emptiness = predEmpty ? (gtEmpty ? .both : .prediction) : (gtEmpty ? .gt : .neither)
+        if parts.contains(.boundaryIoU) { boundaryIoU = Self.boundaryIoU(prediction, gt, edges: edges, options: o) }
+        if parts.contains(.boundaryF) { boundaryF = Self.boundaryF(prediction, gt) }
         guard parts.contains(.distances) else { return }
         if o.convention == .deepmind {
-            scoreSurfels(prediction, gt, width: width, height: height, options: o)
+            scoreSurfels(prediction, gt, options: o)
             return
         }
         switch emptiness {
         case .neither:
             let e = edges()
-            let d = SurfaceDistances(predEdges: e.prediction, gtEdges: e.gt, width: width, height: height, spacing: o.spacing)
+            let d = SurfaceDistances(predSurface: e.prediction.pixels(), gtSurface: e.gt.pixels(), width: width, height: height, spacing: o.spacing)
             let p = Summary(d.predToGT, tolerance: o.nsdTolerance), g = Summary(d.gtToPred, tolerance: o.nsdTolerance)
             hd = max(p.maximum, g.maximum)
             switch o.convention {
@@ -70,7 +78,7 @@ public struct DistanceScores: Sendable, Equatable {
             case .medpy:
                 break
             case .metricsreloaded:
-                nsd = Self.reloadedOneSidedNSD(surface: predEmpty ? edges().gt : edges().prediction, width: width, options: o)
+                nsd = Self.reloadedOneSidedNSD(surface: (predEmpty ? edges().gt : edges().prediction).pixels(), width: width, options: o)
             case .deepmind:
                 break
             }
@@ -80,8 +88,9 @@ public struct DistanceScores: Sendable, Equatable {
 
     /// DeepMind's surface elements (``SurfelDistances``); `--empty-distance`
     /// replaces the distances of a pair with one empty mask as for the others.
-    private mutating func scoreSurfels(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int, options o: DistanceOptions) {
-        let d = SurfelDistances(prediction: prediction, gt: gt, width: width, height: height, spacing: o.spacing)
+    private mutating func scoreSurfels(_ prediction: ClassMask, _ gt: ClassMask, options o: DistanceOptions) {
+        let width = gt.width, height = gt.height
+        let d = SurfelDistances(prediction: prediction, gt: gt, spacing: o.spacing)
         hd = max(SurfelDistances.percentile(d.gtToPred, 100), SurfelDistances.percentile(d.predToGT, 100))
         hd95 = max(SurfelDistances.percentile(d.gtToPred, o.percentile), SurfelDistances.percentile(d.predToGT, o.percentile))
         asd = SurfelDistances.mean(d.predToGT)
@@ -136,55 +145,46 @@ public struct DistanceScores: Sendable, Equatable {
     /// Metrics Reloaded's NSD when one mask is empty: the empty side's
     /// distances come from SciPy's transform of a map without zeros (a
     /// virtual point at row −1, column −1), the other side contributes nothing.
-    private static func reloadedOneSidedNSD(surface: [UInt8], width: Int, options o: DistanceOptions) -> Double {
+    private static func reloadedOneSidedNSD(surface: [Int32], width: Int, options o: DistanceOptions) -> Double {
         let distances = SurfaceDistances.virtualCornerDistances(of: surface, width: width, spacing: o.spacing)
         return Double(distances.filter { $0 <= o.nsdTolerance }.count) / Double(distances.count)
     }
 
     /// Boundary IoU of the two masks' bands (``BoundaryIoUDefinition``).
-    static func boundaryIoU(_ prediction: [UInt8], _ gt: [UInt8], edges: () -> (prediction: [UInt8], gt: [UInt8]),
-                            width: Int, height: Int, options o: DistanceOptions) -> Double {
-        let predBand: [UInt8], gtBand: [UInt8]
+    static func boundaryIoU(_ prediction: ClassMask, _ gt: ClassMask, edges: () -> (prediction: PackedMask, gt: PackedMask),
+                            options o: DistanceOptions) -> Double {
+        let width = gt.width, height = gt.height
+        let predBand: PackedMask, gtBand: PackedMask
         switch o.boundaryIoU {
         case .metricsreloaded:
-            if !prediction.contains(where: { $0 != 0 }) && !gt.contains(where: { $0 != 0 }) { return 1 }
-            // Band pixels are mask pixels and borders lie inside the masks: the masks' box suffices.
+            if prediction.isEmpty && gt.isEmpty { return 1 }
             let (predBorder, gtBorder) = edges()
-            let box = BoundingBox(of: [prediction, gt], width: width, height: height)
-            predBand = reloadedBand(box.crop(prediction, width: width), border: box.crop(predBorder, width: width),
-                                    width: box.width, height: box.height, band: o.boundaryIoUWidth)
-            gtBand = reloadedBand(box.crop(gt, width: width), border: box.crop(gtBorder, width: width),
-                                  width: box.width, height: box.height, band: o.boundaryIoUWidth)
+            predBand = reloadedBand(prediction, border: predBorder, band: o.boundaryIoUWidth)
+            gtBand = reloadedBand(gt, border: gtBorder, band: o.boundaryIoUWidth)
         case .cheng:
             let diagonal = Double(width * width + height * height).squareRoot()
             let d = max(1, Int((0.02 * diagonal).rounded(.toNearestOrEven)))
-            predBand = chengBand(prediction, width: width, height: height, erosions: d)
-            gtBand = chengBand(gt, width: width, height: height, erosions: d)
+            predBand = chengBand(prediction.bytes(), width: width, height: height, erosions: d)
+            gtBand = chengBand(gt.bytes(), width: width, height: height, erosions: d)
         }
-        var intersection = 0, union = 0
-        for i in predBand.indices {
-            if predBand[i] != 0 && gtBand[i] != 0 { intersection += 1 }
-            if predBand[i] != 0 || gtBand[i] != 0 { union += 1 }
-        }
+        let intersection = predBand.sharedCount(gtBand), union = predBand.count + gtBand.count - intersection
         return union == 0 ? .nan : Double(intersection) / Double(union)
     }
 
     /// Mask pixels whose distance (pixels) to the mask's own erosion border is below `band`.
-    private static func reloadedBand(_ mask: [UInt8], border: [UInt8], width w: Int, height h: Int, band: Double) -> [UInt8] {
+    private static func reloadedBand(_ mask: ClassMask, border: PackedMask, band: Double) -> PackedMask {
         // Within 1 of the border is the border itself (distances are 0, 1, √2, …).
-        if band <= 1 { return border }
-        let inside = SurfaceDistances.indices(of: mask)
-        var out = [UInt8](repeating: 0, count: mask.count)
-        guard let d = EuclideanDistanceTransform.distances(features: border, width: w, height: h, spacing: .unit, at: inside) else { return out }
-        for (i, pixel) in inside.enumerated() where d[i] < band { out[pixel] = 1 }
-        return out
+        if band <= 1 || border.isEmpty { return border }
+        let inside = mask.pixels()
+        let d = EuclideanDistanceTransform(features: border.pixels(), width: mask.width, height: mask.height, spacing: .unit).distances(at: inside)
+        return PackedMask(pixels: zip(inside, d).filter { $0.1 < band }.map(\.0), width: mask.width, height: mask.height)
     }
 
     /// Mask pixels within chessboard distance `erosions` of a non-mask pixel,
     /// the image edge counting as non-mask (Cheng's padded 3×3 erosions,
     /// d times, are one erosion by a (2d + 1)² square: a row window, then a
     /// column window, each by running counts).
-    static func chengBand(_ mask: [UInt8], width w: Int, height h: Int, erosions d: Int) -> [UInt8] {
+    static func chengBand(_ mask: [UInt8], width w: Int, height h: Int, erosions d: Int) -> PackedMask {
         // survivesRows[i]: the 2d + 1 pixels of the row window centred on i are all mask (inside the image).
         var survivesRows = [UInt8](repeating: 0, count: mask.count)
         for y in 0..<h {
@@ -208,30 +208,25 @@ public struct DistanceScores: Sendable, Equatable {
             }
         }
         for i in mask.indices where mask[i] != 0 && eroded[i] == 0 { out[i] = 1 }
-        return out
+        return PackedMask(labels: out, member: 1, width: w, height: h)
     }
 
-    /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008).
-    static func boundaryF(_ prediction: [UInt8], _ gt: [UInt8], width: Int, height: Int) -> Double {
+    /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008): the
+    /// share of each boundary within a disk of radius ⌈0.008 × diagonal⌉ of the other.
+    static func boundaryF(_ prediction: ClassMask, _ gt: ClassMask) -> Double {
+        let width = gt.width, height = gt.height
         let radius = (0.008 * Double(width * width + height * height).squareRoot()).rounded(.up)
-        let fullPred = BinarySurface.davisBoundary(prediction, width: width, height: height)
-        let fullGT = BinarySurface.davisBoundary(gt, width: width, height: height)
-        let box = BoundingBox(of: [fullPred, fullGT], width: width, height: height)
-        let predBoundary = box.crop(fullPred, width: width), gtBoundary = box.crop(fullGT, width: width)
-        let nPred = predBoundary.reduce(0) { $0 + Int($1) }, nGT = gtBoundary.reduce(0) { $0 + Int($1) }
+        let predBoundary = prediction.davisBoundary(), gtBoundary = gt.davisBoundary()
         let precision: Double, recall: Double
-        switch (nPred, nGT) {
+        switch (predBoundary.count, gtBoundary.count) {
         case (0, 0): (precision, recall) = (1, 1)
         case (0, _): (precision, recall) = (1, 0)
         case (_, 0): (precision, recall) = (0, 1)
         default:
-            let predPixels = SurfaceDistances.indices(of: predBoundary), gtPixels = SurfaceDistances.indices(of: gtBoundary)
-            let toGT = EuclideanDistanceTransform.distances(features: gtBoundary, width: box.width, height: box.height, spacing: .unit, at: predPixels)!
-            let toPred = EuclideanDistanceTransform.distances(features: predBoundary, width: box.width, height: box.height, spacing: .unit, at: gtPixels)!
-            let matchedPred = toGT.filter { $0 <= radius }.count
-            let matchedGT = toPred.filter { $0 <= radius }.count
-            precision = Double(matchedPred) / Double(nPred)
-            recall = Double(matchedGT) / Double(nGT)
+            let matchedPred = EuclideanDistanceTransform(features: gtBoundary, width: width, height: height, spacing: .unit).countWithin(radius, at: predBoundary)
+            let matchedGT = EuclideanDistanceTransform(features: predBoundary, width: width, height: height, spacing: .unit).countWithin(radius, at: gtBoundary)
+            precision = Double(matchedPred) / Double(predBoundary.count)
+            recall = Double(matchedGT) / Double(gtBoundary.count)
         }
         return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
     }

@@ -1,135 +1,297 @@
-/// The exact Euclidean distance from every pixel to the nearest feature
-/// pixel, with a physical pixel size (`spacing`: row height, column width),
-/// as SciPy's `distance_transform_edt(~features, sampling=spacing)` computes
-/// it: the nearest feature is found exactly (Felzenszwalb and Huttenlocher's
-/// lower envelope of parabolas, one pass along columns and one along rows),
-/// and its distance is `√((sy·Δrow)² + (sx·Δcolumn)²)` from the integer
-/// offsets, summed in SciPy's axis order. Not a chamfer approximation.
-public enum EuclideanDistanceTransform {
-    /// Distances for a `width × height` row-major mask whose non-zero pixels
-    /// are the features, at every pixel; nil when there is no feature.
-    public static func distances(features: [UInt8], width: Int, height: Int, spacing: Spacing) -> [Double]? {
-        distances(features: features, width: width, height: height, spacing: spacing, at: Array(0..<(width * height)))
+/// The exact Euclidean distance to the nearest feature pixel, with a
+/// physical pixel size (`spacing`: row height, column width), as SciPy's
+/// `distance_transform_edt(~features, sampling=spacing)` computes it: the
+/// nearest feature is found exactly and its distance is
+/// `√((sy·Δrow)² + (sx·Δcolumn)²)` from the integer offsets. Not a chamfer
+/// approximation.
+///
+/// Built from the features' sorted pixel list and asked at a sorted list of
+/// query pixels, so the work follows the surfaces, not the image area: the
+/// queries are visited row by row while a cursor keeps, per column, the
+/// rows of the nearest feature above and below (advanced once per feature);
+/// each query searches outwards column by column until the column offset
+/// alone exceeds the best distance found. A row whose searches run long
+/// switches to the lower envelope of its columns' parabolas (Felzenszwalb
+/// and Huttenlocher), linear in the width.
+public struct EuclideanDistanceTransform: Sendable {
+    public let width: Int, height: Int
+    public let spacing: Spacing
+    /// The features, row-major indices in increasing order.
+    let features: [Int32]
+    /// Per column, where its feature rows start in `columnRows` (`width + 1` offsets).
+    let columnStart: [Int32]
+    /// The features' rows grouped by column, increasing within a column.
+    let columnRows: [Int32]
+
+    /// The transform of the features at the sorted row-major pixel indices `features`.
+    public init(features: [Int32], width: Int, height: Int, spacing: Spacing) {
+        self.width = width
+        self.height = height
+        self.spacing = spacing
+        self.features = features
+        var start = [Int32](repeating: 0, count: width + 1)
+        var rows = [Int32](repeating: 0, count: features.count)
+        features.withUnsafeBufferPointer { f in
+            start.withUnsafeMutableBufferPointer { start in
+                RowWalk.forEach(f, width: width) { _, x in start[x + 1] += 1 }
+                for x in 0..<width { start[x + 1] += start[x] }
+                var fill = Array(start[0..<width])
+                rows.withUnsafeMutableBufferPointer { rows in
+                    fill.withUnsafeMutableBufferPointer { fill in
+                        RowWalk.forEach(f, width: width) { y, x in
+                            rows[Int(fill[x])] = Int32(y)
+                            fill[x] += 1
+                        }
+                    }
+                }
+            }
+        }
+        columnStart = start
+        columnRows = rows
     }
 
-    /// Distances to the nearest feature at the pixels `queries` (row-major
-    /// indices in increasing order), in that order; nil when there is no
-    /// feature. Rows without a query are skipped in the second pass, and no
-    /// square root is taken elsewhere.
-    public static func distances(features: [UInt8], width: Int, height: Int, spacing: Spacing, at queries: [Int]) -> [Double]? {
-        guard features.contains(where: { $0 != 0 }) else { return nil }
-        let n = width * height
-        let none = Int32.max
-        // Pass 1, row by row: the row offset to the nearest feature of the same
-        // column, from above (forward sweep) then from below (backward sweep).
-        var rowOffset = [Int32](repeating: none, count: n)
-        var last = [Int32](repeating: -1, count: width)
-        features.withUnsafeBufferPointer { f in
-            rowOffset.withUnsafeMutableBufferPointer { r in
-                last.withUnsafeMutableBufferPointer { last in
-                    for y in 0..<height {
-                        let row = y * width
-                        for x in 0..<width {
-                            if f[row + x] != 0 { last[x] = Int32(y) }
-                            if last[x] >= 0 { r[row + x] = Int32(y) - last[x] }
-                        }
-                    }
-                    for x in 0..<width { last[x] = -1 }
-                    for y in stride(from: height - 1, through: 0, by: -1) {
-                        let row = y * width
-                        for x in 0..<width {
-                            if f[row + x] != 0 { last[x] = Int32(y) }
-                            if last[x] >= 0 && last[x] - Int32(y) < r[row + x] { r[row + x] = last[x] - Int32(y) }
-                        }
-                    }
-                }
-            }
-        }
-        // Pass 2, per query: d² = min over columns x' of (sy·Δrow(x'))² + (sx·(x − x'))²,
-        // searched outwards from x until (sx·|x − x'|)² reaches the best so far (exact;
-        // short when the features are near, as surfaces of a good prediction are). A
-        // query whose search runs past `localLimit` columns, or a row whose searches
-        // together pass twice its width, switches the row to the lower envelope of the
-        // parabolas (Felzenszwalb–Huttenlocher), linear in the width: no row costs more
-        // than a few widths, however many queries it has.
+    /// No feature: every distance would be infinite.
+    public var isEmpty: Bool { features.isEmpty }
+
+    /// The distances at the sorted row-major pixel indices `queries`, in
+    /// that order (+inf everywhere when there is no feature).
+    public func distances(at queries: [Int32]) -> [Double] {
+        guard !features.isEmpty else { return Array(repeating: .infinity, count: queries.count) }
         let sy = spacing.row, sx = spacing.column, sx2 = sx * sx
         let localLimit = 48
-        var out = [Double](repeating: 0, count: queries.count)
-        var hull = [Int](repeating: 0, count: width)
-        var bounds = [Double](repeating: 0, count: width + 1)
-        var g = [Double](repeating: 0, count: width)
-        rowOffset.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { out in
-                hull.withUnsafeMutableBufferPointer { hull in
-                    bounds.withUnsafeMutableBufferPointer { bounds in
-                        g.withUnsafeMutableBufferPointer { g in
-                            var next = 0
-                            while next < queries.count {
-                                let y = queries[next] / width, row = y * width
-                                var hullBuilt = false
-                                var j = 0
-                                var spent = 0
-                                while next < queries.count && queries[next] < row + width {
-                                    let x = queries[next] - row
-                                    var best = Double.infinity
-                                    var exhausted = false
-                                    @inline(__always) func consider(_ c: Int) {
-                                        let o = r[row + c]
-                                        guard o != none else { return }
-                                        let dy = Double(o) * sy, dx = Double(x - c) * sx
-                                        let d2 = dy * dy + dx * dx
-                                        if d2 < best { best = d2 }
-                                    }
-                                    if !hullBuilt && spent <= 2 * width {
-                                        consider(x)
-                                        var step = 1
-                                        while true {
-                                            let reach = Double(step) * sx
-                                            if reach * reach >= best { exhausted = true; break }
-                                            if x - step < 0 && x + step >= width { exhausted = true; break }
-                                            if step > localLimit { break }
-                                            if x - step >= 0 { consider(x - step) }
-                                            if x + step < width { consider(x + step) }
-                                            step += 1
-                                        }
-                                        spent += step
-                                    }
-                                    if !exhausted {
-                                        if !hullBuilt {
-                                            var k = -1
-                                            for q in 0..<width where r[row + q] != none {
-                                                let dy = Double(r[row + q]) * sy
-                                                g[q] = dy * dy
-                                                let fq = g[q] + sx2 * Double(q * q)
-                                                var s = -Double.infinity
-                                                while k >= 0 {
-                                                    let p = hull[k]
-                                                    s = (fq - (g[p] + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
-                                                    if s > bounds[k] { break }
-                                                    k -= 1
-                                                }
-                                                k += 1
-                                                hull[k] = q
-                                                bounds[k] = k == 0 ? -.infinity : s
-                                                bounds[k + 1] = .infinity
-                                            }
-                                            hullBuilt = true
-                                            j = 0
-                                        }
-                                        while bounds[j + 1] < Double(x) { j += 1 }
-                                        let p = hull[j]
-                                        let dy = Double(r[row + p]) * sy, dx = Double(x - p) * sx
-                                        best = min(best, dy * dy + dx * dx)
-                                    }
-                                    out[next] = best.squareRoot()
-                                    next += 1
+        return [Double](unsafeUninitializedCapacity: queries.count) { out, initialized in
+            withCursor { cursor in
+                let hull = RowEnvelope(width: width)
+                defer { hull.deallocate() }
+                queries.withUnsafeBufferPointer { q in
+                    var next = 0
+                    while next < q.count {
+                        let y = Int(q[next]) / width, row = y * width
+                        cursor.advance(to: y)
+                        var hullBuilt = false
+                        var spent = 0
+                        var j = 0
+                        while next < q.count && Int(q[next]) < row + width {
+                            let x = Int(q[next]) - row
+                            var best = cursor.squaredOffset(x, sy)
+                            var exact = false
+                            if !hullBuilt && spent <= 2 * width {
+                                var k = 1
+                                while true {
+                                    let dx = Double(k) * sx, reach = dx * dx
+                                    if reach >= best || (x - k < 0 && x + k >= width) { exact = true; break }
+                                    if k > localLimit { break }
+                                    if x - k >= 0 { best = min(best, cursor.squaredOffset(x - k, sy) + reach) }
+                                    if x + k < width { best = min(best, cursor.squaredOffset(x + k, sy) + reach) }
+                                    k += 1
                                 }
+                                spent += k
                             }
+                            if !exact {
+                                if !hullBuilt {
+                                    hull.build(cursor, sy: sy, sx2: sx2)
+                                    hullBuilt = true
+                                    j = 0
+                                }
+                                best = min(best, hull.minimum(at: x, from: &j, sx: sx))
+                            }
+                            out[next] = best.squareRoot()
+                            next += 1
                         }
                     }
                 }
             }
+            initialized = queries.count
         }
-        return out
+    }
+
+    /// How many of the sorted queries have a feature at distance at most
+    /// `radius` (`d² ≤ radius²`, as a disk of that radius dilates): each
+    /// query searches only the columns within the radius and stops at the
+    /// first feature found.
+    public func countWithin(_ radius: Double, at queries: [Int32]) -> Int {
+        guard !features.isEmpty, radius >= 0 else { return 0 }
+        let sy = spacing.row, sx = spacing.column
+        let r2 = radius * radius
+        var count = 0
+        withCursor { cursor in
+            queries.withUnsafeBufferPointer { q in
+                var lastRow = -1
+                for query in q {
+                    let y = Int(query) / width, x = Int(query) - y * width
+                    if y != lastRow { cursor.advance(to: y); lastRow = y }
+                    var found = cursor.squaredOffset(x, sy) <= r2
+                    var k = 1
+                    while !found {
+                        let dx = Double(k) * sx, reach = dx * dx
+                        if reach > r2 || (x - k < 0 && x + k >= width) { break }
+                        found = (x - k >= 0 && cursor.squaredOffset(x - k, sy) + reach <= r2)
+                            || (x + k < width && cursor.squaredOffset(x + k, sy) + reach <= r2)
+                        k += 1
+                    }
+                    if found { count += 1 }
+                }
+            }
+        }
+        return count
+    }
+
+    /// Runs `body` with a fresh ``ColumnCursor`` over these features.
+    private func withCursor<R>(_ body: (inout ColumnCursor) -> R) -> R {
+        features.withUnsafeBufferPointer { f in
+            columnStart.withUnsafeBufferPointer { start in
+                columnRows.withUnsafeBufferPointer { rows in
+                    var cursor = ColumnCursor(features: f, columnStart: start, columnRows: rows, width: width)
+                    defer { cursor.deallocate() }
+                    return body(&cursor)
+                }
+            }
+        }
+    }
+
+    /// Distances for a `width × height` row-major mask whose non-zero pixels
+    /// are the features, at every pixel; nil when there is no feature.
+    public static func distances(features mask: [UInt8], width: Int, height: Int, spacing: Spacing) -> [Double]? {
+        let features = ClassMask(mask: mask, width: width, height: height).pixels()
+        guard !features.isEmpty else { return nil }
+        let transform = EuclideanDistanceTransform(features: features, width: width, height: height, spacing: spacing)
+        return transform.distances(at: (0..<Int32(width * height)).map { $0 })
+    }
+}
+
+/// Walks sorted row-major indices as (row, column) without dividing.
+enum RowWalk {
+    /// Calls `body(row, column)` for each index of `indices`, in order.
+    @inline(__always)
+    static func forEach(_ indices: UnsafeBufferPointer<Int32>, width: Int, _ body: (Int, Int) -> Void) {
+        var y = 0, rowStart = 0
+        for index in indices {
+            let i = Int(index)
+            while i >= rowStart + width { y += 1; rowStart += width }
+            body(y, i - rowStart)
+        }
+    }
+}
+
+/// Per column, the rows of the nearest feature at or above and below the
+/// current row, advanced row by row as the features are passed (each
+/// feature once).
+struct ColumnCursor {
+    /// Rows this far from every row stand for "no feature this side".
+    static let far: Int32 = 1 << 28
+    private let features: UnsafeBufferPointer<Int32>
+    private let columnStart: UnsafeBufferPointer<Int32>
+    private let columnRows: UnsafeBufferPointer<Int32>
+    private let width: Int
+    private let above: UnsafeMutablePointer<Int32>
+    private let below: UnsafeMutablePointer<Int32>
+    private let next: UnsafeMutablePointer<Int32>
+    private var passed = 0
+    private var featureRow = 0, featureRowStart = 0
+    /// The current row.
+    private(set) var row: Int32 = 0
+
+    init(features: UnsafeBufferPointer<Int32>, columnStart: UnsafeBufferPointer<Int32>, columnRows: UnsafeBufferPointer<Int32>, width: Int) {
+        self.features = features
+        self.columnStart = columnStart
+        self.columnRows = columnRows
+        self.width = width
+        above = .allocate(capacity: width)
+        below = .allocate(capacity: width)
+        next = .allocate(capacity: width)
+        for x in 0..<width {
+            above[x] = -Self.far
+            next[x] = columnStart[x]
+            below[x] = columnStart[x] < columnStart[x + 1] ? columnRows[Int(columnStart[x])] : Self.far
+        }
+    }
+
+    func deallocate() {
+        above.deallocate()
+        below.deallocate()
+        next.deallocate()
+    }
+
+    /// Moves to row `y` (never backwards): every feature up to the end of row `y` is passed.
+    @inline(__always)
+    mutating func advance(to y: Int) {
+        row = Int32(y)
+        let end = (y + 1) * width
+        while passed < features.count {
+            let i = Int(features[passed])
+            guard i < end else { break }
+            while i >= featureRowStart + width { featureRow += 1; featureRowStart += width }
+            let x = i - featureRowStart
+            above[x] = Int32(featureRow)
+            let n = next[x] + 1
+            next[x] = n
+            below[x] = n < columnStart[x + 1] ? columnRows[Int(n)] : Self.far
+            passed += 1
+        }
+    }
+
+    /// The row offset to column `x`'s nearest feature (about `far` when it has none).
+    @inline(__always)
+    func offset(_ x: Int) -> Int32 { min(row - above[x], below[x] - row) }
+
+    /// `(sy · offset)²`, rounded as SciPy rounds it (scale, then square).
+    @inline(__always)
+    func squaredOffset(_ x: Int, _ sy: Double) -> Double {
+        let d = Double(offset(x)) * sy
+        return d * d
+    }
+}
+
+/// One row's lower envelope of the parabolas `g(c) + sx²(x − c)²`, `g(c)`
+/// the squared vertical distance of column `c`'s nearest feature
+/// (Felzenszwalb and Huttenlocher), for rows whose queries are too many or
+/// too far for the local search.
+struct RowEnvelope {
+    private let width: Int
+    private let g: UnsafeMutablePointer<Double>
+    private let hull: UnsafeMutablePointer<Int>
+    private let bounds: UnsafeMutablePointer<Double>
+
+    init(width: Int) {
+        self.width = width
+        g = .allocate(capacity: width)
+        hull = .allocate(capacity: width)
+        bounds = .allocate(capacity: width + 1)
+    }
+
+    func deallocate() {
+        g.deallocate()
+        hull.deallocate()
+        bounds.deallocate()
+    }
+
+    /// Builds the envelope of the cursor's current row (columns without a feature are left out).
+    func build(_ cursor: ColumnCursor, sy: Double, sx2: Double) {
+        var k = -1
+        for q in 0..<width where cursor.offset(q) < ColumnCursor.far / 2 {
+            g[q] = cursor.squaredOffset(q, sy)
+            let fq = g[q] + sx2 * Double(q * q)
+            var s = -Double.infinity
+            while k >= 0 {
+                let p = hull[k]
+                s = (fq - (g[p] + sx2 * Double(p * p))) / (2 * sx2 * Double(q - p))
+                if s > bounds[k] { break }
+                k -= 1
+            }
+            k += 1
+            hull[k] = q
+            bounds[k] = k == 0 ? -.infinity : s
+            bounds[k + 1] = .infinity
+        }
+    }
+
+    /// The envelope's value at column `x`; `j` carries the segment from one
+    /// query to the next (queries in increasing `x`).
+    @inline(__always)
+    func minimum(at x: Int, from j: inout Int, sx: Double) -> Double {
+        while bounds[j + 1] < Double(x) { j += 1 }
+        let p = hull[j]
+        let dx = Double(x - p) * sx
+        return g[p] + dx * dx
     }
 }

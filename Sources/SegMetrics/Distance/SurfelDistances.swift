@@ -16,42 +16,17 @@ public struct SurfelDistances: Sendable {
     /// Surface elements of both masks and the distances between them. A
     /// mask without elements gives the other side's distances +inf, as the
     /// library's `np.inf` distance map does.
-    public init(prediction: [UInt8], gt: [UInt8], width: Int, height: Int, spacing: Spacing) {
-        let box = BoundingBox(of: [prediction, gt], width: width, height: height)
-        guard box.width > 0 else {
-            predToGT = []
-            gtToPred = []
-            return
-        }
-        // Block (i, j) of the grid, i in 0...box.height, j in 0...box.width, covers
-        // pixels (i − 1 … i, j − 1 … j) of the box; outside the box counts as outside.
-        let gw = box.width + 1, gh = box.height + 1
-        func codes(_ mask: [UInt8]) -> [UInt8] {
-            var out = [UInt8](repeating: 0, count: gw * gh)
-            func at(_ y: Int, _ x: Int) -> UInt8 {
-                guard y >= 0, x >= 0, y < box.height, x < box.width else { return 0 }
-                return mask[(box.top + y) * width + box.left + x] != 0 ? 1 : 0
-            }
-            for i in 0..<gh {
-                for j in 0..<gw {
-                    out[i * gw + j] = 8 * at(i - 1, j - 1) + 4 * at(i - 1, j) + 2 * at(i, j - 1) + at(i, j)
-                }
-            }
-            return out
-        }
+    public init(prediction: ClassMask, gt: ClassMask, spacing: Spacing) {
+        let gw = prediction.width + 1, gh = prediction.height + 1
         let lengths = Self.contourLengths(spacing)
-        let predCodes = codes(prediction), gtCodes = codes(gt)
-        let predBorder = predCodes.map { $0 != 0 && $0 != 15 ? UInt8(1) : 0 }
-        let gtBorder = gtCodes.map { $0 != 0 && $0 != 15 ? UInt8(1) : 0 }
-        func directed(_ source: [UInt8], _ sourceCodes: [UInt8], to target: [UInt8]) -> [(distance: Double, length: Double)] {
-            let queries = SurfaceDistances.indices(of: source)
-            let distances = EuclideanDistanceTransform.distances(features: target, width: gw, height: gh, spacing: spacing, at: queries)
-                ?? Array(repeating: .infinity, count: queries.count)
-            return zip(distances, queries.map { lengths[Int(sourceCodes[$0])] }).map { (distance: $0, length: $1) }
+        let p = prediction.surfaceElements(), g = gt.surfaceElements()
+        func directed(_ source: (blocks: [Int32], codes: [UInt8]), to target: [Int32]) -> [(distance: Double, length: Double)] {
+            let distances = EuclideanDistanceTransform(features: target, width: gw, height: gh, spacing: spacing).distances(at: source.blocks)
+            return zip(distances, source.codes.map { lengths[Int($0)] }).map { (distance: $0, length: $1) }
                 .sorted { ($0.distance, $0.length) < ($1.distance, $1.length) }
         }
-        predToGT = directed(predBorder, predCodes, to: gtBorder)
-        gtToPred = directed(gtBorder, gtCodes, to: predBorder)
+        predToGT = directed(p, to: g.blocks)
+        gtToPred = directed(g, to: p.blocks)
     }
 
     /// Contour length by block code (8 top-left, 4 top-right, 2 bottom-left, 1 bottom-right).

@@ -1,3 +1,5 @@
+import SegCore
+
 /// One image's pixels as a family kernel (``FamilyKernel``) sees them: the
 /// ground truth's class per pixel, the prediction's level per pixel, and the
 /// class of each level, all under the run's conventions (binarisation,
@@ -17,8 +19,8 @@ public struct PixelPair: Sendable {
     /// The predicted class per pixel (argmax or threshold, as the confusion family reads it).
     public func predictedClasses() -> [UInt8] {
         let lut = prediction.classOfLevel.map { UInt8(clamping: max($0, 0)) }
-        if let l = prediction.levels8 { return l.map { lut[Int($0)] } }
-        return prediction.levels16!.map { lut[Int($0)] }
+        if let l = prediction.levels8 { return ByteLookup(lut).apply(l) }
+        return ByteLookup(lut).apply(prediction.levels16!)
     }
 
     /// Counts, per ground-truth class (0 and 1) and prediction level, the

@@ -97,11 +97,8 @@ public struct GroundTruth: Sendable {
 
     /// The class of every pixel.
     public func classes() -> [UInt8] {
-        let table = classOfValue
-        if let v = values8 {
-            return v.withUnsafeBufferPointer { p in table.withUnsafeBufferPointer { t in p.map { t[Int($0)] } } }
-        }
-        return values16!.map { table[Int($0)] }
+        if let v = values8 { return ByteLookup(classOfValue).apply(v) }
+        return ByteLookup(classOfValue).apply(values16!)
     }
 
     /// Pixels of class 1 in `classes`, and their summed row and column indices.

@@ -1,0 +1,80 @@
+/// One class of a label image read as a binary mask (pixels equal to
+/// `member`): the distance family reads every class of an image from the
+/// same label arrays, packed to bits once per class (``PackedMask``). Its
+/// surfaces come out as sorted row-major pixel lists (`Int32`), what
+/// ``EuclideanDistanceTransform`` takes.
+public struct ClassMask: Sendable {
+    /// Row-major labels, `width × height`.
+    public let labels: [UInt8]
+    /// The label value that is inside the mask.
+    public let member: UInt8
+    public let width: Int, height: Int
+    /// The mask, 64 pixels to a word.
+    private let packed: PackedMask
+
+    /// The pixels of `labels` equal to `member`.
+    public init(labels: [UInt8], member: UInt8, width: Int, height: Int) {
+        precondition(labels.count == width * height, "labels do not fill \(width)×\(height)")
+        self.labels = labels
+        self.member = member
+        self.width = width
+        self.height = height
+        packed = PackedMask(labels: labels, member: member, width: width, height: height)
+    }
+
+    /// The non-zero pixels of a 0/1 (or any) mask.
+    public init(mask: [UInt8], width: Int, height: Int) {
+        self.init(labels: mask.map { $0 != 0 ? 1 : 0 }, member: 1, width: width, height: height)
+    }
+
+    /// No pixel is inside.
+    public var isEmpty: Bool { packed.isEmpty }
+
+    /// The inside pixels, in row-major order.
+    public func pixels() -> [Int32] { packed.pixels() }
+
+    /// The inside pixels as 0/1 bytes.
+    public func bytes() -> [UInt8] { labels.map { $0 == member ? 1 : 0 } }
+
+    /// MONAI's, MedPy's and Metrics Reloaded's surface, `mask XOR
+    /// binary_erosion(mask)` with SciPy's cross structure and
+    /// `border_value=0`: an inside pixel one of whose four neighbours is
+    /// outside the mask or outside the image (a mask touching the image edge
+    /// has surface there). Sorted pixel indices.
+    public func erosionSurface() -> [Int32] { packed.erosionSurface().pixels() }
+
+    /// The same surface, packed (``PackedMask``).
+    func packedErosionSurface() -> PackedMask { packed.erosionSurface() }
+
+    /// The DAVIS benchmark's `_seg2bmap`: a pixel differing from its east,
+    /// south or south-east neighbour (pixels past the image count as
+    /// background, except that the last row compares only eastwards, the
+    /// last column only southwards, and the corner never), so the image edge
+    /// itself is not boundary. Sorted pixel indices.
+    public func davisBoundary() -> [Int32] { packed.davisBoundary().pixels() }
+
+    /// Google DeepMind's 2D surface elements: the blocks of 2×2 pixels of a
+    /// grid shifted half a pixel, `(height + 1) × (width + 1)` blocks (block
+    /// `(i, j)` covers pixels `i − 1 … i`, `j − 1 … j`, outside the image
+    /// counting as outside), whose four pixels are neither all inside nor all
+    /// outside. Sorted block indices with their codes (8 top-left, 4
+    /// top-right, 2 bottom-left, 1 bottom-right inside).
+    public func surfaceElements() -> (blocks: [Int32], codes: [UInt8]) {
+        let w = width, h = height, m = member
+        var blocks: [Int32] = [], codes: [UInt8] = []
+        labels.withUnsafeBufferPointer { l in
+            @inline(__always) func at(_ y: Int, _ x: Int) -> UInt8 {
+                y >= 0 && x >= 0 && y < h && x < w && l[y * w + x] == m ? 1 : 0
+            }
+            for i in 0...h {
+                for j in 0...w {
+                    let code = 8 * at(i - 1, j - 1) + 4 * at(i - 1, j) + 2 * at(i, j - 1) + at(i, j)
+                    guard code != 0 && code != 15 else { continue }
+                    blocks.append(Int32(i * (w + 1) + j))
+                    codes.append(code)
+                }
+            }
+        }
+        return (blocks, codes)
+    }
+}

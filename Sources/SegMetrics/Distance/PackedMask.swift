@@ -1,0 +1,159 @@
+/// A binary mask packed 64 pixels to a word, row by row (bit `b` of word
+/// `k` of a row is column `64k + b`; bits past the width are 0), so that
+/// neighbourhood tests such as an erosion run on 64 pixels at once and
+/// only the pixels found are visited one by one.
+struct PackedMask {
+    let width: Int, height: Int
+    /// Words per row.
+    let stride: Int
+    /// `height × stride` words.
+    let words: [UInt64]
+
+    /// The pixels of `labels` equal to `member` (eight labels compared at a time).
+    init(labels: [UInt8], member: UInt8, width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let stride = (width + 63) / 64
+        self.stride = stride
+        let pattern = UInt64(member) &* 0x0101_0101_0101_0101
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        words = [UInt64](unsafeUninitializedCapacity: height * stride) { out, initialized in
+            out.initialize(repeating: 0)
+            labels.withUnsafeBytes { raw in
+                for y in 0..<height {
+                    let row = y * width, wordRow = y * stride
+                    var x = 0
+                    while x + 8 <= width {
+                        // Bytes equal to `member` → their bit set, in pixel order.
+                        let v = raw.loadUnaligned(fromByteOffset: row + x, as: UInt64.self) ^ pattern
+                        let nonzero = ((v & low7) &+ low7) | v
+                        let equal = (~nonzero >> 7) & 0x0101_0101_0101_0101
+                        let bits = (equal &* 0x0102_0408_1020_4080) >> 56
+                        out[wordRow + x >> 6] |= bits << UInt64(x & 63)
+                        x += 8
+                    }
+                    while x < width {
+                        if raw[row + x] == member { out[wordRow + x >> 6] |= 1 << UInt64(x & 63) }
+                        x += 1
+                    }
+                }
+            }
+            initialized = height * stride
+        }
+    }
+
+    /// The mask whose set pixels are the row-major `pixels`.
+    init(pixels: [Int32], width: Int, height: Int) {
+        let stride = (width + 63) / 64
+        var words = [UInt64](repeating: 0, count: height * stride)
+        for p in pixels {
+            let y = Int(p) / width, x = Int(p) - y * width
+            words[y * stride + x >> 6] |= 1 << UInt64(x & 63)
+        }
+        self.init(width: width, height: height, stride: stride, words: words)
+    }
+
+    /// A mask of the same size from its words.
+    private init(width: Int, height: Int, stride: Int, words: [UInt64]) {
+        self.width = width
+        self.height = height
+        self.stride = stride
+        self.words = words
+    }
+
+    /// No pixel is set.
+    var isEmpty: Bool { !words.contains { $0 != 0 } }
+
+    /// Set pixels.
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Pixels set in both masks.
+    func sharedCount(_ other: PackedMask) -> Int {
+        zip(words, other.words).reduce(0) { $0 + ($1.0 & $1.1).nonzeroBitCount }
+    }
+
+    /// The erosion surface with SciPy's cross structure and outside = 0: a
+    /// set pixel one of whose four neighbours is unset or outside the image.
+    func erosionSurface() -> PackedMask {
+        rowMap { rows, k in
+            let m = rows.here[k]
+            guard m != 0 else { return 0 }
+            return m & ~(rows.above[k] & rows.below[k] & rows.west(rows.here, k) & rows.east(rows.here, k))
+        }
+    }
+
+    /// The DAVIS `_seg2bmap` boundary: a pixel differing from its east,
+    /// south or south-east neighbour, outside counting as unset, except that
+    /// the last row compares only eastwards, the last column only
+    /// southwards, and the last pixel never.
+    func davisBoundary() -> PackedMask {
+        let lastWord = (width - 1) >> 6, lastBit: UInt64 = 1 << UInt64((width - 1) & 63)
+        return rowMap { rows, k in
+            let m = rows.here[k], e = rows.east(rows.here, k)
+            let onlySouth = k == lastWord ? lastBit : 0
+            if rows.isLast { return (m ^ e) & ~onlySouth }
+            let s = rows.below[k], se = rows.east(rows.below, k)
+            return (((m ^ e) | (m ^ s) | (m ^ se)) & ~onlySouth) | ((m ^ s) & onlySouth)
+        }
+    }
+
+    /// The set pixels' row-major indices, in order (visiting only the set bits).
+    func pixels() -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: count) { out, initialized in
+            var n = 0
+            words.withUnsafeBufferPointer { words in
+                for y in 0..<height {
+                    for k in 0..<stride {
+                        var f = words[y * stride + k]
+                        let origin = y * width + 64 * k
+                        while f != 0 {
+                            out[n] = Int32(origin + f.trailingZeroBitCount)
+                            n += 1
+                            f &= f &- 1
+                        }
+                    }
+                }
+            }
+            initialized = n
+        }
+    }
+
+    /// One row's words and its neighbours' (all-zero rows outside the image).
+    struct Rows {
+        let above: UnsafePointer<UInt64>, here: UnsafePointer<UInt64>, below: UnsafePointer<UInt64>
+        let stride: Int
+        /// This is the image's last row.
+        let isLast: Bool
+
+        /// Word `k` of `row` shifted so that each bit holds its west neighbour (outside = 0).
+        @inline(__always)
+        func west(_ row: UnsafePointer<UInt64>, _ k: Int) -> UInt64 {
+            (row[k] << 1) | (k > 0 ? row[k - 1] >> 63 : 0)
+        }
+
+        /// The same for the east neighbour; bits past the width stay 0.
+        @inline(__always)
+        func east(_ row: UnsafePointer<UInt64>, _ k: Int) -> UInt64 {
+            (row[k] >> 1) | (k + 1 < stride ? row[k + 1] << 63 : 0)
+        }
+    }
+
+    /// The mask whose word `k` of each row is `body(rows, k)`.
+    private func rowMap(_ body: (Rows, Int) -> UInt64) -> PackedMask {
+        let zeros = [UInt64](repeating: 0, count: stride)
+        let mapped = [UInt64](unsafeUninitializedCapacity: words.count) { out, initialized in
+            words.withUnsafeBufferPointer { w in
+                zeros.withUnsafeBufferPointer { z in
+                    for y in 0..<height {
+                        let here = w.baseAddress! + y * stride
+                        let rows = Rows(above: y > 0 ? here - stride : z.baseAddress!, here: here,
+                                        below: y + 1 < height ? here + stride : z.baseAddress!, stride: stride, isLast: y + 1 == height)
+                        for k in 0..<stride { out[y * stride + k] = body(rows, k) }
+                    }
+                }
+            }
+            initialized = words.count
+        }
+        return PackedMask(width: width, height: height, stride: stride, words: mapped)
+    }
+}
