@@ -53,6 +53,9 @@ public struct ClassMask: Sendable {
     /// itself is not boundary. Sorted pixel indices.
     public func davisBoundary() -> [Int32] { packed.davisBoundary().pixels() }
 
+    /// The same boundary, packed (``PackedMask``).
+    func packedDavisBoundary() -> PackedMask { packed.davisBoundary() }
+
     /// Google DeepMind's 2D surface elements: the blocks of 2×2 pixels of a
     /// grid shifted half a pixel, `(height + 1) × (width + 1)` blocks (block
     /// `(i, j)` covers pixels `i − 1 … i`, `j − 1 … j`, outside the image

@@ -211,22 +211,22 @@ public struct DistanceScores: Sendable, Equatable {
         return PackedMask(labels: out, member: 1, width: w, height: h)
     }
 
-    /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008): the
-    /// share of each boundary within a disk of radius ⌈0.008 × diagonal⌉ of the other.
+    /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008):
+    /// the share of each boundary inside the other's dilation by a disk of
+    /// radius ⌈0.008 × diagonal⌉, computed as DAVIS computes it.
     static func boundaryF(_ prediction: ClassMask, _ gt: ClassMask) -> Double {
         let width = gt.width, height = gt.height
-        let radius = (0.008 * Double(width * width + height * height).squareRoot()).rounded(.up)
-        let predBoundary = prediction.davisBoundary(), gtBoundary = gt.davisBoundary()
+        let radius = Int((0.008 * Double(width * width + height * height).squareRoot()).rounded(.up))
+        let predBoundary = prediction.packedDavisBoundary(), gtBoundary = gt.packedDavisBoundary()
+        let nPred = predBoundary.count, nGT = gtBoundary.count
         let precision: Double, recall: Double
-        switch (predBoundary.count, gtBoundary.count) {
+        switch (nPred, nGT) {
         case (0, 0): (precision, recall) = (1, 1)
         case (0, _): (precision, recall) = (1, 0)
         case (_, 0): (precision, recall) = (0, 1)
         default:
-            let matchedPred = EuclideanDistanceTransform(features: gtBoundary, width: width, height: height, spacing: .unit).countWithin(radius, at: predBoundary)
-            let matchedGT = EuclideanDistanceTransform(features: predBoundary, width: width, height: height, spacing: .unit).countWithin(radius, at: gtBoundary)
-            precision = Double(matchedPred) / Double(predBoundary.count)
-            recall = Double(matchedGT) / Double(gtBoundary.count)
+            precision = Double(predBoundary.sharedCount(gtBoundary.dilated(byDiskOfRadius: radius))) / Double(nPred)
+            recall = Double(gtBoundary.sharedCount(predBoundary.dilated(byDiskOfRadius: radius))) / Double(nGT)
         }
         return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
     }

@@ -55,48 +55,65 @@ public struct EuclideanDistanceTransform: Sendable {
 
     /// The distances at the sorted row-major pixel indices `queries`, in
     /// that order (+inf everywhere when there is no feature).
+    ///
+    /// Per query row, `cost[c] = (sy · row offset of column c's nearest
+    /// feature)²` is filled once; a query at column x takes the minimum of
+    /// `cost[c] + (sx · (c − x))²` over the windows x − r … x + r − 1 for
+    /// r = 4, 16, 64 (vectorised, the row padded with +inf), stopping at
+    /// the first whose minimum no column outside can beat. Queries farther
+    /// than that scan the whole row, or, once a row has many of them, read
+    /// the row's lower envelope.
     public func distances(at queries: [Int32]) -> [Double] {
         guard !features.isEmpty else { return Array(repeating: .infinity, count: queries.count) }
-        let sy = spacing.row, sx = spacing.column, sx2 = sx * sx
-        let localLimit = 48
+        let sy = spacing.row, sx = spacing.column, w = width
+        let pad = 64
+        // squares[pad + w + j] = (sx · j)², j in −(w + pad) … w + pad.
+        let squares = (-(w + pad)...(w + pad)).map { j -> Double in
+            let d = Double(j) * sx
+            return d * d
+        }
         return [Double](unsafeUninitializedCapacity: queries.count) { out, initialized in
             withCursor { cursor in
-                let hull = RowEnvelope(width: width)
+                let hull = RowEnvelope(width: w)
                 defer { hull.deallocate() }
-                queries.withUnsafeBufferPointer { q in
-                    var next = 0
-                    while next < q.count {
-                        let y = Int(q[next]) / width, row = y * width
-                        cursor.advance(to: y)
-                        var hullBuilt = false
-                        var spent = 0
-                        var j = 0
-                        while next < q.count && Int(q[next]) < row + width {
-                            let x = Int(q[next]) - row
-                            var best = cursor.squaredOffset(x, sy)
-                            var exact = false
-                            if !hullBuilt && spent <= 2 * width {
-                                var k = 1
-                                while true {
-                                    let dx = Double(k) * sx, reach = dx * dx
-                                    if reach >= best || (x - k < 0 && x + k >= width) { exact = true; break }
-                                    if k > localLimit { break }
-                                    if x - k >= 0 { best = min(best, cursor.squaredOffset(x - k, sy) + reach) }
-                                    if x + k < width { best = min(best, cursor.squaredOffset(x + k, sy) + reach) }
-                                    k += 1
+                let padded = UnsafeMutablePointer<Double>.allocate(capacity: w + 2 * pad)
+                defer { padded.deallocate() }
+                padded.initialize(repeating: .infinity, count: w + 2 * pad)
+                let cost = padded + pad
+                squares.withUnsafeBufferPointer { squares in
+                    let centre = squares.baseAddress! + pad + w
+                    queries.withUnsafeBufferPointer { q in
+                        var next = 0
+                        while next < q.count {
+                            let y = Int(q[next]) / w, row = y * w
+                            cursor.advance(to: y)
+                            cursor.fillCosts(cost, sy: sy)
+                            var hullBuilt = false, farQueries = 0, j = 0
+                            while next < q.count && Int(q[next]) < row + w {
+                                let x = Int(q[next]) - row
+                                let square = centre - x  // square[c] = (sx · (c − x))²
+                                var best = cost[x]
+                                if best > centre[1] {
+                                    best = Self.windowMinimum(cost + x - 4, square + x - 4, count: 8)
+                                    if best > centre[4] && w > 4 {
+                                        best = Self.windowMinimum(cost + x - 16, square + x - 16, count: 32)
+                                        if best > centre[16] && w > 16 {
+                                            best = Self.windowMinimum(cost + x - 64, square + x - 64, count: 128)
+                                            if best > centre[64] && w > 64 {
+                                                farQueries += 1
+                                                if farQueries > 8 && !hullBuilt {
+                                                    hull.build(cost, sy: sy, sx2: sx * sx)
+                                                    hullBuilt = true
+                                                }
+                                                best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
+                                                    : Self.windowMinimum(cost, square, count: w)
+                                            }
+                                        }
+                                    }
                                 }
-                                spent += k
+                                out[next] = best.squareRoot()
+                                next += 1
                             }
-                            if !exact {
-                                if !hullBuilt {
-                                    hull.build(cursor, sy: sy, sx2: sx2)
-                                    hullBuilt = true
-                                    j = 0
-                                }
-                                best = min(best, hull.minimum(at: x, from: &j, sx: sx))
-                            }
-                            out[next] = best.squareRoot()
-                            next += 1
                         }
                     }
                 }
@@ -105,35 +122,25 @@ public struct EuclideanDistanceTransform: Sendable {
         }
     }
 
-    /// How many of the sorted queries have a feature at distance at most
-    /// `radius` (`d² ≤ radius²`, as a disk of that radius dilates): each
-    /// query searches only the columns within the radius and stops at the
-    /// first feature found.
-    public func countWithin(_ radius: Double, at queries: [Int32]) -> Int {
-        guard !features.isEmpty, radius >= 0 else { return 0 }
-        let sy = spacing.row, sx = spacing.column
-        let r2 = radius * radius
-        var count = 0
-        withCursor { cursor in
-            queries.withUnsafeBufferPointer { q in
-                var lastRow = -1
-                for query in q {
-                    let y = Int(query) / width, x = Int(query) - y * width
-                    if y != lastRow { cursor.advance(to: y); lastRow = y }
-                    var found = cursor.squaredOffset(x, sy) <= r2
-                    var k = 1
-                    while !found {
-                        let dx = Double(k) * sx, reach = dx * dx
-                        if reach > r2 || (x - k < 0 && x + k >= width) { break }
-                        found = (x - k >= 0 && cursor.squaredOffset(x - k, sy) + reach <= r2)
-                            || (x + k < width && cursor.squaredOffset(x + k, sy) + reach <= r2)
-                        k += 1
-                    }
-                    if found { count += 1 }
-                }
-            }
+    /// The minimum of `cost[i] + square[i]` for `i` in `0 ..< count`, four
+    /// at a time (the vector compare-and-blend, which `pointwiseMin` does not
+    /// compile to).
+    @inline(__always)
+    private static func windowMinimum(_ cost: UnsafeMutablePointer<Double>, _ square: UnsafePointer<Double>, count: Int) -> Double {
+        var lanes = SIMD4<Double>(repeating: .infinity)
+        var i = 0
+        while i + 4 <= count {
+            let v = UnsafeRawPointer(cost + i).loadUnaligned(as: SIMD4<Double>.self)
+                + UnsafeRawPointer(square + i).loadUnaligned(as: SIMD4<Double>.self)
+            lanes.replace(with: v, where: v .< lanes)
+            i += 4
         }
-        return count
+        var best = min(min(lanes[0], lanes[1]), min(lanes[2], lanes[3]))
+        while i < count {
+            best = min(best, cost[i] + square[i])
+            i += 1
+        }
+        return best
     }
 
     /// Runs `body` with a fresh ``ColumnCursor`` over these features.
@@ -230,16 +237,15 @@ struct ColumnCursor {
         }
     }
 
-    /// The row offset to column `x`'s nearest feature (about `far` when it has none).
-    @inline(__always)
-    func offset(_ x: Int) -> Int32 { min(row - above[x], below[x] - row) }
-
-    /// `(sy · offset)²`, rounded as SciPy rounds it (scale, then square).
-    @inline(__always)
-    func squaredOffset(_ x: Int, _ sy: Double) -> Double {
-        let d = Double(offset(x)) * sy
-        return d * d
+    /// `cost[c] = (sy · offset(c))²` for every column of the current row.
+    func fillCosts(_ cost: UnsafeMutablePointer<Double>, sy: Double) {
+        let row = row
+        for x in 0..<width {  // wrapping subtraction (no overflow: rows and `far` are below 2²⁹) lets this vectorise
+            let d = Double(min(row &- above[x], below[x] &- row)) * sy
+            cost[x] = d * d
+        }
     }
+
 }
 
 /// One row's lower envelope of the parabolas `g(c) + sx²(x − c)²`, `g(c)`
@@ -265,11 +271,13 @@ struct RowEnvelope {
         bounds.deallocate()
     }
 
-    /// Builds the envelope of the cursor's current row (columns without a feature are left out).
-    func build(_ cursor: ColumnCursor, sy: Double, sx2: Double) {
+    /// Builds the envelope of one row's costs (``ColumnCursor/fillCosts(_:sy:)``, row height `sy`;
+    /// columns without a feature are left out).
+    func build(_ cost: UnsafeMutablePointer<Double>, sy: Double, sx2: Double) {
+        let half = Double(ColumnCursor.far / 2) * sy, none = half * half
         var k = -1
-        for q in 0..<width where cursor.offset(q) < ColumnCursor.far / 2 {
-            g[q] = cursor.squaredOffset(q, sy)
+        for q in 0..<width where cost[q] < none {
+            g[q] = cost[q]
             let fq = g[q] + sx2 * Double(q * q)
             var s = -Double.infinity
             while k >= 0 {

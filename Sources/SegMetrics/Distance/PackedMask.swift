@@ -97,6 +97,49 @@ struct PackedMask {
         }
     }
 
+    /// The dilation by skimage's `disk(radius)` (the offsets with
+    /// `dy² + dx² ≤ radius²`), as DAVIS dilates its boundaries: each row is
+    /// widened by every half-width once, and each output row ORs the rows
+    /// within the radius at their half-widths.
+    func dilated(byDiskOfRadius radius: Int) -> PackedMask {
+        let r = max(0, radius)
+        // widened[k][y]: row y dilated horizontally by k columns each way.
+        var widened = [words]
+        for k in 1..<(r + 1) {
+            let previous = widened[k - 1]
+            var next = previous
+            for y in 0..<height {
+                let base = y * stride
+                let q = k >> 6, b = UInt64(k & 63)
+                @inline(__always) func word(_ i: Int) -> UInt64 { i >= 0 && i < stride ? words[base + i] : 0 }
+                for i in 0..<stride {
+                    // Bit j of the row moved to j + k (west neighbours) and to j − k (east).
+                    let west = b == 0 ? word(i - q) : (word(i - q) << b) | (word(i - q - 1) >> (64 - b))
+                    let east = b == 0 ? word(i + q) : (word(i + q) >> b) | (word(i + q + 1) << (64 - b))
+                    next[base + i] |= west | east
+                }
+                next[base + stride - 1] &= tailMask
+            }
+            widened.append(next)
+        }
+        let halfWidths = (0...r).map { dy in Int(Double(r * r - dy * dy).squareRoot().rounded(.down)) }
+        var out = [UInt64](repeating: 0, count: words.count)
+        for y in 0..<height {
+            for dy in -r...r where y + dy >= 0 && y + dy < height {
+                let source = widened[halfWidths[abs(dy)]]
+                let from = (y + dy) * stride, to = y * stride
+                for i in 0..<stride { out[to + i] |= source[from + i] }
+            }
+        }
+        return PackedMask(width: width, height: height, stride: stride, words: out)
+    }
+
+    /// The bits of a row's last word that lie inside the width.
+    private var tailMask: UInt64 {
+        let used = width - 64 * (stride - 1)
+        return used == 64 ? ~0 : (1 << UInt64(used)) - 1
+    }
+
     /// The set pixels' row-major indices, in order (visiting only the set bits).
     func pixels() -> [Int32] {
         [Int32](unsafeUninitializedCapacity: count) { out, initialized in
