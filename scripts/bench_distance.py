@@ -3,7 +3,7 @@
 values (HD, HD95, ASSD, NSD per image) on the same files, in one run.
 
     bash scripts/setup && bash scripts/reference-env
-    .venv-reference/bin/python scripts/bench_distance.py [--rounds 3]
+    .venv-reference/bin/python scripts/bench_distance.py [--rounds 3] [--bench-set DIR --python-rounds 1]
 
 Data: ../shared/datasets/isbi2012/train (labels vs images thresholded at 0.5,
 30 pairs of 512x512) and sod300 DSS (maps thresholded at 0.5, 300 pairs).
@@ -69,19 +69,26 @@ def best(f, rounds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--bench-set", metavar="DIR",
+                        help="also time the 900-pair set made by scripts/make-eval-bench-data DIR (DIR/gt, DIR/pred)")
+    parser.add_argument("--python-rounds", type=int, default=None,
+                        help="rounds for MedPy and MONAI (default: --rounds; one is plenty on the 900-pair set)")
     args = parser.parse_args()
     sets = {"ISBI 2012 (30 x 512x512)": (os.path.join(DATA, "isbi2012/train/label"), os.path.join(DATA, "isbi2012/train/image")),
             "SOD-300 DSS (300 pairs)": (os.path.join(DATA, "sod300/gt"), os.path.join(DATA, "sod300/pred/DSS"))}
+    if args.bench_set:
+        sets["benchmark set (900 x 512x512)"] = (os.path.join(args.bench_set, "gt"), os.path.join(args.bench_set, "pred"))
+    python_rounds = args.python_rounds or args.rounds
     for name, (gt, pred) in sets.items():
         items = pairs(gt, pred)
         seg = lambda metrics: subprocess.run([SEGEVAL, "--pred", pred, "--gt", gt, "--metrics", metrics], check=True, capture_output=True)
         decode = best(lambda: seg("mae"), args.rounds)
         segkit = best(lambda: seg("hd,assd,nsd"), args.rounds)
         every = best(lambda: seg("distance"), args.rounds)
-        medpy = best(lambda: run_medpy(items), args.rounds)
-        monai = best(lambda: run_monai(items), args.rounds)
-        print(f"{name}: segeval decode+MAE {decode:.2f} s; segeval HD, HD95, ASSD/MASD/ASD, NSD {segkit:.2f} s "
-              f"(all distance metrics incl. BIoU, BF {every:.2f} s); MedPy hd+hd95+assd {medpy:.2f} s ({medpy / segkit:.0f}x); "
+        medpy = best(lambda: run_medpy(items), python_rounds)
+        monai = best(lambda: run_monai(items), python_rounds)
+        print(f"{name}: segeval decode+MAE {decode:.2f} s; segeval HD, HD95, ASSD/MASD/ASD, NSD {segkit:.2f} s ({segkit / decode:.1f}x decode) "
+              f"(all distance metrics incl. BIoU, BF {every:.2f} s, {every / decode:.1f}x); MedPy hd+hd95+assd {medpy:.2f} s ({medpy / segkit:.0f}x); "
               f"MONAI HD+HD95+ASSD+NSD {monai:.2f} s ({monai / segkit:.0f}x)", flush=True)
 
 

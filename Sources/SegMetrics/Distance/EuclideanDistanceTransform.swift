@@ -89,29 +89,43 @@ public struct EuclideanDistanceTransform: Sendable {
                             cursor.advance(to: y)
                             cursor.fillCosts(cost, sy: sy)
                             var hullBuilt = false, farQueries = 0, j = 0
+                            // The previous query of the row: d(x) ≥ d(x′) − sx·|x − x′| (triangle inequality) picks the first window.
+                            var previousX = -1, previousDistance = 0.0
                             while next < q.count && Int(q[next]) < row + w {
                                 let x = Int(q[next]) - row
                                 let square = centre - x  // square[c] = (sx · (c − x))²
                                 var best = cost[x]
                                 if best > centre[1] {
-                                    best = Self.windowMinimum(cost + x - 4, square + x - 4, count: 8)
-                                    if best > centre[4] && w > 4 {
-                                        best = Self.windowMinimum(cost + x - 16, square + x - 16, count: 32)
-                                        if best > centre[16] && w > 16 {
-                                            best = Self.windowMinimum(cost + x - 64, square + x - 64, count: 128)
-                                            if best > centre[64] && w > 64 {
-                                                farQueries += 1
-                                                if farQueries > 8 && !hullBuilt {
-                                                    hull.build(cost, sy: sy, sx2: sx * sx)
-                                                    hullBuilt = true
-                                                }
-                                                best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
-                                                    : Self.windowMinimum(cost, square, count: w)
-                                            }
+                                    var level = 0
+                                    if previousX >= 0 {
+                                        // Windows narrower than the lower bound cannot hold the nearest feature: skip them.
+                                        let bound = previousDistance - Double(x - previousX) * sx
+                                        if bound > 0 {
+                                            let bound2 = bound * bound
+                                            level = w <= 4 || bound2 <= centre[4] ? 0 : w <= 16 || bound2 <= centre[16] ? 1 : 2
                                         }
                                     }
+                                    while true {
+                                        let radius = 4 << (2 * level)  // 4, 16, 64
+                                        if radius <= 64 {
+                                            best = min(best, Self.windowMinimum(cost + x - radius, square + x - radius, count: 2 * radius))
+                                            if w <= radius || best <= centre[radius] { break }
+                                            level += 1
+                                            continue
+                                        }
+                                        farQueries += 1
+                                        if farQueries > 8 && !hullBuilt {
+                                            hull.build(cost, sy: sy, sx2: sx * sx)
+                                            hullBuilt = true
+                                        }
+                                        best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
+                                            : min(best, Self.windowMinimum(cost, square, count: w))
+                                        break
+                                    }
                                 }
-                                out[next] = best.squareRoot()
+                                previousX = x
+                                previousDistance = best.squareRoot()
+                                out[next] = previousDistance
                                 next += 1
                             }
                         }

@@ -9,8 +9,8 @@ enum Percentile {
         let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
         let t = position - Double(lower)
         var work = values
-        let a = select(&work, lower), b = upper == lower ? a : select(&work, upper)
-        if a == b { return a }
+        let (a, b) = selectPair(&work, lower)
+        if a == b || upper == lower { return a }
         let difference = b - a
         return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
     }
@@ -25,8 +25,21 @@ enum Percentile {
         let rank = Float(q / 100) * Float(work.count - 1)
         let below = Int(rank), above = min(Int(rank.rounded(.up)), work.count - 1)
         let weight = rank - Float(below)
-        let a = select(&work, below), b = above == below ? a : select(&work, above)
+        let (a, next) = selectPair(&work, below)
+        let b = above == below ? a : next
         return Double(weight < 0.5 ? a + weight * (b - a) : b - (b - a) * (1 - weight))
+    }
+
+    /// The k-th and (k + 1)-th smallest elements (the k-th twice when k is
+    /// the last): one selection, then the smallest of what lies above it.
+    static func selectPair<T: Comparable>(_ values: inout [T], _ k: Int) -> (T, T) {
+        let kth = select(&values, k)
+        guard k + 1 < values.count else { return (kth, kth) }
+        return values.withUnsafeBufferPointer { v in
+            var next = v[k + 1]
+            for i in (k + 2)..<v.count where v[i] < next { next = v[i] }
+            return (kth, next)
+        }
     }
 
     /// The k-th smallest element (0-based), rearranging `values` (Hoare's
