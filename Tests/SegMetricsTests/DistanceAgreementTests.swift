@@ -61,16 +61,25 @@ final class DistanceAgreementTests: XCTestCase {
         }
     }
 
-    /// Selection gives what sorting gives, at every rank, with duplicates.
+    /// Selection gives what sorting gives, at every rank, with duplicates,
+    /// for doubles and floats, and the pair gives the next order statistic:
+    /// small sets (sorted directly) and large ones (radix passes), with
+    /// surface-like distances (square roots of integers), zeros and +inf.
     func testSelectionMatchesSorting() {
-        for n in [1, 2, 3, 7, 50, 301] {
-            let values = (0..<n).map { _ in Double(Int.random(in: 0..<(n / 3 + 2))) }
-            let sorted = values.sorted()
-            for k in 0..<n {
-                var work = values
-                XCTAssertEqual(Percentile.select(&work, k), sorted[k], "n \(n) k \(k)")
+        var rng = SeededGenerator(seed: 7)
+        for n in [1, 2, 3, 7, 50, 301, 4000] {
+            var values = (0..<n).map { _ in Double(Int.random(in: 0..<(n / 3 + 2), using: &rng)).squareRoot() }
+            if n > 100 { values[3] = .infinity; values[5] = 0 }
+            let sorted = values.sorted(), floats = values.map { Float($0) }, sortedFloats = floats.sorted()
+            for k in (n > 500 ? Array(stride(from: 0, to: n, by: 37)) + [n - 1] : Array(0..<n)) {
+                XCTAssertEqual(Percentile.select(values, k), sorted[k], "n \(n) k \(k)")
+                XCTAssertEqual(Percentile.select(floats, k), sortedFloats[k], "float n \(n) k \(k)")
+                let pair = Percentile.selectPair(values, k)
+                XCTAssertEqual(pair.0, sorted[k])
+                XCTAssertEqual(pair.1, sorted[min(k + 1, n - 1)], "next after n \(n) k \(k)")
             }
             XCTAssertEqual(Percentile.linear(values, 95), { let p = Double(n - 1) * 0.95, l = Int(p), u = min(l + 1, n - 1), t = p - Double(l)
+                if sorted[l] == sorted[u] { return sorted[l] }
                 return t >= 0.5 ? sorted[u] - (sorted[u] - sorted[l]) * (1 - t) : sorted[l] + (sorted[u] - sorted[l]) * t }())
         }
     }
