@@ -136,20 +136,22 @@ public struct EuclideanDistanceTransform: Sendable {
         }
     }
 
-    /// The minimum of `cost[i] + square[i]` for `i` in `0 ..< count`, four
-    /// at a time (the vector compare-and-blend, which `pointwiseMin` does not
-    /// compile to).
+    /// The minimum of `cost[i] + square[i]` for `i` in `0 ..< count`, eight
+    /// at a time in four independent vector minima (the compare-and-blend,
+    /// which `pointwiseMin` does not compile to).
     @inline(__always)
     private static func windowMinimum(_ cost: UnsafeMutablePointer<Double>, _ square: UnsafePointer<Double>, count: Int) -> Double {
-        var lanes = SIMD4<Double>(repeating: .infinity)
+        var lanes = SIMD8<Double>(repeating: .infinity)
         var i = 0
-        while i + 4 <= count {
-            let v = UnsafeRawPointer(cost + i).loadUnaligned(as: SIMD4<Double>.self)
-                + UnsafeRawPointer(square + i).loadUnaligned(as: SIMD4<Double>.self)
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(cost + i).loadUnaligned(as: SIMD8<Double>.self)
+                + UnsafeRawPointer(square + i).loadUnaligned(as: SIMD8<Double>.self)
             lanes.replace(with: v, where: v .< lanes)
-            i += 4
+            i += 8
         }
-        var best = min(min(lanes[0], lanes[1]), min(lanes[2], lanes[3]))
+        let half = lanes.lowHalf, other = lanes.highHalf
+        let four = SIMD4<Double>(min(half[0], other[0]), min(half[1], other[1]), min(half[2], other[2]), min(half[3], other[3]))
+        var best = min(min(four[0], four[1]), min(four[2], four[3]))
         while i < count {
             best = min(best, cost[i] + square[i])
             i += 1

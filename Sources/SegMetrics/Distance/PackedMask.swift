@@ -102,33 +102,40 @@ struct PackedMask {
     /// widened by every half-width once, and each output row ORs the rows
     /// within the radius at their half-widths.
     func dilated(byDiskOfRadius radius: Int) -> PackedMask {
-        let r = max(0, radius)
-        // widened[k][y]: row y dilated horizontally by k columns each way.
-        var widened = [words]
-        for k in 1..<(r + 1) {
-            let previous = widened[k - 1]
-            var next = previous
-            for y in 0..<height {
-                let base = y * stride
-                let q = k >> 6, b = UInt64(k & 63)
-                @inline(__always) func word(_ i: Int) -> UInt64 { i >= 0 && i < stride ? words[base + i] : 0 }
-                for i in 0..<stride {
-                    // Bit j of the row moved to j + k (west neighbours) and to j − k (east).
-                    let west = b == 0 ? word(i - q) : (word(i - q) << b) | (word(i - q - 1) >> (64 - b))
-                    let east = b == 0 ? word(i + q) : (word(i + q) >> b) | (word(i + q + 1) << (64 - b))
-                    next[base + i] |= west | east
-                }
-                next[base + stride - 1] &= tailMask
-            }
-            widened.append(next)
-        }
+        let r = max(0, radius), n = words.count, stride = stride, height = height
         let halfWidths = (0...r).map { dy in Int(Double(r * r - dy * dy).squareRoot().rounded(.down)) }
-        var out = [UInt64](repeating: 0, count: words.count)
-        for y in 0..<height {
-            for dy in -r...r where y + dy >= 0 && y + dy < height {
-                let source = widened[halfWidths[abs(dy)]]
-                let from = (y + dy) * stride, to = y * stride
-                for i in 0..<stride { out[to + i] |= source[from + i] }
+        let tail = tailMask
+        // Layer k (words k·n …): each row dilated horizontally by k columns each way.
+        var layers = [UInt64](repeating: 0, count: (r + 1) * n)
+        var out = [UInt64](repeating: 0, count: n)
+        layers.withUnsafeMutableBufferPointer { layers in
+            words.withUnsafeBufferPointer { source in
+                let base = layers.baseAddress!
+                for i in 0..<n { base[i] = source[i] }
+                for k in 1..<(r + 1) {
+                    let layer = base + k * n, previous = layer - n
+                    let q = k >> 6, b = UInt64(k & 63)
+                    for y in 0..<height {
+                        let row = y * stride
+                        @inline(__always) func word(_ i: Int) -> UInt64 { i >= 0 && i < stride ? source[row + i] : 0 }
+                        for i in 0..<stride {
+                            // Bit j of the row moved to j + k (west neighbours) and to j − k (east).
+                            let west = b == 0 ? word(i - q) : (word(i - q) << b) | (word(i - q - 1) >> (64 - b))
+                            let east = b == 0 ? word(i + q) : (word(i + q) >> b) | (word(i + q + 1) << (64 - b))
+                            layer[row + i] = previous[row + i] | west | east
+                        }
+                        layer[row + stride - 1] &= tail
+                    }
+                }
+                out.withUnsafeMutableBufferPointer { out in
+                    for y in 0..<height {
+                        let target = out.baseAddress! + y * stride
+                        for dy in max(-r, -y)...min(r, height - 1 - y) {
+                            let from = base + halfWidths[abs(dy)] * n + (y + dy) * stride
+                            for i in 0..<stride { target[i] |= from[i] }
+                        }
+                    }
+                }
             }
         }
         return PackedMask(width: width, height: height, stride: stride, words: out)
