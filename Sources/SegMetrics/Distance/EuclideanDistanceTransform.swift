@@ -90,38 +90,31 @@ public struct EuclideanDistanceTransform: Sendable {
                             cursor.fillCosts(cost, sy: sy)
                             var hullBuilt = false, farQueries = 0, j = 0
                             // The previous query of the row: d(x) ≥ d(x′) − sx·|x − x′| (triangle inequality) picks the first window.
-                            var previousX = -1, previousDistance = 0.0
+                            var previousX = 0, previousDistance = 0.0
                             while next < q.count && Int(q[next]) < row + w {
                                 let x = Int(q[next]) - row
                                 let square = centre - x  // square[c] = (sx · (c − x))²
                                 var best = cost[x]
-                                if best > centre[1] {
-                                    var level = 0
-                                    if previousX >= 0 {
-                                        // Windows narrower than the lower bound cannot hold the nearest feature: skip them.
-                                        let bound = previousDistance - Double(x - previousX) * sx
-                                        if bound > 0 {
-                                            let bound2 = bound * bound
-                                            level = w <= 4 || bound2 <= centre[4] ? 0 : w <= 16 || bound2 <= centre[16] ? 1 : 2
-                                        }
+                                // The first window: windows narrower than the lower bound from the
+                                // previous query cannot hold the nearest feature (chosen without branches).
+                                let bound = max(0, previousDistance - Double(x - previousX) * sx), bound2 = bound * bound
+                                var level = (w > 4 && bound2 > centre[min(4, w)] ? 1 : 0) + (w > 16 && bound2 > centre[min(16, w)] ? 1 : 0)
+                                while true {
+                                    let radius = 4 << (2 * level)  // 4, 16, 64
+                                    if radius <= 64 {
+                                        best = min(best, Self.windowMinimum(cost + x - radius, square + x - radius, count: 2 * radius))
+                                        if w <= radius || best <= centre[radius] { break }
+                                        level += 1
+                                        continue
                                     }
-                                    while true {
-                                        let radius = 4 << (2 * level)  // 4, 16, 64
-                                        if radius <= 64 {
-                                            best = min(best, Self.windowMinimum(cost + x - radius, square + x - radius, count: 2 * radius))
-                                            if w <= radius || best <= centre[radius] { break }
-                                            level += 1
-                                            continue
-                                        }
-                                        farQueries += 1
-                                        if farQueries > 8 && !hullBuilt {
-                                            hull.build(cost, sy: sy, sx2: sx * sx)
-                                            hullBuilt = true
-                                        }
-                                        best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
-                                            : min(best, Self.windowMinimum(cost, square, count: w))
-                                        break
+                                    farQueries += 1
+                                    if farQueries > 8 && !hullBuilt {
+                                        hull.build(cost, sy: sy, sx2: sx * sx)
+                                        hullBuilt = true
                                     }
+                                    best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
+                                        : min(best, Self.windowMinimum(cost, square, count: w))
+                                    break
                                 }
                                 previousX = x
                                 previousDistance = best.squareRoot()
