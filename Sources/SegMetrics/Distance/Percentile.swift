@@ -8,10 +8,12 @@ enum Percentile {
         let position = Double(values.count - 1) * (q / 100)
         let lower = Int(position.rounded(.down)), upper = min(lower + 1, values.count - 1)
         let t = position - Double(lower)
-        let (a, b) = selectPair(values, lower)
-        if a == b || upper == lower { return a }
-        let difference = b - a
-        return t >= 0.5 ? b - difference * (1 - t) : a + difference * t
+        var keys = values.map(\.bitPattern)
+        let (a, b) = selectKeys(&keys, lower)
+        let (low, high) = (Double(bitPattern: a), Double(bitPattern: b))
+        if low == high || upper == lower { return low }
+        let difference = high - low
+        return t >= 0.5 ? high - difference * (1 - t) : low + difference * t
     }
 
     /// `torch.quantile(d.float(), q / 100)` as MONAI calls it on float32
@@ -23,39 +25,38 @@ enum Percentile {
         let rank = Float(q / 100) * Float(values.count - 1)
         let below = Int(rank), above = min(Int(rank.rounded(.up)), values.count - 1)
         let weight = rank - Float(below)
-        let (a, next) = selectPair(values.map { Float($0) }, below)
-        let b = above == below ? a : next
+        var keys = values.map { Float($0).orderKey }
+        let (kth, next) = selectKeys(&keys, below)
+        let a = Float(orderKey: kth), b = above == below ? a : Float(orderKey: next)
         return Double(weight < 0.5 ? a + weight * (b - a) : b - (b - a) * (1 - weight))
     }
 
     /// The k-th and (k + 1)-th smallest of non-negative values (the k-th
-    /// twice when k is the last): one ``select(_:_:)``, then one pass for the
-    /// next order statistic.
+    /// twice when k is the last).
     static func selectPair<T: OrderedBits>(_ values: [T], _ k: Int) -> (T, T) {
-        let kth = select(values, k)
-        guard k + 1 < values.count else { return (kth, kth) }
-        let key = kth.orderKey
-        var atMost = 0, above = UInt64.max
-        for v in values {
-            let other = v.orderKey
-            atMost &+= other <= key ? 1 : 0
-            if other > key && other < above { above = other }
-        }
-        return (kth, atMost > k + 1 ? kth : T(orderKey: above))
+        var keys = values.map(\.orderKey)
+        let (kth, next) = selectKeys(&keys, k)
+        return (T(orderKey: kth), T(orderKey: next))
     }
 
-    /// The k-th smallest (0-based) of non-negative values, what sorting
-    /// gives at k: a radix selection on the values' bit patterns (which
+    /// The k-th smallest (0-based) of non-negative values: what sorting gives at k.
+    static func select<T: OrderedBits>(_ values: [T], _ k: Int) -> T { selectPair(values, k).0 }
+
+    /// The k-th and (k + 1)-th smallest keys (the k-th twice when k is the
+    /// last), rearranging `keys`: a radix selection on bit patterns (which
     /// order non-negative floating-point numbers), 11 bits at a time from
     /// the top: a histogram of the digit, the bucket that holds rank k, and
-    /// only that bucket's keys kept for the next digit. Linear, without the
-    /// unpredictable branches of a partition.
-    static func select<T: OrderedBits>(_ values: [T], _ k: Int) -> T {
-        precondition(k >= 0 && k < values.count, "rank \(k) outside \(values.count) values")
-        var keys = values.map(\.orderKey)
+    /// only that bucket's keys kept for the next digit. When k is the last
+    /// of its bucket, the (k + 1)-th is the smallest key of a higher bucket,
+    /// found in the same pass. Linear, without a partition's unpredictable
+    /// branches.
+    static func selectKeys(_ keys: inout [UInt64], _ k: Int) -> (UInt64, UInt64) {
+        precondition(k >= 0 && k < keys.count, "rank \(k) outside \(keys.count) values")
         var count = keys.count, rank = k
+        var next: UInt64? = k + 1 < keys.count ? nil : 0
         var histogram = [Int](repeating: 0, count: 2048)
         var shift = 53
+        var kth: UInt64 = 0
         keys.withUnsafeMutableBufferPointer { keys in
             histogram.withUnsafeMutableBufferPointer { histogram in
                 while count > 32 && shift >= 0 {
@@ -68,24 +69,29 @@ enum Percentile {
                         bucket += 1
                     }
                     rank -= below
+                    let nextIsAbove = next == nil && rank + 1 == histogram[bucket]
                     if histogram[bucket] < count {
                         var kept = 0
+                        var smallestAbove = UInt64.max
+                        let digit = UInt64(bucket)
                         for i in 0..<count {
-                            let key = keys[i]
+                            let key = keys[i], d = (key >> s) & 2047
                             keys[kept] = key
-                            kept &+= Int((key >> s) & 2047) == bucket ? 1 : 0
+                            kept &+= d == digit ? 1 : 0
+                            if nextIsAbove && d > digit && key < smallestAbove { smallestAbove = key }
                         }
                         count = kept
+                        if nextIsAbove { next = smallestAbove }
                     }
                     shift = shift == 0 ? -1 : max(0, shift - 11)
                 }
-                if count > 1 {
-                    var rest = UnsafeMutableBufferPointer(rebasing: keys[0..<count])
-                    rest.sort()
-                }
+                var rest = UnsafeMutableBufferPointer(rebasing: keys[0..<count])
+                rest.sort()
+                kth = rest[rank]
+                if next == nil { next = rank + 1 < count ? rest[rank + 1] : kth }
             }
         }
-        return T(orderKey: keys[rank])
+        return (kth, k + 1 < keys.count ? next! : kth)
     }
 }
 
