@@ -194,18 +194,20 @@ enum RowWalk {
 /// feature once).
 struct ColumnCursor {
     /// Rows this far from every row stand for "no feature this side".
-    static let far: Int32 = 1 << 28
+    static let far = Double(1 << 28)
     private let features: UnsafeBufferPointer<Int32>
     private let columnStart: UnsafeBufferPointer<Int32>
     private let columnRows: UnsafeBufferPointer<Int32>
     private let width: Int
-    private let above: UnsafeMutablePointer<Int32>
-    private let below: UnsafeMutablePointer<Int32>
+    // Rows as doubles (exact integers), so that filling a row's costs is
+    // two subtractions, a minimum and two products per column.
+    private let above: UnsafeMutablePointer<Double>
+    private let below: UnsafeMutablePointer<Double>
     private let next: UnsafeMutablePointer<Int32>
     private var passed = 0
     private var featureRow = 0, featureRowStart = 0
     /// The current row.
-    private(set) var row: Int32 = 0
+    private(set) var row = 0
 
     init(features: UnsafeBufferPointer<Int32>, columnStart: UnsafeBufferPointer<Int32>, columnRows: UnsafeBufferPointer<Int32>, width: Int) {
         self.features = features
@@ -218,7 +220,7 @@ struct ColumnCursor {
         for x in 0..<width {
             above[x] = -Self.far
             next[x] = columnStart[x]
-            below[x] = columnStart[x] < columnStart[x + 1] ? columnRows[Int(columnStart[x])] : Self.far
+            below[x] = columnStart[x] < columnStart[x + 1] ? Double(columnRows[Int(columnStart[x])]) : Self.far
         }
     }
 
@@ -231,30 +233,30 @@ struct ColumnCursor {
     /// Moves to row `y` (never backwards): every feature up to the end of row `y` is passed.
     @inline(__always)
     mutating func advance(to y: Int) {
-        row = Int32(y)
+        row = y
         let end = (y + 1) * width
         while passed < features.count {
             let i = Int(features[passed])
             guard i < end else { break }
             while i >= featureRowStart + width { featureRow += 1; featureRowStart += width }
             let x = i - featureRowStart
-            above[x] = Int32(featureRow)
+            above[x] = Double(featureRow)
             let n = next[x] + 1
             next[x] = n
-            below[x] = n < columnStart[x + 1] ? columnRows[Int(n)] : Self.far
+            below[x] = n < columnStart[x + 1] ? Double(columnRows[Int(n)]) : Self.far
             passed += 1
         }
     }
 
-    /// `cost[c] = (sy · offset(c))²` for every column of the current row.
+    /// `cost[c] = (sy · row offset of column c's nearest feature)²` for every
+    /// column of the current row (about `(sy · far)²` without a feature).
     func fillCosts(_ cost: UnsafeMutablePointer<Double>, sy: Double) {
-        let row = row
-        for x in 0..<width {  // wrapping subtraction (no overflow: rows and `far` are below 2²⁹) lets this vectorise
-            let d = Double(min(row &- above[x], below[x] &- row)) * sy
+        let y = Double(row)
+        for x in 0..<width {
+            let d = min(y - above[x], below[x] - y) * sy
             cost[x] = d * d
         }
     }
-
 }
 
 /// One row's lower envelope of the parabolas `g(c) + sx²(x − c)²`, `g(c)`
@@ -283,7 +285,7 @@ struct RowEnvelope {
     /// Builds the envelope of one row's costs (``ColumnCursor/fillCosts(_:sy:)``, row height `sy`;
     /// columns without a feature are left out).
     func build(_ cost: UnsafeMutablePointer<Double>, sy: Double, sx2: Double) {
-        let half = Double(ColumnCursor.far / 2) * sy, none = half * half
+        let half = ColumnCursor.far / 2 * sy, none = half * half
         var k = -1
         for q in 0..<width where cost[q] < none {
             g[q] = cost[q]
