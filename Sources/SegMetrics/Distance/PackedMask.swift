@@ -112,19 +112,33 @@ struct PackedMask {
             words.withUnsafeBufferPointer { source in
                 let base = layers.baseAddress!
                 for i in 0..<n { base[i] = source[i] }
-                for k in 1..<(r + 1) {
-                    let layer = base + k * n, previous = layer - n
-                    let q = k >> 6, b = UInt64(k & 63)
-                    for y in 0..<height {
-                        let row = y * stride
-                        @inline(__always) func word(_ i: Int) -> UInt64 { i >= 0 && i < stride ? source[row + i] : 0 }
-                        for i in 0..<stride {
+                // Each row copied between two zero words, so that shifts by less than a word need no bounds tests.
+                let padded = UnsafeMutablePointer<UInt64>.allocate(capacity: stride + 2)
+                defer { padded.deallocate() }
+                padded.initialize(repeating: 0, count: stride + 2)
+                for y in 0..<height {
+                    let row = y * stride
+                    for i in 0..<stride { padded[i + 1] = source[row + i] }
+                    for k in 1..<(r + 1) {
+                        let layer = base + k * n + row, previous = layer - n
+                        if k < 64 {
                             // Bit j of the row moved to j + k (west neighbours) and to j − k (east).
-                            let west = b == 0 ? word(i - q) : (word(i - q) << b) | (word(i - q - 1) >> (64 - b))
-                            let east = b == 0 ? word(i + q) : (word(i + q) >> b) | (word(i + q + 1) << (64 - b))
-                            layer[row + i] = previous[row + i] | west | east
+                            let b = UInt64(k)
+                            for i in 0..<stride {
+                                let west = (padded[i + 1] << b) | (padded[i] >> (64 - b))
+                                let east = (padded[i + 1] >> b) | (padded[i + 2] << (64 - b))
+                                layer[i] = previous[i] | west | east
+                            }
+                        } else {
+                            let q = k >> 6, b = UInt64(k & 63)
+                            @inline(__always) func word(_ i: Int) -> UInt64 { i >= 0 && i < stride ? padded[i + 1] : 0 }
+                            for i in 0..<stride {
+                                let west = b == 0 ? word(i - q) : (word(i - q) << b) | (word(i - q - 1) >> (64 - b))
+                                let east = b == 0 ? word(i + q) : (word(i + q) >> b) | (word(i + q + 1) << (64 - b))
+                                layer[i] = previous[i] | west | east
+                            }
                         }
-                        layer[row + stride - 1] &= tail
+                        layer[stride - 1] &= tail
                     }
                 }
                 out.withUnsafeMutableBufferPointer { out in
