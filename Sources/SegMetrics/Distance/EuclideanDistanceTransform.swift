@@ -57,7 +57,8 @@ public struct EuclideanDistanceTransform: Sendable {
     /// that order (+inf everywhere when there is no feature).
     ///
     /// Per query row, `cost[c] = (sy · row offset of column c's nearest
-    /// feature)²` is filled once; a query at column x takes the minimum of
+    /// feature)²` is filled over the span of columns the row's windows
+    /// reach (``ColumnCursor/cover(_:_:sy:)``); a query at column x takes the minimum of
     /// `cost[c] + (sx · (c − x))²` over the windows x − r … x + r − 1 for
     /// r = 4, 16, 64 (vectorised, the row padded with +inf), stopping at
     /// the first whose minimum no column outside can beat. Queries farther
@@ -66,7 +67,7 @@ public struct EuclideanDistanceTransform: Sendable {
     public func distances(at queries: [Int32]) -> [Double] {
         guard !features.isEmpty else { return Array(repeating: .infinity, count: queries.count) }
         let sy = spacing.row, sx = spacing.column, w = width
-        let pad = 64
+        let pad = ColumnCursor.padding
         // squares[pad + w + j] = (sx · j)², j in −(w + pad) … w + pad.
         let squares = (-(w + pad)...(w + pad)).map { j -> Double in
             let d = Double(j) * sx
@@ -76,10 +77,7 @@ public struct EuclideanDistanceTransform: Sendable {
             withCursor { cursor in
                 let hull = RowEnvelope(width: w)
                 defer { hull.deallocate() }
-                let padded = UnsafeMutablePointer<Double>.allocate(capacity: w + 2 * pad)
-                defer { padded.deallocate() }
-                padded.initialize(repeating: .infinity, count: w + 2 * pad)
-                let cost = padded + pad
+                let cost = cursor.costs
                 squares.withUnsafeBufferPointer { squares in
                     let centre = squares.baseAddress! + pad + w
                     queries.withUnsafeBufferPointer { q in
@@ -87,14 +85,13 @@ public struct EuclideanDistanceTransform: Sendable {
                         while next < q.count {
                             let y = Int(q[next]) / w, row = y * w
                             cursor.advance(to: y)
-                            cursor.fillCosts(cost, sy: sy)
                             var hullBuilt = false, farQueries = 0, j = 0
                             // The previous query of the row: d(x) ≥ d(x′) − sx·|x − x′| (triangle inequality) picks the first window.
                             var previousX = 0, previousDistance = 0.0
                             while next < q.count && Int(q[next]) < row + w {
                                 let x = Int(q[next]) - row
                                 let square = centre - x  // square[c] = (sx · (c − x))²
-                                var best = cost[x]
+                                var best = Double.infinity
                                 // The first window: windows narrower than the lower bound from the
                                 // previous query cannot hold the nearest feature (chosen without branches).
                                 let bound = max(0, previousDistance - Double(x - previousX) * sx), bound2 = bound * bound
@@ -102,11 +99,13 @@ public struct EuclideanDistanceTransform: Sendable {
                                 while true {
                                     let radius = 4 << (2 * level)  // 4, 16, 64
                                     if radius <= 64 {
+                                        cursor.cover(x - radius, x + radius - 1, sy: sy)
                                         best = min(best, Self.windowMinimum(cost + x - radius, square + x - radius, count: 2 * radius))
                                         if w <= radius || best <= centre[radius] { break }
                                         level += 1
                                         continue
                                     }
+                                    cursor.cover(0, w - 1, sy: sy)
                                     farQueries += 1
                                     if farQueries > 8 && !hullBuilt {
                                         hull.build(cost, sy: sy, sx2: sx * sx)
@@ -195,6 +194,8 @@ enum RowWalk {
 struct ColumnCursor {
     /// Rows this far from every row stand for "no feature this side".
     static let far = Double(1 << 28)
+    /// Columns of +inf cost on each side of the row, so that windows need no bounds tests.
+    static let padding = 64
     private let features: UnsafeBufferPointer<Int32>
     private let columnStart: UnsafeBufferPointer<Int32>
     private let columnRows: UnsafeBufferPointer<Int32>
@@ -204,6 +205,10 @@ struct ColumnCursor {
     private let above: UnsafeMutablePointer<Double>
     private let below: UnsafeMutablePointer<Double>
     private let next: UnsafeMutablePointer<Int32>
+    /// The current row's costs (``cover(_:_:sy:)``), `padding` columns of +inf either side.
+    let costs: UnsafeMutablePointer<Double>
+    /// The columns whose costs are filled for the current row: `filledStart ..< filledEnd`.
+    private var filledStart = 0, filledEnd = 0
     private var passed = 0
     private var featureRow = 0, featureRowStart = 0
     /// The current row.
@@ -217,6 +222,9 @@ struct ColumnCursor {
         above = .allocate(capacity: width)
         below = .allocate(capacity: width)
         next = .allocate(capacity: width)
+        let padded = UnsafeMutablePointer<Double>.allocate(capacity: width + 2 * Self.padding)
+        padded.initialize(repeating: .infinity, count: width + 2 * Self.padding)
+        costs = padded + Self.padding
         for x in 0..<width {
             above[x] = -Self.far
             next[x] = columnStart[x]
@@ -228,12 +236,15 @@ struct ColumnCursor {
         above.deallocate()
         below.deallocate()
         next.deallocate()
+        (costs - Self.padding).deallocate()
     }
 
     /// Moves to row `y` (never backwards): every feature up to the end of row `y` is passed.
     @inline(__always)
     mutating func advance(to y: Int) {
         row = y
+        filledStart = 0
+        filledEnd = 0
         let end = (y + 1) * width
         while passed < features.count {
             let i = Int(features[passed])
@@ -248,13 +259,38 @@ struct ColumnCursor {
         }
     }
 
-    /// `cost[c] = (sy · row offset of column c's nearest feature)²` for every
-    /// column of the current row (about `(sy · far)²` without a feature).
-    func fillCosts(_ cost: UnsafeMutablePointer<Double>, sy: Double) {
+    /// Fills the costs of columns `first … last` (clipped to the row) that
+    /// are not filled yet, keeping the filled columns one span: a row whose
+    /// queries sit in a few columns fills only around them.
+    @inline(__always)
+    mutating func cover(_ first: Int, _ last: Int, sy: Double) {
+        guard first < filledStart || last >= filledEnd else { return }
+        // Grown by at least a chunk at a time, so that fills stay long loops.
+        let chunk = 64
+        let start = max(0, min(first, filledStart - chunk)), end = min(width, max(last + 1, filledEnd + chunk))
+        if filledStart == filledEnd {
+            fillCosts(from: start, to: end, sy: sy)
+            (filledStart, filledEnd) = (start, end)
+            return
+        }
+        if start < filledStart {
+            fillCosts(from: start, to: filledStart, sy: sy)
+            filledStart = start
+        }
+        if end > filledEnd {
+            fillCosts(from: filledEnd, to: end, sy: sy)
+            filledEnd = end
+        }
+    }
+
+    /// `cost[c] = (sy · row offset of column c's nearest feature)²` for the
+    /// columns `start ..< end` of the current row (about `(sy · far)²`
+    /// without a feature).
+    private func fillCosts(from start: Int, to end: Int, sy: Double) {
         let y = Double(row)
-        for x in 0..<width {
+        for x in start..<end {
             let d = min(y - above[x], below[x] - y) * sy
-            cost[x] = d * d
+            costs[x] = d * d
         }
     }
 }
@@ -282,7 +318,7 @@ struct RowEnvelope {
         bounds.deallocate()
     }
 
-    /// Builds the envelope of one row's costs (``ColumnCursor/fillCosts(_:sy:)``, row height `sy`;
+    /// Builds the envelope of one row's costs (``ColumnCursor/costs``, row height `sy`;
     /// columns without a feature are left out).
     func build(_ cost: UnsafeMutablePointer<Double>, sy: Double, sx2: Double) {
         let half = ColumnCursor.far / 2 * sy, none = half * half
