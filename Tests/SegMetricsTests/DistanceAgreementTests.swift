@@ -61,6 +61,54 @@ final class DistanceAgreementTests: XCTestCase {
         }
     }
 
+    /// Sparse queries (a few per row, as surfaces of real masks give) on
+    /// wide images: windows fill only part of a row, grown left and right
+    /// as the queries move; against brute force, unit and anisotropic pixels.
+    func testSparseQueriesAreExact() {
+        var rng = SeededGenerator(seed: 11)
+        for trial in 0..<12 {
+            let w = Int.random(in: 150...400, using: &rng), h = Int.random(in: 5...30, using: &rng)
+            let spacing = trial % 2 == 0 ? Spacing.unit : Spacing(row: 0.7, column: 1.3)
+            let features = (0..<(w * h)).filter { _ in Int.random(in: 0..<(trial < 6 ? 60 : 900), using: &rng) == 0 }.map { Int32($0) }
+            let queries = (0..<(w * h)).filter { _ in Int.random(in: 0..<25, using: &rng) == 0 }.map { Int32($0) }
+            guard !features.isEmpty else { continue }
+            let got = EuclideanDistanceTransform(features: features, width: w, height: h, spacing: spacing).distances(at: queries)
+            for (n, q) in queries.enumerated() {
+                var best = Double.infinity
+                for f in features {
+                    let dy = Double(Int(q) / w - Int(f) / w) * spacing.row, dx = Double(Int(q) % w - Int(f) % w) * spacing.column
+                    best = min(best, (dy * dy + dx * dx).squareRoot())
+                }
+                XCTAssertEqual(got[n], best, accuracy: 1e-12 * max(best, 1), "trial \(trial) query \(q)")
+            }
+        }
+    }
+
+    /// The cursor's row costs: after any sequence of spans covered, in any
+    /// order, every covered column holds the current row's cost (stale
+    /// columns from earlier rows would pass a query-only test unnoticed).
+    func testCursorCoversSpansWithTheCurrentRowsCosts() {
+        var rng = SeededGenerator(seed: 12)
+        let w = 300, h = 60
+        let features = (0..<(w * h)).filter { _ in Int.random(in: 0..<40, using: &rng) == 0 }.map { Int32($0) }
+        let transform = EuclideanDistanceTransform(features: features, width: w, height: h, spacing: Spacing(row: 0.7, column: 1))
+        transform.withCursor { cursor in
+            for y in stride(from: 0, to: h, by: 3) {
+                cursor.advance(to: y)
+                for _ in 0..<6 {
+                    let a = Int.random(in: -10..<w, using: &rng), b = min(w + 10, a + Int.random(in: 0..<90, using: &rng))
+                    cursor.cover(a, b, sy: 0.7)
+                    for c in max(0, a)...min(w - 1, b) {
+                        let offsets = features.filter { Int($0) % w == c }.map { abs(Int($0) / w - y) }
+                        guard let o = offsets.min() else { XCTAssertGreaterThan(cursor.costs[c], 1e12); continue }
+                        let d = Double(o) * 0.7
+                        XCTAssertEqual(cursor.costs[c], d * d, "row \(y) column \(c)")
+                    }
+                }
+            }
+        }
+    }
+
     /// Selection gives what sorting gives, at every rank, with duplicates,
     /// for doubles and floats, and the pair gives the next order statistic:
     /// small sets (sorted directly) and large ones (radix passes), with

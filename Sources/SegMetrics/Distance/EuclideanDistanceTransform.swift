@@ -152,7 +152,7 @@ public struct EuclideanDistanceTransform: Sendable {
     }
 
     /// Runs `body` with a fresh ``ColumnCursor`` over these features.
-    private func withCursor<R>(_ body: (inout ColumnCursor) -> R) -> R {
+    func withCursor<R>(_ body: (inout ColumnCursor) -> R) -> R {
         features.withUnsafeBufferPointer { f in
             columnStart.withUnsafeBufferPointer { start in
                 columnRows.withUnsafeBufferPointer { rows in
@@ -267,17 +267,19 @@ struct ColumnCursor {
         guard first < filledStart || last >= filledEnd else { return }
         // Grown by at least a chunk at a time, so that fills stay long loops.
         let chunk = 64
-        let start = max(0, min(first, filledStart - chunk)), end = min(width, max(last + 1, filledEnd + chunk))
         if filledStart == filledEnd {
+            let start = max(0, first), end = min(width, max(last + 1, first + chunk))
             fillCosts(from: start, to: end, sy: sy)
             (filledStart, filledEnd) = (start, end)
             return
         }
-        if start < filledStart {
+        if first < filledStart {
+            let start = max(0, min(first, filledStart - chunk))
             fillCosts(from: start, to: filledStart, sy: sy)
             filledStart = start
         }
-        if end > filledEnd {
+        if last >= filledEnd {
+            let end = min(width, max(last + 1, filledEnd + chunk))
             fillCosts(from: filledEnd, to: end, sy: sy)
             filledEnd = end
         }
