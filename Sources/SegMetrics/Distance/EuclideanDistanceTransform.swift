@@ -87,15 +87,16 @@ public struct EuclideanDistanceTransform: Sendable {
                             cursor.advance(to: y)
                             var hullBuilt = false, farQueries = 0, j = 0
                             // The previous query of the row: d(x) ≥ d(x′) − sx·|x − x′| (triangle inequality) picks the first window.
-                            var previousX = 0, previousDistance = 0.0
+                            var previousX = 0, previousBest = 0.0
                             while next < q.count && Int(q[next]) < row + w {
                                 let x = Int(q[next]) - row
                                 let square = centre - x  // square[c] = (sx · (c − x))²
                                 var best = Double.infinity
-                                // The first window: windows narrower than the lower bound from the
-                                // previous query cannot hold the nearest feature (chosen without branches).
-                                let bound = max(0, previousDistance - Double(x - previousX) * sx), bound2 = bound * bound
-                                var level = (w > 4 && bound2 > centre[min(4, w)] ? 1 : 0) + (w > 16 && bound2 > centre[min(16, w)] ? 1 : 0)
+                                // The first window: a window of radius r cannot hold the nearest feature when
+                                // d(x′) > sx·(r + |x − x′|), compared squared (no square root on the way from
+                                // one query to the next) and without branches.
+                                let gap = x - previousX
+                                var level = (w > 4 && previousBest > centre[4 + gap] ? 1 : 0) + (w > 16 && previousBest > centre[16 + gap] ? 1 : 0)
                                 while true {
                                     let radius = 4 << (2 * level)  // 4, 16, 64
                                     if radius <= 64 {
@@ -116,8 +117,8 @@ public struct EuclideanDistanceTransform: Sendable {
                                     break
                                 }
                                 previousX = x
-                                previousDistance = best.squareRoot()
-                                out[next] = previousDistance
+                                previousBest = best
+                                out[next] = best.squareRoot()
                                 next += 1
                             }
                         }
