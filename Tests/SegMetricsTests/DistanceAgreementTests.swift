@@ -120,8 +120,8 @@ final class DistanceAgreementTests: XCTestCase {
             if n > 100 { values[3] = .infinity; values[5] = 0 }
             let sorted = values.sorted(), floats = values.map { Float($0) }, sortedFloats = floats.sorted()
             for k in (n > 500 ? Array(stride(from: 0, to: n, by: 37)) + [n - 1] : Array(0..<n)) {
-                XCTAssertEqual(Percentile.select(values, k), sorted[k], "n \(n) k \(k)")
-                XCTAssertEqual(Percentile.select(floats, k), sortedFloats[k], "float n \(n) k \(k)")
+                XCTAssertEqual(Percentile.selectPair(values, k).0, sorted[k], "n \(n) k \(k)")
+                XCTAssertEqual(Percentile.selectPair(floats, k).0, sortedFloats[k], "float n \(n) k \(k)")
                 let pair = Percentile.selectPair(values, k)
                 XCTAssertEqual(pair.0, sorted[k])
                 XCTAssertEqual(pair.1, sorted[min(k + 1, n - 1)], "next after n \(n) k \(k)")

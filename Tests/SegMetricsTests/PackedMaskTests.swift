@@ -35,7 +35,7 @@ final class PackedMaskTests: XCTestCase {
                     let y = i / w, x = i % w
                     return at(y, x) && !(at(y - 1, x) && at(y + 1, x) && at(y, x - 1) && at(y, x + 1))
                 }.map { Int32($0) }
-                XCTAssertEqual(ClassMask(mask: m, width: w, height: h).erosionSurface(), want, "\(w)×\(h) density \(density)")
+                XCTAssertEqual(ClassMask(mask: m, width: w, height: h).erosionSurface().pixels(), want, "\(w)×\(h) density \(density)")
             }
         }
     }
@@ -56,7 +56,7 @@ final class PackedMaskTests: XCTestCase {
                     if x == w - 1 { return here != s }
                     return here != e || here != s || here != se
                 }.map { Int32($0) }
-                XCTAssertEqual(ClassMask(mask: m, width: w, height: h).davisBoundary(), want, "\(w)×\(h) density \(density)")
+                XCTAssertEqual(ClassMask(mask: m, width: w, height: h).davisBoundary().pixels(), want, "\(w)×\(h) density \(density)")
             }
         }
     }
@@ -92,7 +92,7 @@ final class PackedMaskTests: XCTestCase {
             return (0..<(w * h)).map { i in cells[(i / w / 7) * 20 + (i % w) / 7] }
         }
         let p = blocky(0.5), g = blocky(0.6)
-        let predB = ClassMask(mask: p, width: w, height: h).davisBoundary(), gtB = ClassMask(mask: g, width: w, height: h).davisBoundary()
+        let predB = ClassMask(mask: p, width: w, height: h).davisBoundary().pixels(), gtB = ClassMask(mask: g, width: w, height: h).davisBoundary().pixels()
         let r = Int((0.008 * Double(w * w + h * h).squareRoot()).rounded(.up))
         func matched(_ from: [Int32], _ to: [Int32]) -> Int {
             from.filter { i in to.contains { j in

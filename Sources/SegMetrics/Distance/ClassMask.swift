@@ -40,21 +40,15 @@ public struct ClassMask: Sendable {
     /// binary_erosion(mask)` with SciPy's cross structure and
     /// `border_value=0`: an inside pixel one of whose four neighbours is
     /// outside the mask or outside the image (a mask touching the image edge
-    /// has surface there). Sorted pixel indices.
-    public func erosionSurface() -> [Int32] { packed.erosionSurface().pixels() }
-
-    /// The same surface, packed (``PackedMask``).
-    func packedErosionSurface() -> PackedMask { packed.erosionSurface() }
+    /// has surface there).
+    func erosionSurface() -> PackedMask { packed.erosionSurface() }
 
     /// The DAVIS benchmark's `_seg2bmap`: a pixel differing from its east,
     /// south or south-east neighbour (pixels past the image count as
     /// background, except that the last row compares only eastwards, the
     /// last column only southwards, and the corner never), so the image edge
-    /// itself is not boundary. Sorted pixel indices.
-    public func davisBoundary() -> [Int32] { packed.davisBoundary().pixels() }
-
-    /// The same boundary, packed (``PackedMask``).
-    func packedDavisBoundary() -> PackedMask { packed.davisBoundary() }
+    /// itself is not boundary.
+    func davisBoundary() -> PackedMask { packed.davisBoundary() }
 
     /// Google DeepMind's 2D surface elements: the blocks of 2×2 pixels of a
     /// grid shifted half a pixel, `(height + 1) × (width + 1)` blocks (block

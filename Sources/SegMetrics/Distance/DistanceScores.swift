@@ -39,7 +39,7 @@ public struct DistanceScores: Sendable, Equatable {
         var extracted: (prediction: PackedMask, gt: PackedMask)?
         func edges() -> (prediction: PackedMask, gt: PackedMask) {
             if let extracted { return extracted }
-            let made = (prediction.packedErosionSurface(), gt.packedErosionSurface())
+            let made = (prediction.erosionSurface(), gt.erosionSurface())
             extracted = made
             return made
         }
@@ -217,7 +217,7 @@ public struct DistanceScores: Sendable, Equatable {
     static func boundaryF(_ prediction: ClassMask, _ gt: ClassMask) -> Double {
         let width = gt.width, height = gt.height
         let radius = Int((0.008 * Double(width * width + height * height).squareRoot()).rounded(.up))
-        let predBoundary = prediction.packedDavisBoundary(), gtBoundary = gt.packedDavisBoundary()
+        let predBoundary = prediction.davisBoundary(), gtBoundary = gt.davisBoundary()
         let nPred = predBoundary.count, nGT = gtBoundary.count
         let precision: Double, recall: Double
         switch (nPred, nGT) {

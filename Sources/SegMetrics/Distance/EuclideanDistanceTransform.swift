@@ -8,11 +8,9 @@
 /// Built from the features' sorted pixel list and asked at a sorted list of
 /// query pixels, so the work follows the surfaces, not the image area: the
 /// queries are visited row by row while a cursor keeps, per column, the
-/// rows of the nearest feature above and below (advanced once per feature);
-/// each query searches outwards column by column until the column offset
-/// alone exceeds the best distance found. A row whose searches run long
-/// switches to the lower envelope of its columns' parabolas (Felzenszwalb
-/// and Huttenlocher), linear in the width.
+/// rows of the nearest feature above and below (advanced once per feature),
+/// and each query takes a vectorised minimum over a window of columns
+/// around it (``distances(at:)``).
 public struct EuclideanDistanceTransform: Sendable {
     public let width: Int, height: Int
     public let spacing: Spacing
@@ -33,13 +31,16 @@ public struct EuclideanDistanceTransform: Sendable {
         var rows = [Int32](repeating: 0, count: features.count)
         features.withUnsafeBufferPointer { f in
             start.withUnsafeMutableBufferPointer { start in
-                RowWalk.forEach(f, width: width) { _, x in start[x + 1] += 1 }
+                var walk = RowWalk(width: width)
+                for i in f { start[walk.column(of: Int(i)) + 1] += 1 }
                 for x in 0..<width { start[x + 1] += start[x] }
                 var fill = Array(start[0..<width])
                 rows.withUnsafeMutableBufferPointer { rows in
                     fill.withUnsafeMutableBufferPointer { fill in
-                        RowWalk.forEach(f, width: width) { y, x in
-                            rows[Int(fill[x])] = Int32(y)
+                        var walk = RowWalk(width: width)
+                        for i in f {
+                            let x = walk.column(of: Int(i))
+                            rows[Int(fill[x])] = Int32(walk.row)
                             fill[x] += 1
                         }
                     }
@@ -49,9 +50,6 @@ public struct EuclideanDistanceTransform: Sendable {
         columnStart = start
         columnRows = rows
     }
-
-    /// No feature: every distance would be infinite.
-    public var isEmpty: Bool { features.isEmpty }
 
     /// The distances at the sorted row-major pixel indices `queries`, in
     /// that order (+inf everywhere when there is no feature).
@@ -75,9 +73,9 @@ public struct EuclideanDistanceTransform: Sendable {
         }
         return [Double](unsafeUninitializedCapacity: queries.count) { out, initialized in
             withCursor { cursor in
-                let hull = RowEnvelope(width: w)
-                defer { hull.deallocate() }
                 let cost = cursor.costs
+                let hull = RowEnvelope(costs: cost, width: w)
+                defer { hull.deallocate() }
                 squares.withUnsafeBufferPointer { squares in
                     let centre = squares.baseAddress! + pad + w
                     queries.withUnsafeBufferPointer { q in
@@ -109,7 +107,7 @@ public struct EuclideanDistanceTransform: Sendable {
                                     cursor.cover(0, w - 1, sy: sy)
                                     farQueries += 1
                                     if farQueries > 8 && !hullBuilt {
-                                        hull.build(cost, sy: sy, sx2: sx * sx)
+                                        hull.build(sy: sy, sx2: sx * sx)
                                         hullBuilt = true
                                     }
                                     best = hullBuilt ? min(best, hull.minimum(at: x, from: &j, sx: sx))
@@ -175,17 +173,24 @@ public struct EuclideanDistanceTransform: Sendable {
     }
 }
 
-/// Walks sorted row-major indices as (row, column) without dividing.
-enum RowWalk {
-    /// Calls `body(row, column)` for each index of `indices`, in order.
+/// Reads increasing row-major indices as (row, column) without dividing:
+/// the row only moves forward.
+struct RowWalk {
+    let width: Int
+    /// The row of the last index read.
+    private(set) var row = 0
+    private var rowStart = 0
+
+    init(width: Int) { self.width = width }
+
+    /// The column of `index` (not below the previous one); `row` is then its row.
     @inline(__always)
-    static func forEach(_ indices: UnsafeBufferPointer<Int32>, width: Int, _ body: (Int, Int) -> Void) {
-        var y = 0, rowStart = 0
-        for index in indices {
-            let i = Int(index)
-            while i >= rowStart + width { y += 1; rowStart += width }
-            body(y, i - rowStart)
+    mutating func column(of index: Int) -> Int {
+        while index >= rowStart + width {
+            row += 1
+            rowStart += width
         }
+        return index - rowStart
     }
 }
 
@@ -211,7 +216,7 @@ struct ColumnCursor {
     /// The columns whose costs are filled for the current row: `filledStart ..< filledEnd`.
     private var filledStart = 0, filledEnd = 0
     private var passed = 0
-    private var featureRow = 0, featureRowStart = 0
+    private var walk: RowWalk
     /// The current row.
     private(set) var row = 0
 
@@ -220,6 +225,7 @@ struct ColumnCursor {
         self.columnStart = columnStart
         self.columnRows = columnRows
         self.width = width
+        walk = RowWalk(width: width)
         above = .allocate(capacity: width)
         below = .allocate(capacity: width)
         next = .allocate(capacity: width)
@@ -250,9 +256,8 @@ struct ColumnCursor {
         while passed < features.count {
             let i = Int(features[passed])
             guard i < end else { break }
-            while i >= featureRowStart + width { featureRow += 1; featureRowStart += width }
-            let x = i - featureRowStart
-            above[x] = Double(featureRow)
+            let x = walk.column(of: i)
+            above[x] = Double(walk.row)
             let n = next[x] + 1
             next[x] = n
             below[x] = n < columnStart[x + 1] ? Double(columnRows[Int(n)]) : Self.far
@@ -299,35 +304,34 @@ struct ColumnCursor {
 }
 
 /// One row's lower envelope of the parabolas `g(c) + sx²(x − c)²`, `g(c)`
-/// the squared vertical distance of column `c`'s nearest feature
-/// (Felzenszwalb and Huttenlocher), for rows whose queries are too many or
-/// too far for the local search.
+/// the row's cost of column `c` (``ColumnCursor/costs``, read in place)
+/// (Felzenszwalb and Huttenlocher), for rows with many queries farther
+/// than the widest window.
 struct RowEnvelope {
     private let width: Int
     private let g: UnsafeMutablePointer<Double>
     private let hull: UnsafeMutablePointer<Int>
     private let bounds: UnsafeMutablePointer<Double>
 
-    init(width: Int) {
+    /// An envelope over the costs `g` (the whole row filled before ``build(sy:sx2:)``).
+    init(costs g: UnsafeMutablePointer<Double>, width: Int) {
         self.width = width
-        g = .allocate(capacity: width)
+        self.g = g
         hull = .allocate(capacity: width)
         bounds = .allocate(capacity: width + 1)
     }
 
     func deallocate() {
-        g.deallocate()
         hull.deallocate()
         bounds.deallocate()
     }
 
-    /// Builds the envelope of one row's costs (``ColumnCursor/costs``, row height `sy`;
+    /// Builds the envelope of the row's current costs (row height `sy`;
     /// columns without a feature are left out).
-    func build(_ cost: UnsafeMutablePointer<Double>, sy: Double, sx2: Double) {
+    func build(sy: Double, sx2: Double) {
         let half = ColumnCursor.far / 2 * sy, none = half * half
         var k = -1
-        for q in 0..<width where cost[q] < none {
-            g[q] = cost[q]
+        for q in 0..<width where g[q] < none {
             let fq = g[q] + sx2 * Double(q * q)
             var s = -Double.infinity
             while k >= 0 {

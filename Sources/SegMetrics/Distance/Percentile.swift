@@ -39,9 +39,6 @@ enum Percentile {
         return (T(orderKey: kth), T(orderKey: next))
     }
 
-    /// The k-th smallest (0-based) of non-negative values: what sorting gives at k.
-    static func select<T: OrderedBits>(_ values: [T], _ k: Int) -> T { selectPair(values, k).0 }
-
     /// The k-th and (k + 1)-th smallest keys (the k-th twice when k is the
     /// last), rearranging `keys`: a radix selection on bit patterns (which
     /// order non-negative floating-point numbers), 11 bits at a time from
@@ -96,7 +93,7 @@ enum Percentile {
 }
 
 /// A floating-point type whose non-negative values order as their bit
-/// patterns do (``Percentile/select(_:_:)``), as a 64-bit key.
+/// patterns do (``Percentile/selectKeys(_:_:)``), as a 64-bit key.
 protocol OrderedBits: Comparable {
     /// The bit pattern, in the top bits of 64.
     var orderKey: UInt64 { get }

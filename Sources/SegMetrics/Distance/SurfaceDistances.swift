@@ -1,5 +1,5 @@
 /// The distances between the surfaces of a prediction and a ground truth
-/// (``ClassMask/erosionSurface()``): from every surface pixel of one mask to
+/// (``ClassMask/erosionSurface()``, as sorted pixel lists): from every surface pixel of one mask to
 /// the nearest surface pixel of the other, in spacing units, as MONAI's
 /// `get_surface_distance`, MedPy's `__surface_distances` and Metrics
 /// Reloaded's `border_distance` compute them.
