@@ -161,7 +161,11 @@ public func createFolder(_ folder: String) throws {
     }
 }
 
-/// Creates the folder an output file goes into, like `mkdir -p`.
+/// Creates the folder an output file goes into, like `mkdir -p`: the path
+/// up to its last `/` (none: the current folder, nothing to make). Not
+/// `NSString.deletingLastPathComponent`, which traps (SIGILL) on the path
+/// `-` in Foundation on Linux (Swift 6.3): `segeval --per-image -` crashed.
 public func createParentFolder(of path: String) throws {
-    try createFolder((path as NSString).deletingLastPathComponent)
+    guard let slash = path.lastIndex(of: "/") else { return }
+    try createFolder(slash == path.startIndex ? "/" : String(path[..<slash]))
 }

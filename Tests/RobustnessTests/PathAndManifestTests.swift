@@ -21,6 +21,24 @@ final class PathAndManifestTests: XCTestCase {
         }
     }
 
+    /// Output files named `-` or without a folder: segeval's per-image CSV
+    /// and state file are written where asked (Foundation's
+    /// `deletingLastPathComponent` trapped on `-`, so this crashed), and
+    /// nested output folders are made.
+    func testOutputPathsWithoutAFolderAndNestedOnes() throws {
+        let root = try makeTemporaryDirectory(self)
+        try makeDataset(root, names: ["a.png", "b.png"])
+        let run = try runTool("segeval", ["--pred", root + "/labels", "--gt", root + "/labels", "--per-image", "-", "--state", "s.state"],
+                              in: root, limits: limits)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(try String(contentsOfFile: root + "/-", encoding: .utf8).hasPrefix("key,"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/s.state"))
+        let nested = try runTool("segeval", ["--pred", root + "/labels", "--gt", root + "/labels", "--per-image", root + "/out/deeper/per-image.csv"],
+                                 limits: limits)
+        XCTAssertEqual(nested.status, 0, nested.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/out/deeper/per-image.csv"))
+    }
+
     func testManifestWithMissingFilesNamesThem() throws {
         let root = try makeTemporaryDirectory(self)
         try makeDataset(root, names: ["a.png", "b.png"])
