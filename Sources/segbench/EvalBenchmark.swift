@@ -36,12 +36,7 @@ func evalBenchmark() throws {
     let full = job { _ in }
     var decodeBest = Double.infinity, maeFBest = Double.infinity, fullBest = Double.infinity
     for _ in 0..<rounds {
-        decodeBest = min(decodeBest, time {
-            let next = Counter()
-            DispatchQueue.concurrentPerform(iterations: cores) { _ in
-                while let i = next.take(below: files.count) { _ = try! ImageReader.read(files[i].path) }
-            }
-        })
+        decodeBest = min(decodeBest, try time { try decodeAll(files.map(\.path), cores: cores) })
         maeFBest = min(maeFBest, try time { _ = try maeF.run() })
         fullBest = min(fullBest, try time { _ = try full.run() })
     }
@@ -58,4 +53,30 @@ func evalBenchmark() throws {
     print(String(format: "decode only (read+decode %d files): %.3f s", files.count, decodeBest))
     print(String(format: "MAE + F family: %.3f s (%.3fx decode; goal <= 1.3x)", maeFBest, maeFBest / decodeBest))
     print(String(format: "full set (MAE, F, S, E, wF + confusion): %.3f s (%.1f pairs/s)", fullBest, Double(gt.count) / fullBest))
+}
+
+/// Reads and decodes every file, `cores` at a time: the floor every
+/// evaluation pays.
+func decodeAll(_ paths: [String], cores: Int) throws {
+    let next = Counter(), failure = ResultSlots<Error>(count: 1)
+    DispatchQueue.concurrentPerform(iterations: cores) { _ in
+        while let i = next.take(below: paths.count) {
+            do { _ = try ImageReader.read(paths[i]) } catch { failure.set(0, error) }
+        }
+    }
+    if let error = failure.values[0] { throw error }
+}
+
+/// `segbench decode DIR... [--rounds N]`: the best of N rounds of reading and
+/// decoding every image under the folders on all cores, in seconds, the
+/// decode floor scripts/bench_distance.py compares the distance family with.
+func decodeBenchmark() throws {
+    let folders = CommandLine.arguments.dropFirst(2).prefix { !$0.hasPrefix("--") }
+    let paths = try InputFiles.collect(Array(folders)).map(\.path)
+    guard !paths.isEmpty else { throw InputListError("segbench decode: no images under \(folders.joined(separator: " "))") }
+    MemoryTuning.reuseLargeAllocations()
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    var best = Double.infinity
+    for _ in 0..<rounds { best = min(best, try time { try decodeAll(paths, cores: cores) }) }
+    print(String(format: "decode only (read+decode %d files, %d cores): %.3f s", paths.count, cores, best))
 }

@@ -2,6 +2,7 @@
 //
 //   swift run -c release segbench remap [--copies 30] [--dir /tmp/segkit-bench] [--rounds 3]
 //   swift run -c release segbench eval [--data /dev/shm/segkit-eval-bench] [--rounds 3]
+//   swift run -c release segbench decode DIR... [--rounds 3]
 //   swift run -c release segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile]
 //
 // Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
@@ -60,6 +61,11 @@ if CommandLine.arguments.dropFirst().first == "elastic" {
 
 if CommandLine.arguments.dropFirst().first == "predict" {
     try predictBenchmark()
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "decode" {
+    try decodeBenchmark()
     exit(0)
 }
 

@@ -84,25 +84,26 @@ final class DistanceAgreementTests: XCTestCase {
         }
     }
 
-    /// The cursor's row costs: after any sequence of spans covered, in any
-    /// order, every covered column holds the current row's cost (stale
-    /// columns from earlier rows would pass a query-only test unnoticed).
-    func testCursorCoversSpansWithTheCurrentRowsCosts() {
+    /// The vertical pass both ways: every column's offset to the nearest
+    /// feature at or below (stored) and at or above (swept down), at widths
+    /// that are and are not multiples of the 16-column steps and 64-bit words.
+    func testVerticalPassGivesEachColumnsNearestFeatureRows() {
         var rng = SeededGenerator(seed: 12)
-        let w = 300, h = 60
-        let features = (0..<(w * h)).filter { _ in Int.random(in: 0..<40, using: &rng) == 0 }.map { Int32($0) }
-        let transform = EuclideanDistanceTransform(features: features, width: w, height: h, spacing: Spacing(row: 0.7, column: 1))
-        transform.withCursor { cursor in
-            for y in stride(from: 0, to: h, by: 3) {
-                cursor.advance(to: y)
-                for _ in 0..<6 {
-                    let a = Int.random(in: -10..<w, using: &rng), b = min(w + 10, a + Int.random(in: 0..<90, using: &rng))
-                    cursor.cover(a, b, sy: 0.7)
-                    for c in max(0, a)...min(w - 1, b) {
-                        let offsets = features.filter { Int($0) % w == c }.map { abs(Int($0) / w - y) }
-                        guard let o = offsets.min() else { XCTAssertGreaterThan(cursor.costs[c], 1e12); continue }
-                        let d = Double(o) * 0.7
-                        XCTAssertEqual(cursor.costs[c], d * d, "row \(y) column \(c)")
+        for (w, h) in [(300, 60), (70, 9), (64, 5), (16, 3), (1, 7)] {
+            let features = (0..<(w * h)).filter { _ in Int.random(in: 0..<40, using: &rng) == 0 }.map { Int32($0) }
+            let transform = EuclideanDistanceTransform(features: features, width: w, height: h, spacing: .unit)
+            let rows = (0..<w).map { c in features.filter { Int($0) % w == c }.map { Int($0) / w } }
+            let above = VerticalSweep(stride: transform.stride)
+            defer { above.deallocate() }
+            transform.features.words.withUnsafeBufferPointer { words in
+                for y in 0..<h {
+                    above.step(words.baseAddress! + y * transform.features.stride)
+                    for c in 0..<w {
+                        let below = transform.below[y * transform.stride + c], up = above.offsets[c]
+                        if let nearest = rows[c].filter({ $0 >= y }).min() { XCTAssertEqual(Int(below), nearest - y, "\(w)×\(h) row \(y) column \(c)") }
+                        else { XCTAssertGreaterThanOrEqual(below, EuclideanDistanceTransform.far) }
+                        if let nearest = rows[c].filter({ $0 <= y }).max() { XCTAssertEqual(Int(up), y - nearest, "\(w)×\(h) row \(y) column \(c)") }
+                        else { XCTAssertGreaterThanOrEqual(up, EuclideanDistanceTransform.far) }
                     }
                 }
             }

@@ -55,7 +55,7 @@ public struct DistanceScores: Sendable, Equatable {
         switch emptiness {
         case .neither:
             let e = edges()
-            let d = SurfaceDistances(predSurface: e.prediction.pixels(), gtSurface: e.gt.pixels(), width: width, height: height, spacing: o.spacing)
+            let d = SurfaceDistances(predSurface: e.prediction, gtSurface: e.gt, spacing: o.spacing)
             let p = Summary(d.predToGT, tolerance: o.nsdTolerance), g = Summary(d.gtToPred, tolerance: o.nsdTolerance)
             hd = max(p.maximum, g.maximum)
             switch o.convention {
@@ -176,7 +176,7 @@ public struct DistanceScores: Sendable, Equatable {
         // Within 1 of the border is the border itself (distances are 0, 1, √2, …).
         if band <= 1 || border.isEmpty { return border }
         let inside = mask.pixels()
-        let d = EuclideanDistanceTransform(features: border.pixels(), width: mask.width, height: mask.height, spacing: .unit).distances(at: inside)
+        let d = EuclideanDistanceTransform(features: border, spacing: .unit).distances(at: inside)
         return PackedMask(pixels: zip(inside, d).filter { $0.1 < band }.map(\.0), width: mask.width, height: mask.height)
     }
 

@@ -12,8 +12,14 @@ public struct SurfaceDistances: Sendable {
     /// Both directions between two surfaces given as sorted pixel lists; a
     /// direction whose target is empty holds +inf for each source pixel.
     public init(predSurface: [Int32], gtSurface: [Int32], width: Int, height: Int, spacing: Spacing) {
-        predToGT = EuclideanDistanceTransform(features: gtSurface, width: width, height: height, spacing: spacing).distances(at: predSurface)
-        gtToPred = EuclideanDistanceTransform(features: predSurface, width: width, height: height, spacing: spacing).distances(at: gtSurface)
+        self.init(predSurface: PackedMask(pixels: predSurface, width: width, height: height),
+                  gtSurface: PackedMask(pixels: gtSurface, width: width, height: height), spacing: spacing)
+    }
+
+    /// Both directions between two surfaces given as packed masks of one size.
+    init(predSurface: PackedMask, gtSurface: PackedMask, spacing: Spacing) {
+        predToGT = EuclideanDistanceTransform(features: gtSurface, spacing: spacing).distances(at: predSurface.pixels())
+        gtToPred = EuclideanDistanceTransform(features: predSurface, spacing: spacing).distances(at: gtSurface.pixels())
     }
 
     /// Metrics Reloaded's distances when one surface is empty: SciPy's

@@ -1,0 +1,82 @@
+// The per-query step of the exact Euclidean distance transform, in C so that
+// it is compiled for AVX-512, AVX2 and baseline x86-64 and picked at run
+// time (Swift cannot multiversion a function), as CSegModel's kernels are.
+#include "segdistance.h"
+#include <math.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define HOT
+#endif
+
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+
+// Macros rather than functions: a 64-byte vector may not cross a call in
+// the baseline build (no AVX-512 calling convention there).
+
+/// Eight doubles from an unaligned address.
+#define LOAD8(p) ({ v8d v_; memcpy(&v_, (p), sizeof v_); v_; })
+
+/// Lane-wise a < b ? a : b (x86's min instruction; +inf padding passes through).
+#define MIN8(a, b) ({ v8d a_ = (a), b_ = (b); v8l lower_ = (v8l)(a_ < b_); (v8d)(((v8l)a_ & lower_) | ((v8l)b_ & ~lower_)); })
+
+/// The minimum of cost[i] + square[i] over i in 0 ..< 8·blocks.
+#define WINDOW_MIN(cost, square, blocks) ({ \
+    const double *c_ = (cost), *s_ = (square); \
+    v8d m_ = LOAD8(c_) + LOAD8(s_); \
+    for (int b_ = 1; b_ < (blocks); b_++) m_ = MIN8(LOAD8(c_ + 8 * b_) + LOAD8(s_ + 8 * b_), m_); \
+    double best_ = m_[0]; \
+    for (int l_ = 1; l_ < 8; l_++) best_ = m_[l_] < best_ ? m_[l_] : best_; \
+    best_; })
+
+HOT void seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
+                             const int32_t *indices, int64_t count, int64_t row_start, double *out) {
+    // A window of radius r (columns x − r … x + r − 1) holds the nearest
+    // feature once its minimum is at most (sx·r)²: every column outside costs
+    // at least that. Radius 16 first (four vectors, no branch on the way),
+    // then 64.
+    const double near = squares[16], far = squares[64];
+    const double *near_squares = squares - 16, *far_squares = squares - 64;
+    for (int64_t i = 0; i < count; i++) {
+        const int64_t x = indices[i] - row_start;
+        double best = WINDOW_MIN(cost + x - 16, near_squares, 4);
+        if (best > near && width > 16) {
+            best = WINDOW_MIN(cost + x - 64, far_squares, 16);
+            if (best > far && width > 64) best = NAN;
+        }
+        out[i] = best;
+    }
+    // llvm.sqrt (no errno: NaN stays NaN), which the loop vectoriser handles.
+    for (int64_t i = 0; i < count; i++) out[i] = __builtin_elementwise_sqrt(out[i]);
+}
+
+HOT void seg_edt_sweep_row(int32_t *offsets, const uint64_t *bits, int64_t stride) {
+    for (int64_t k = 0; k < stride / 64; k++) {
+        const uint64_t word = bits[k];
+        int32_t *o = offsets + 64 * k;
+        for (int b = 0; b < 64; b++) {
+            // All ones where the column's bit is clear, else 0.
+            const int32_t keep = (int32_t)((word >> b) & 1) - 1;
+            o[b] = (o[b] + 1) & keep;
+        }
+    }
+    const int64_t done = stride & ~(int64_t)63;
+    if (done < stride) {
+        const uint64_t word = bits[done / 64];
+        for (int64_t x = done; x < stride; x++) {
+            const int32_t keep = (int32_t)((word >> (x - done)) & 1) - 1;
+            offsets[x] = (offsets[x] + 1) & keep;
+        }
+    }
+}
+
+HOT void seg_edt_row_costs(double *cost, const int32_t *above, const int32_t *below, int64_t width, double sy) {
+    for (int64_t x = 0; x < width; x++) {
+        const int32_t offset = above[x] < below[x] ? above[x] : below[x];
+        const double d = (double)offset * sy;
+        cost[x] = d * d;
+    }
+}

@@ -1,0 +1,31 @@
+#ifndef SEGDISTANCE_H
+#define SEGDISTANCE_H
+
+#include <stdint.h>
+
+/// The exact distance transform's second step for the queries of one row
+/// (SegMetrics' EuclideanDistanceTransform): for each query column x, the
+/// square root of the minimum over columns c of cost[c] + squares[c − x].
+///
+/// - cost: the row's costs (sy · vertical offset of the column's nearest
+///   feature)², readable with +inf from 64 columns before column 0 to 64
+///   after column width − 1.
+/// - squares: squares[j] = (sx · j)² for j in −64 … 64 (pointer at j = 0).
+/// - indices: the queries' row-major pixel indices, increasing, all in the
+///   row starting at row_start.
+/// - out: one distance per query; NaN for a query whose nearest feature lies
+///   more than 64 columns away (the caller searches the whole row for those).
+void seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
+                         const int32_t *indices, int64_t count, int64_t row_start, double *out);
+
+/// One row of the transform's vertical pass: for each of the `stride`
+/// columns, offsets[x] becomes 0 where bit x of the row's packed feature
+/// bits is set and offsets[x] + 1 elsewhere (the row offset to the nearest
+/// feature passed so far). `bits` holds at least ⌈stride / 64⌉ words.
+void seg_edt_sweep_row(int32_t *offsets, const uint64_t *bits, int64_t stride);
+
+/// A row's costs from the vertical pass both ways:
+/// cost[x] = (sy · min(above[x], below[x]))² for x < width.
+void seg_edt_row_costs(double *cost, const int32_t *above, const int32_t *below, int64_t width, double sy);
+
+#endif
