@@ -13,6 +13,8 @@
 
 typedef double v8d __attribute__((vector_size(64)));
 typedef int64_t v8l __attribute__((vector_size(64)));
+typedef uint8_t v64u __attribute__((vector_size(64)));
+typedef _Bool b64 __attribute__((ext_vector_type(64)));
 
 // Macros rather than functions: a 64-byte vector may not cross a call in
 // the baseline build (no AVX-512 calling convention there).
@@ -53,24 +55,35 @@ HOT void seg_edt_row_queries(const double *cost, const double *squares, int64_t 
     for (int64_t i = 0; i < count; i++) out[i] = __builtin_elementwise_sqrt(out[i]);
 }
 
-HOT void seg_edt_sweep_row(int32_t *offsets, const uint64_t *bits, int64_t stride) {
-    for (int64_t k = 0; k < stride / 64; k++) {
-        const uint64_t word = bits[k];
-        int32_t *o = offsets + 64 * k;
-        for (int b = 0; b < 64; b++) {
-            // All ones where the column's bit is clear, else 0.
-            const int32_t keep = (int32_t)((word >> b) & 1) - 1;
-            o[b] = (o[b] + 1) & keep;
-        }
-    }
-    const int64_t done = stride & ~(int64_t)63;
-    if (done < stride) {
-        const uint64_t word = bits[done / 64];
-        for (int64_t x = done; x < stride; x++) {
-            const int32_t keep = (int32_t)((word >> (x - done)) & 1) - 1;
-            offsets[x] = (offsets[x] + 1) & keep;
-        }
-    }
+// offsets[x] = bit x clear ? previous[x] + 1 : 0 for the stride columns,
+// written for both a separate previous row and in place, so that the
+// vectoriser needs no overlap test (it falls back to scalar code on one).
+#define SWEEP_ROW(previous, offsets, bits, stride) do { \
+    for (int64_t k_ = 0; k_ < (stride) / 64; k_++) { \
+        const uint64_t word_ = (bits)[k_]; \
+        for (int b_ = 0; b_ < 64; b_++) { \
+            const int32_t keep_ = (int32_t)((word_ >> b_) & 1) - 1; /* all ones where the bit is clear */ \
+            (offsets)[64 * k_ + b_] = ((previous)[64 * k_ + b_] + 1) & keep_; \
+        } \
+    } \
+    const int64_t done_ = (stride) & ~(int64_t)63; \
+    for (int64_t x_ = done_; x_ < (stride); x_++) { \
+        const int32_t keep_ = (int32_t)(((bits)[done_ / 64] >> (x_ - done_)) & 1) - 1; \
+        (offsets)[x_] = ((previous)[x_] + 1) & keep_; \
+    } \
+} while (0)
+
+static void sweep_in_place(int32_t *restrict offsets, const uint64_t *restrict bits, int64_t stride) {
+    SWEEP_ROW(offsets, offsets, bits, stride);
+}
+
+static void sweep_from(const int32_t *restrict previous, int32_t *restrict offsets, const uint64_t *restrict bits, int64_t stride) {
+    SWEEP_ROW(previous, offsets, bits, stride);
+}
+
+HOT void seg_edt_sweep_row(const int32_t *previous, int32_t *offsets, const uint64_t *bits, int64_t stride) {
+    if (previous == offsets) sweep_in_place(offsets, bits, stride);
+    else sweep_from(previous, offsets, bits, stride);
 }
 
 HOT void seg_edt_row_costs(double *cost, const int32_t *above, const int32_t *below, int64_t width, double sy) {
@@ -78,5 +91,27 @@ HOT void seg_edt_row_costs(double *cost, const int32_t *above, const int32_t *be
         const int32_t offset = above[x] < below[x] ? above[x] : below[x];
         const double d = (double)offset * sy;
         cost[x] = d * d;
+    }
+}
+
+HOT void seg_pack_range(const uint8_t *values, int64_t width, int64_t height, uint8_t lo, uint8_t hi,
+                        uint64_t *words, int64_t stride) {
+    const uint8_t span = (uint8_t)(hi - lo);
+    for (int64_t y = 0; y < height; y++) {
+        const uint8_t *row = values + y * width;
+        uint64_t *out = words + y * stride;
+        int64_t x = 0;
+        for (; x + 64 <= width; x += 64) {
+            // 64 bytes compared at once, the lane results packed to bits (a compare into a mask register on AVX-512).
+            v64u v;
+            memcpy(&v, row + x, sizeof v);
+            b64 inside = __builtin_convertvector((v64u)(v - lo) <= span, b64);
+            memcpy(out + (x >> 6), &inside, sizeof(uint64_t));
+        }
+        if (x < width) {
+            uint64_t word = 0;
+            for (int b = 0; x + b < width; b++) word |= (uint64_t)((uint8_t)(row[x + b] - lo) <= span) << b;
+            out[x >> 6] = word;
+        }
     }
 }

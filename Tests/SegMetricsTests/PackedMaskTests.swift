@@ -67,7 +67,7 @@ final class PackedMaskTests: XCTestCase {
         var rng = SeededGenerator(seed: 4)
         for (w, h) in [(1, 1), (9, 9), (65, 7), (130, 5), (150, 80)] {
             let m = randomMask(w, h, density: 0.01, &rng)
-            let packed = PackedMask(labels: m, member: 1, width: w, height: h)
+            let packed = PackedMask(values: m, inside: 1...1, width: w, height: h)
             for r in [0, 1, 2, 6, 63, 64, 65, 70] where r <= max(w, h) + 2 {
                 let set = m.indices.filter { m[$0] != 0 }
                 let want = (0..<(w * h)).filter { i in

@@ -19,13 +19,20 @@ void seg_edt_row_queries(const double *cost, const double *squares, int64_t widt
                          const int32_t *indices, int64_t count, int64_t row_start, double *out);
 
 /// One row of the transform's vertical pass: for each of the `stride`
-/// columns, offsets[x] becomes 0 where bit x of the row's packed feature
-/// bits is set and offsets[x] + 1 elsewhere (the row offset to the nearest
-/// feature passed so far). `bits` holds at least ⌈stride / 64⌉ words.
-void seg_edt_sweep_row(int32_t *offsets, const uint64_t *bits, int64_t stride);
+/// columns, offsets[x] = 0 where bit x of the row's packed feature bits is
+/// set and previous[x] + 1 elsewhere (the row offset to the nearest feature
+/// passed so far; `previous` may be `offsets` itself). `bits` holds at
+/// least ⌈stride / 64⌉ words.
+void seg_edt_sweep_row(const int32_t *previous, int32_t *offsets, const uint64_t *bits, int64_t stride);
 
 /// A row's costs from the vertical pass both ways:
 /// cost[x] = (sy · min(above[x], below[x]))² for x < width.
 void seg_edt_row_costs(double *cost, const int32_t *above, const int32_t *below, int64_t width, double sy);
+
+/// Packs the pixels of a row-major 8-bit image whose value lies in lo … hi
+/// (lo ≤ hi) 64 to a word: bit b of word k of row y is column 64k + b; each
+/// row's `stride` words are written whole (bits past the width 0).
+void seg_pack_range(const uint8_t *values, int64_t width, int64_t height, uint8_t lo, uint8_t hi,
+                    uint64_t *words, int64_t stride);
 
 #endif

@@ -1,30 +1,35 @@
-/// One class of a label image read as a binary mask (pixels equal to
-/// `member`): the distance family reads every class of an image from the
-/// same label arrays, packed to bits once per class (``PackedMask``). Its
-/// surfaces come out as sorted row-major pixel lists (`Int32`), what
-/// ``EuclideanDistanceTransform`` takes.
+/// One class of an image read as a binary mask (pixels whose value lies in
+/// `inside`: a class label, or the prediction levels a threshold puts in the
+/// class): the distance family reads every class of an image from the same
+/// arrays, packed to bits once per class (``PackedMask``), without a class
+/// map per image.
 public struct ClassMask: Sendable {
-    /// Row-major labels, `width × height`.
-    public let labels: [UInt8]
-    /// The label value that is inside the mask.
-    public let member: UInt8
+    /// Row-major values, `width × height`.
+    public let values: [UInt8]
+    /// The values that are inside the mask.
+    public let inside: ClosedRange<UInt8>
     public let width: Int, height: Int
     /// The mask, 64 pixels to a word.
     private let packed: PackedMask
 
-    /// The pixels of `labels` equal to `member`.
-    public init(labels: [UInt8], member: UInt8, width: Int, height: Int) {
-        precondition(labels.count == width * height, "labels do not fill \(width)×\(height)")
-        self.labels = labels
-        self.member = member
+    /// The pixels of `values` that lie in `inside`.
+    public init(values: [UInt8], inside: ClosedRange<UInt8>, width: Int, height: Int) {
+        precondition(values.count == width * height, "values do not fill \(width)×\(height)")
+        self.values = values
+        self.inside = inside
         self.width = width
         self.height = height
-        packed = PackedMask(labels: labels, member: member, width: width, height: height)
+        packed = PackedMask(values: values, inside: inside, width: width, height: height)
+    }
+
+    /// The pixels of `labels` equal to `member`.
+    public init(labels: [UInt8], member: UInt8, width: Int, height: Int) {
+        self.init(values: labels, inside: member...member, width: width, height: height)
     }
 
     /// The non-zero pixels of a 0/1 (or any) mask.
     public init(mask: [UInt8], width: Int, height: Int) {
-        self.init(labels: mask.map { $0 != 0 ? 1 : 0 }, member: 1, width: width, height: height)
+        self.init(values: mask, inside: 1...255, width: width, height: height)
     }
 
     /// No pixel is inside.
@@ -34,7 +39,7 @@ public struct ClassMask: Sendable {
     public func pixels() -> [Int32] { packed.pixels() }
 
     /// The inside pixels as 0/1 bytes.
-    public func bytes() -> [UInt8] { labels.map { $0 == member ? 1 : 0 } }
+    public func bytes() -> [UInt8] { values.map { inside.contains($0) ? 1 : 0 } }
 
     /// MONAI's, MedPy's and Metrics Reloaded's surface, `mask XOR
     /// binary_erosion(mask)` with SciPy's cross structure and
@@ -57,11 +62,11 @@ public struct ClassMask: Sendable {
     /// outside. Sorted block indices with their codes (8 top-left, 4
     /// top-right, 2 bottom-left, 1 bottom-right inside).
     public func surfaceElements() -> (blocks: [Int32], codes: [UInt8]) {
-        let w = width, h = height, m = member
+        let w = width, h = height, inside = inside
         var blocks: [Int32] = [], codes: [UInt8] = []
-        labels.withUnsafeBufferPointer { l in
+        values.withUnsafeBufferPointer { l in
             @inline(__always) func at(_ y: Int, _ x: Int) -> UInt8 {
-                y >= 0 && x >= 0 && y < h && x < w && l[y * w + x] == m ? 1 : 0
+                y >= 0 && x >= 0 && y < h && x < w && inside.contains(l[y * w + x]) ? 1 : 0
             }
             for i in 0...h {
                 for j in 0...w {

@@ -63,12 +63,19 @@ extension MetricFamily {
         if [DistanceMetrics.hd, DistanceMetrics.hd95, DistanceMetrics.assd, DistanceMetrics.nsd].contains(where: { MetricFamily.distance.computes($0, config: config) }) { parts.insert(.distances) }
         if MetricFamily.distance.computes(DistanceMetrics.biou, config: config) { parts.insert(.boundaryIoU) }
         if MetricFamily.distance.computes(DistanceMetrics.bf, config: config) { parts.insert(.boundaryF) }
-        let predicted = pixels.predictedClasses()
+        var predicted: [UInt8]?
         let k = pixels.classes
         var perClass: [DistanceScores?] = Array(repeating: nil, count: k)
         for c in 1..<k {
             let gt = ClassMask(labels: pixels.gt, member: UInt8(c), width: pixels.width, height: pixels.height)
-            let prediction = ClassMask(labels: predicted, member: UInt8(c), width: pixels.width, height: pixels.height)
+            let prediction: ClassMask
+            if let levels = pixels.prediction.levels8, let range = pixels.levelRange(ofClass: c) {
+                prediction = ClassMask(values: levels, inside: range, width: pixels.width, height: pixels.height)
+            } else {
+                let classes = predicted ?? pixels.predictedClasses()
+                predicted = classes
+                prediction = ClassMask(labels: classes, member: UInt8(c), width: pixels.width, height: pixels.height)
+            }
             perClass[c] = DistanceScores(prediction: prediction, gt: gt, options: options, parts: parts)
         }
         var result = FamilyImageResult()

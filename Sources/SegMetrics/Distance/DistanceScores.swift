@@ -132,13 +132,19 @@ public struct DistanceScores: Sendable, Equatable {
         var count = 0, within = 0
         var sum = 0.0, maximum = -Double.infinity
 
+        /// One pass, in order (the sum as a loop adds them), without branches
+        /// (whether a distance is within the tolerance is unpredictable).
         init(_ distances: [Double], tolerance: Double) {
             count = distances.count
-            for d in distances {
-                sum += d
-                if d > maximum { maximum = d }
-                if d <= tolerance { within += 1 }
+            var sum = 0.0, maximum = -Double.infinity, within = 0
+            distances.withUnsafeBufferPointer { d in
+                for v in d {
+                    sum += v
+                    maximum = v > maximum ? v : maximum
+                    within &+= Int(unsafeBitCast(v <= tolerance, to: UInt8.self))  // a conditional add compiles to a branch
+                }
             }
+            (self.sum, self.maximum, self.within) = (sum, maximum, within)
         }
     }
 
@@ -208,7 +214,7 @@ public struct DistanceScores: Sendable, Equatable {
             }
         }
         for i in mask.indices where mask[i] != 0 && eroded[i] == 0 { out[i] = 1 }
-        return PackedMask(labels: out, member: 1, width: w, height: h)
+        return PackedMask(values: out, inside: 1...1, width: w, height: h)
     }
 
     /// The DAVIS 2017 boundary F-measure (`f_measure`, bound_th 0.008):

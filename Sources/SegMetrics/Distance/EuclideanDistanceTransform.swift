@@ -42,12 +42,16 @@ public struct EuclideanDistanceTransform: Sendable {
         let stride = (features.width + 15) & ~15
         self.stride = stride
         below = [Int32](unsafeUninitializedCapacity: stride * features.height) { out, initialized in
-            let running = VerticalSweep(stride: stride)
-            defer { running.deallocate() }
+            let none = [Int32](repeating: Self.far, count: stride)
             features.words.withUnsafeBufferPointer { words in
-                for y in (0..<features.height).reversed() {
-                    running.step(words.baseAddress! + y * features.stride)
-                    (out.baseAddress! + y * stride).update(from: running.offsets, count: stride)
+                none.withUnsafeBufferPointer { none in
+                    // Row y from row y + 1 (from "none" for the last row), in place in the output.
+                    var previous = none.baseAddress!
+                    for y in (0..<features.height).reversed() {
+                        let row = out.baseAddress! + y * stride
+                        seg_edt_sweep_row(previous, row, words.baseAddress! + y * features.stride, Int64(stride))
+                        previous = UnsafePointer(row)
+                    }
                 }
             }
             initialized = stride * features.height
@@ -180,7 +184,7 @@ struct VerticalSweep {
     /// columns past the packed width read as no feature).
     @inline(__always)
     func step(_ bits: UnsafePointer<UInt64>) {
-        seg_edt_sweep_row(offsets, bits, Int64(stride))
+        seg_edt_sweep_row(offsets, offsets, bits, Int64(stride))
     }
 }
 

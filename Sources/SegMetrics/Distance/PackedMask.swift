@@ -1,3 +1,5 @@
+import CSegDistance
+
 /// A binary mask packed 64 pixels to a word, row by row (bit `b` of word
 /// `k` of a row is column `64k + b`; bits past the width are 0), so that
 /// neighbourhood tests such as an erosion run on 64 pixels at once and
@@ -9,34 +11,16 @@ struct PackedMask {
     /// `height × stride` words.
     let words: [UInt64]
 
-    /// The pixels of `labels` equal to `member` (eight labels compared at a time).
-    init(labels: [UInt8], member: UInt8, width: Int, height: Int) {
+    /// The pixels of the row-major `values` that lie in `inside` (64
+    /// compared at a time where the CPU has AVX-512).
+    init(values: [UInt8], inside: ClosedRange<UInt8>, width: Int, height: Int) {
         self.width = width
         self.height = height
         let stride = (width + 63) / 64
         self.stride = stride
-        let pattern = UInt64(member) &* 0x0101_0101_0101_0101
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         words = [UInt64](unsafeUninitializedCapacity: height * stride) { out, initialized in
-            out.initialize(repeating: 0)
-            labels.withUnsafeBytes { raw in
-                for y in 0..<height {
-                    let row = y * width, wordRow = y * stride
-                    var x = 0
-                    while x + 8 <= width {
-                        // Bytes equal to `member` → their bit set, in pixel order.
-                        let v = raw.loadUnaligned(fromByteOffset: row + x, as: UInt64.self) ^ pattern
-                        let nonzero = ((v & low7) &+ low7) | v
-                        let equal = (~nonzero >> 7) & 0x0101_0101_0101_0101
-                        let bits = (equal &* 0x0102_0408_1020_4080) >> 56
-                        out[wordRow + x >> 6] |= bits << UInt64(x & 63)
-                        x += 8
-                    }
-                    while x < width {
-                        if raw[row + x] == member { out[wordRow + x >> 6] |= 1 << UInt64(x & 63) }
-                        x += 1
-                    }
-                }
+            values.withUnsafeBufferPointer { v in
+                seg_pack_range(v.baseAddress, Int64(width), Int64(height), inside.lowerBound, inside.upperBound, out.baseAddress, Int64(stride))
             }
             initialized = height * stride
         }

@@ -23,6 +23,16 @@ public struct PixelPair: Sendable {
         return ByteLookup(lut).apply(prediction.levels16!)
     }
 
+    /// The 8-bit prediction levels of class `c` when they form one run
+    /// `lo … hi` (a threshold's classes, a label map's), so that the class
+    /// can be read from the levels without a class map; nil otherwise.
+    public func levelRange(ofClass c: Int) -> ClosedRange<UInt8>? {
+        guard prediction.levels8 != nil else { return nil }
+        let lut = prediction.classOfLevel
+        guard let lo = lut.firstIndex(of: c), let hi = lut.lastIndex(of: c), lut[lo...hi].allSatisfy({ $0 == c }) else { return nil }
+        return UInt8(lo)...UInt8(hi)
+    }
+
     /// Counts, per ground-truth class (0 and 1) and prediction level, the
     /// pixels that are not ignored: `[class][level]`, `prediction.scale + 1` levels.
     public func levelCounts() -> [[Int]] {
