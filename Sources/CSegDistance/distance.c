@@ -34,25 +34,29 @@ typedef _Bool b64 __attribute__((ext_vector_type(64)));
     for (int l_ = 1; l_ < 8; l_++) best_ = m_[l_] < best_ ? m_[l_] : best_; \
     best_; })
 
-HOT void seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
-                             const int32_t *indices, int64_t count, int64_t row_start, double *out) {
+HOT int64_t seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
+                                const uint64_t *query_bits, int64_t words, double *out) {
     // A window of radius r (columns x − r … x + r − 1) holds the nearest
     // feature once its minimum is at most (sx·r)²: every column outside costs
     // at least that. Radius 16 first (four vectors, no branch on the way),
     // then 64.
     const double near = squares[16], far = squares[64];
     const double *near_squares = squares - 16, *far_squares = squares - 64;
-    for (int64_t i = 0; i < count; i++) {
-        const int64_t x = indices[i] - row_start;
-        double best = WINDOW_MIN(cost + x - 16, near_squares, 4);
-        if (best > near && width > 16) {
-            best = WINDOW_MIN(cost + x - 64, far_squares, 16);
-            if (best > far && width > 64) best = NAN;
+    int64_t n = 0;
+    for (int64_t k = 0; k < words; k++) {
+        for (uint64_t bits = query_bits[k]; bits != 0; bits &= bits - 1) {
+            const int64_t x = 64 * k + __builtin_ctzll(bits);
+            double best = WINDOW_MIN(cost + x - 16, near_squares, 4);
+            if (best > near && width > 16) {
+                best = WINDOW_MIN(cost + x - 64, far_squares, 16);
+                if (best > far && width > 64) best = NAN;
+            }
+            out[n++] = best;
         }
-        out[i] = best;
     }
     // llvm.sqrt (no errno: NaN stays NaN), which the loop vectoriser handles.
-    for (int64_t i = 0; i < count; i++) out[i] = __builtin_elementwise_sqrt(out[i]);
+    for (int64_t i = 0; i < n; i++) out[i] = __builtin_elementwise_sqrt(out[i]);
+    return n;
 }
 
 // offsets[x] = bit x clear ? previous[x] + 1 : 0 for the stride columns,

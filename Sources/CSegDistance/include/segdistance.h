@@ -11,12 +11,15 @@
 ///   feature)², readable with +inf from 64 columns before column 0 to 64
 ///   after column width − 1.
 /// - squares: squares[j] = (sx · j)² for j in −64 … 64 (pointer at j = 0).
-/// - indices: the queries' row-major pixel indices, increasing, all in the
-///   row starting at row_start.
-/// - out: one distance per query; NaN for a query whose nearest feature lies
-///   more than 64 columns away (the caller searches the whole row for those).
-void seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
-                         const int32_t *indices, int64_t count, int64_t row_start, double *out);
+/// - query_bits: the row's queries, `words` words of 64 columns (bit b of
+///   word k is column 64k + b, none at or past the width).
+/// - out: one distance per query in column order; NaN for a query whose
+///   nearest feature lies more than 64 columns away (the caller searches
+///   the whole row for those).
+///
+/// Returns the number of queries.
+int64_t seg_edt_row_queries(const double *cost, const double *squares, int64_t width,
+                            const uint64_t *query_bits, int64_t words, double *out);
 
 /// One row of the transform's vertical pass: for each of the `stride`
 /// columns, offsets[x] = 0 where bit x of the row's packed feature bits is

@@ -58,19 +58,28 @@ public struct EuclideanDistanceTransform: Sendable {
         }
     }
 
-    /// The distances at the sorted row-major pixel indices `queries`, in
-    /// that order (+inf everywhere when there is no feature).
+    /// The distances at the row-major pixel indices `queries` (increasing,
+    /// each once), in that order (+inf everywhere when there is no feature).
+    public func distances(at queries: [Int32]) -> [Double] {
+        let mask = PackedMask(pixels: queries, width: width, height: height)
+        precondition(mask.count == queries.count, "the queries repeat a pixel")
+        return distances(at: mask)
+    }
+
+    /// The distances at the set pixels of `queries` (a mask of this size),
+    /// in row-major order (+inf everywhere when there is no feature).
     ///
     /// Rows are swept downwards keeping each column's offset to the nearest
     /// feature above; at a row with queries `cost[c] = (sy · offset of
     /// column c's nearest feature)²`, and a query at column x takes the
-    /// minimum of `cost[c] + (sx · (c − x))²` over the windows x − r … x + r − 1
-    /// for r = 4, 16, 64 (vectorised, the row padded with +inf), stopping at
-    /// the first whose minimum no column outside can beat. Queries farther
+    /// minimum of `cost[c] + (sx · (c − x))²` over the window of columns
+    /// x − 16 … x + 15, or x − 64 … x + 63 when that cannot settle it
+    /// (``seg_edt_row_queries``, the row padded with +inf). Queries farther
     /// than that scan the whole row, or, once a row has many of them, read
     /// the row's lower envelope.
-    public func distances(at queries: [Int32]) -> [Double] {
-        guard !features.isEmpty else { return Array(repeating: .infinity, count: queries.count) }
+    func distances(at queries: PackedMask) -> [Double] {
+        let count = queries.count
+        guard !features.isEmpty else { return Array(repeating: .infinity, count: count) }
         let sy = spacing.row, sx = spacing.column, w = width
         let pad = Self.padding
         // squares[pad + w + j] = (sx · j)², j in −(w + pad) … w + pad.
@@ -86,43 +95,47 @@ public struct EuclideanDistanceTransform: Sendable {
         defer { hull.deallocate() }
         let above = VerticalSweep(stride: stride)
         defer { above.deallocate() }
-        return [Double](unsafeUninitializedCapacity: queries.count) { out, initialized in
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
             squares.withUnsafeBufferPointer { squares in
                 let centre = squares.baseAddress! + pad + w
                 features.words.withUnsafeBufferPointer { words in
                     below.withUnsafeBufferPointer { below in
-                        queries.withUnsafeBufferPointer { q in
-                            var next = 0, swept = 0
-                            while next < q.count {
-                                let y = Int(q[next]) / w, row = y * w
-                                while swept <= y {
-                                    above.step(words.baseAddress! + swept * features.stride)
-                                    swept += 1
-                                }
+                        queries.words.withUnsafeBufferPointer { q in
+                            var next = 0
+                            for y in 0..<height {
+                                above.step(words.baseAddress! + y * features.stride)
+                                let rowBits = q.baseAddress! + y * queries.stride
+                                guard (0..<queries.stride).contains(where: { rowBits[$0] != 0 }) else { continue }
                                 seg_edt_row_costs(cost, above.offsets, below.baseAddress! + y * stride, Int64(w), sy)
-                                var end = next
-                                while end < q.count && Int(q[end]) < row + w { end += 1 }
-                                seg_edt_row_queries(cost, centre, Int64(w), q.baseAddress! + next, Int64(end - next), Int64(row), out.baseAddress! + next)
+                                let found = Int(seg_edt_row_queries(cost, centre, Int64(w), rowBits, Int64(queries.stride), out.baseAddress! + next))
                                 // Queries whose nearest feature is more than 64 columns away: the whole row,
                                 // or, once a row has many of them, its lower envelope.
-                                var hullBuilt = false, farQueries = 0, j = 0
-                                for n in next..<end where out[n].isNaN {
-                                    let x = Int(q[n]) - row
-                                    farQueries += 1
-                                    if farQueries > 8 && !hullBuilt {
-                                        hull.build(sy: sy, sx2: sx * sx)
-                                        hullBuilt = true
+                                if (next..<next + found).contains(where: { out[$0].isNaN }) {
+                                    var hullBuilt = false, farQueries = 0, j = 0, n = next
+                                    for k in 0..<queries.stride {
+                                        var bits = rowBits[k]
+                                        while bits != 0 {
+                                            let x = 64 * k + bits.trailingZeroBitCount
+                                            bits &= bits &- 1
+                                            defer { n += 1 }
+                                            guard out[n].isNaN else { continue }
+                                            farQueries += 1
+                                            if farQueries > 8 && !hullBuilt {
+                                                hull.build(sy: sy, sx2: sx * sx)
+                                                hullBuilt = true
+                                            }
+                                            let best = hullBuilt ? hull.minimum(at: x, from: &j, sx: sx) : Self.windowMinimum(cost, centre - x, count: w)
+                                            out[n] = best.squareRoot()
+                                        }
                                     }
-                                    let best = hullBuilt ? hull.minimum(at: x, from: &j, sx: sx) : Self.windowMinimum(cost, centre - x, count: w)
-                                    out[n] = best.squareRoot()
                                 }
-                                next = end
+                                next += found
                             }
                         }
                     }
                 }
             }
-            initialized = queries.count
+            initialized = count
         }
     }
 

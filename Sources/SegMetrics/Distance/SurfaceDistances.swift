@@ -18,8 +18,8 @@ public struct SurfaceDistances: Sendable {
 
     /// Both directions between two surfaces given as packed masks of one size.
     init(predSurface: PackedMask, gtSurface: PackedMask, spacing: Spacing) {
-        predToGT = EuclideanDistanceTransform(features: gtSurface, spacing: spacing).distances(at: predSurface.pixels())
-        gtToPred = EuclideanDistanceTransform(features: predSurface, spacing: spacing).distances(at: gtSurface.pixels())
+        predToGT = EuclideanDistanceTransform(features: gtSurface, spacing: spacing).distances(at: predSurface)
+        gtToPred = EuclideanDistanceTransform(features: predSurface, spacing: spacing).distances(at: gtSurface)
     }
 
     /// Metrics Reloaded's distances when one surface is empty: SciPy's
