@@ -160,6 +160,41 @@ final class DistanceAgreementTests: XCTestCase {
         XCTAssertTrue(values.lists["HD_per_class"]![0].isNaN, "class 0 is the rest")
     }
 
+    /// A soft map read from its 8-bit levels (the class packed straight from
+    /// the run of levels above the threshold) and the same map as 16-bit
+    /// levels (through the class map) score alike, and the run is the one
+    /// the threshold gives.
+    func testEightBitLevelRunsAndSixteenBitClassMapsAgree() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let w = 70, h = 40
+        var rng = SeededGenerator(seed: 5)
+        var gt = [UInt8](repeating: 0, count: w * h), soft = gt
+        for y in 5..<30 { for x in 8..<50 { gt[y * w + x] = 255 } }
+        for i in soft.indices {
+            let y = i / w, x = i % w
+            let inside = (7..<33).contains(y) && (10..<55).contains(x)
+            soft[i] = UInt8(clamping: (inside ? 170 : 60) + Int.random(in: -70...70, using: &rng))
+        }
+        try writeGray(gt, width: w, to: "\(dir)/gt/a.png")
+        try writeGray(soft, width: w, to: "\(dir)/pred8/a.png")
+        try FileManager.default.createDirectory(atPath: "\(dir)/pred16", withIntermediateDirectories: true)
+        let wide = Image(width: w, height: h, colorModel: .gray, samples: .uint16(soft.map { UInt16($0) * 257 }))
+        try ImageWriter.write(wide, to: "\(dir)/pred16/a.png", as: .png(level: 1, filtered: false))
+        func scores(_ pred: String) throws -> MetricValues {
+            var job = evalJob(dir)
+            job.predictions = [dir + "/" + pred]
+            try MetricSelection(parsing: "distance").apply(to: &job.config)
+            return MetricRegistry.values(try job.run().states[0])
+        }
+        let eight = try scores("pred8"), sixteen = try scores("pred16")
+        for key in Self.distanceKeys + ["BIoU", "BF"] {
+            XCTAssertEqual(eight.scalars[key] ?? .nan, sixteen.scalars[key] ?? .nan, key)
+        }
+        let expected = DistanceScores(prediction: soft.map { $0 >= 128 ? 1 : 0 }, gt: gt.map { $0 > 128 ? 1 : 0 }, width: w, height: h, options: DistanceOptions())
+        XCTAssertEqual(eight.scalars["HD95"] ?? .nan, expected.hd95, accuracy: 1e-12)
+        XCTAssertEqual(eight.scalars["ASSD"] ?? .nan, expected.assd, accuracy: 1e-12)
+    }
+
     func testEdgeCases() throws { try check("edge", every: 1) }
     func testAnisotropicSpacing() throws { try check("edge-aniso", every: 1) }
     func testISBI() throws { try check("isbi", every: 1) }
