@@ -1,5 +1,6 @@
 import Foundation
 import SegCore
+import SegImage
 import SegTestSupport
 import XCTest
 @testable import SegMetrics
