@@ -1,0 +1,72 @@
+/// stardist 0.9's `matching` at one IoU threshold τ: the optimal
+/// one-to-one matching of ground-truth and predicted objects (the most
+/// pairs with IoU ≥ τ, ties broken by the larger IoU sum — stardist's
+/// `linear_sum_assignment` on `−(IoU ≥ τ) − IoU / (2·min(n_true, n_pred))`),
+/// its counts and the scores made of them. The counts add up over images
+/// (stardist's `matching_dataset(by_image=False)`), so shards merge exactly.
+public struct InstanceMatching: Sendable, Equatable {
+    /// Matched pairs with IoU ≥ τ.
+    public var truePositives = 0
+    /// Predicted objects not matched at τ.
+    public var falsePositives = 0
+    /// Ground-truth objects not matched at τ.
+    public var falseNegatives = 0
+    /// Ground-truth and predicted objects.
+    public var gtCount = 0, predictionCount = 0
+    /// The IoUs of the true positives, summed.
+    public var matchedIoUSum = 0.0
+
+    public init() {}
+
+    /// One image's matching at threshold `tau` (0 < τ ≤ 1).
+    public init(_ overlap: InstanceOverlap, tau: Double) {
+        gtCount = overlap.gtCount
+        predictionCount = overlap.predictionCount
+        let n = min(gtCount, predictionCount)
+        let ious = overlap.pairs.map(overlap.iou)
+        var matched: [Int] = []
+        if n > 0 && ious.contains(where: { $0 >= tau }) {
+            let edges = overlap.pairs.indices.map { k in
+                MaximumWeightMatching.Edge(row: overlap.pairs[k].gt, column: overlap.pairs[k].prediction,
+                                           weight: (ious[k] >= tau ? 1 : 0) + ious[k] / Double(2 * n))
+            }
+            matched = MaximumWeightMatching.solve(edges).filter { ious[$0] >= tau }
+        }
+        truePositives = matched.count
+        falsePositives = predictionCount - truePositives
+        falseNegatives = gtCount - truePositives
+        matchedIoUSum = matched.reduce(0) { $0 + ious[$1] }
+    }
+
+    /// Adds another image's counts (stardist's dataset sums).
+    public mutating func add(_ other: InstanceMatching) {
+        truePositives += other.truePositives
+        falsePositives += other.falsePositives
+        falseNegatives += other.falseNegatives
+        gtCount += other.gtCount
+        predictionCount += other.predictionCount
+        matchedIoUSum += other.matchedIoUSum
+    }
+
+    private var tp: Double { Double(truePositives) }
+    private var fp: Double { Double(falsePositives) }
+    private var fn: Double { Double(falseNegatives) }
+
+    /// TP / (TP + FP); 0 without a true positive (stardist).
+    public var precision: Double { truePositives > 0 ? tp / (tp + fp) : 0 }
+    /// TP / (TP + FN); 0 without a true positive.
+    public var recall: Double { truePositives > 0 ? tp / (tp + fn) : 0 }
+    /// TP / (TP + FP + FN), stardist's `accuracy`, cellpose's "average precision"; 0 without a true positive.
+    public var accuracy: Double { truePositives > 0 ? tp / (tp + fp + fn) : 0 }
+    /// 2 TP / (2 TP + FP + FN); 0 without a true positive.
+    public var f1: Double { truePositives > 0 ? 2 * tp / (2 * tp + fp + fn) : 0 }
+    /// Mean IoU of the true positives (SQ); 0 without one.
+    public var meanMatchedIoU: Double { truePositives > 0 ? matchedIoUSum / tp : 0 }
+    /// The true positives' IoU sum over the ground-truth objects; 0 without one.
+    public var meanTrueIoU: Double { gtCount > 0 ? matchedIoUSum / Double(gtCount) : 0 }
+    /// Panoptic quality ΣIoU / (TP + FP/2 + FN/2) = SQ · RQ; 0 when the denominator is.
+    public var panopticQuality: Double {
+        let d = tp + fp / 2 + fn / 2
+        return d > 0 ? matchedIoUSum / d : 0
+    }
+}

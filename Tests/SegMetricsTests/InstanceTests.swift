@@ -1,0 +1,117 @@
+import Foundation
+import SegCore
+import XCTest
+@testable import SegMetrics
+
+/// Instance pieces against definitions: component labelling against a
+/// flood fill, the matching against brute force, and hand-computed scores
+/// (the reference libraries' values are in InstanceAgreementTests).
+final class InstanceTests: XCTestCase {
+    /// Components against a flood fill on random masks, at both
+    /// connectivities: the same partition, numbered by first pixel in raster order.
+    func testComponentsMatchAFloodFill() {
+        var rng = SeededGenerator(seed: 3)
+        for trial in 0..<40 {
+            let w = Int.random(in: 1...40, using: &rng), h = Int.random(in: 1...30, using: &rng)
+            let density = [2, 3, 5][trial % 3]
+            let mask = (0..<(w * h)).map { _ in UInt8(Int.random(in: 0..<density, using: &rng) == 0 ? 0 : 1) }
+            for connectivity in Connectivity.allCases {
+                let got = ConnectedComponents.label(mask, width: w, height: h, connectivity: connectivity)
+                var want = [Int32](repeating: 0, count: w * h), next: Int32 = 0
+                for start in 0..<(w * h) where mask[start] != 0 && want[start] == 0 {
+                    next += 1
+                    var stack = [start]
+                    want[start] = next
+                    while let i = stack.popLast() {
+                        let y = i / w, x = i % w
+                        for dy in -1...1 {
+                            for dx in -1...1 where (dy != 0 || dx != 0) && (connectivity == .eight || dy == 0 || dx == 0) {
+                                let ny = y + dy, nx = x + dx
+                                guard ny >= 0, ny < h, nx >= 0, nx < w else { continue }
+                                let j = ny * w + nx
+                                if mask[j] != 0 && want[j] == 0 { want[j] = next; stack.append(j) }
+                            }
+                        }
+                    }
+                }
+                XCTAssertEqual(got.labels, want, "trial \(trial) \(connectivity)")
+                XCTAssertEqual(got.count, Int(next))
+                XCTAssertEqual(got.areas.reduce(0, +), mask.filter { $0 != 0 }.count)
+            }
+        }
+        // A diagonal pair: two objects at 4, one at 8.
+        let diagonal: [UInt8] = [1, 0, 0, 1]
+        XCTAssertEqual(ConnectedComponents.label(diagonal, width: 2, height: 2, connectivity: .four).count, 2)
+        XCTAssertEqual(ConnectedComponents.label(diagonal, width: 2, height: 2, connectivity: .eight).count, 1)
+    }
+
+    /// Arbitrary ids become 1 … n in increasing id order (relabel_sequential).
+    func testSequentialRelabelling() {
+        let ids: [UInt16] = [0, 65000, 7, 7, 300, 0, 65000, 300]
+        let labels = InstanceLabels(ids: ids, width: 4, height: 2)
+        XCTAssertEqual(labels.labels, [0, 3, 1, 1, 2, 0, 3, 2])
+        XCTAssertEqual(labels.count, 3)
+        XCTAssertEqual(labels.areas, [0, 2, 2, 2])
+    }
+
+    /// The matching's weight sum against every matching of small sparse problems.
+    func testMatchingIsOptimal() {
+        var rng = SeededGenerator(seed: 9)
+        for trial in 0..<300 {
+            let rows = Int.random(in: 1...5, using: &rng), columns = Int.random(in: 1...5, using: &rng)
+            var edges: [MaximumWeightMatching.Edge] = []
+            for r in 0..<rows {
+                for c in 0..<columns where Int.random(in: 0..<3, using: &rng) > 0 {
+                    // Few distinct weights, so that ties occur.
+                    edges.append(.init(row: r + 10, column: c + 20, weight: Double(Int.random(in: 1...4, using: &rng)) / 4))
+                }
+            }
+            let chosen = MaximumWeightMatching.solve(edges)
+            XCTAssertEqual(Set(chosen.map { edges[$0].row }).count, chosen.count, "a row used twice")
+            XCTAssertEqual(Set(chosen.map { edges[$0].column }).count, chosen.count, "a column used twice")
+            func best(_ from: Int, _ usedRows: Set<Int>, _ usedColumns: Set<Int>) -> Double {
+                guard from < edges.count else { return 0 }
+                var value = best(from + 1, usedRows, usedColumns)
+                let e = edges[from]
+                if !usedRows.contains(e.row) && !usedColumns.contains(e.column) {
+                    value = max(value, e.weight + best(from + 1, usedRows.union([e.row]), usedColumns.union([e.column])))
+                }
+                return value
+            }
+            XCTAssertEqual(chosen.reduce(0) { $0 + edges[$1].weight }, best(0, [], []), accuracy: 1e-12, "trial \(trial)")
+        }
+    }
+
+    /// stardist's docstring example: a 10×10 square against itself moved 5
+    /// rows (IoU 50/150) is no match at 0.5 and a match at 0.3.
+    func testStardistDocstringExample() {
+        var gt = [UInt16](repeating: 0, count: 100 * 100), pred = gt
+        for y in 10..<20 { for x in 10..<20 { gt[y * 100 + x] = 1; pred[(y + 5) * 100 + x] = 1 } }
+        let overlap = InstanceOverlap(gt: InstanceLabels(ids: gt, width: 100, height: 100), prediction: InstanceLabels(ids: pred, width: 100, height: 100))
+        let strict = InstanceMatching(overlap, tau: 0.5)
+        XCTAssertEqual([strict.truePositives, strict.falsePositives, strict.falseNegatives], [0, 1, 1])
+        XCTAssertEqual([strict.precision, strict.recall, strict.f1, strict.panopticQuality], [0, 0, 0, 0])
+        let loose = InstanceMatching(overlap, tau: 0.3)
+        XCTAssertEqual(loose.truePositives, 1)
+        XCTAssertEqual(loose.meanMatchedIoU, 1.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(loose.panopticQuality, 1.0 / 3, accuracy: 1e-15)
+    }
+
+    /// Hand-computed AJI: GT objects A (4 px) and B (4 px), one prediction
+    /// covering both (8 px) and a spurious one (2 px). AJI pairs both with the
+    /// big prediction: (4 + 4) / (8 + 8 + 2); AJI+ pairs one: 4 / (8 + 4 + 2).
+    func testAggregatedJaccardHandComputed() {
+        let gt: [UInt8] = [1, 1, 2, 2, 0, 0,
+                           1, 1, 2, 2, 0, 0]
+        let pred: [UInt8] = [5, 5, 5, 5, 0, 9,
+                             5, 5, 5, 5, 0, 9]
+        let overlap = InstanceOverlap(gt: InstanceLabels(ids: gt, width: 6, height: 2), prediction: InstanceLabels(ids: pred, width: 6, height: 2))
+        XCTAssertEqual(AggregatedJaccardIndex.aji(overlap), 8.0 / 18, accuracy: 1e-15)
+        XCTAssertEqual(AggregatedJaccardIndex.ajiPlus(overlap), 4.0 / 14, accuracy: 1e-15)
+        let pq = HoVerNetQuality(overlap, tau: 0.5)
+        XCTAssertEqual([pq.truePositives, pq.falsePositives, pq.falseNegatives], [0, 2, 2], "IoU 0.5 is not above 0.5")
+        let stardist = InstanceMatching(overlap, tau: 0.5)
+        XCTAssertEqual(stardist.truePositives, 1, "stardist counts IoU ≥ 0.5")
+        XCTAssertEqual(stardist.panopticQuality, 0.5 / (1 + 0.5 + 0.5), accuracy: 1e-15)
+    }
+}
