@@ -66,6 +66,21 @@ struct PackedMask {
         }
     }
 
+    /// The erosion with SciPy's cross structure and outside = 0
+    /// (`binary_erosion(mask, border_value=0)`): set pixels whose four
+    /// neighbours are set and inside the image.
+    func eroded() -> PackedMask {
+        rowMap { rows, k in rows.here[k] & rows.above[k] & rows.below[k] & rows.west(rows.here, k) & rows.east(rows.here, k) }
+    }
+
+    /// One byte per pixel, row-major: 1 where set.
+    func bytes() -> [UInt8] {
+        (0..<(width * height)).map { i in
+            let y = i / width, x = i - y * width
+            return UInt8(truncatingIfNeeded: words[y * stride + x >> 6] >> UInt64(x & 63)) & 1
+        }
+    }
+
     /// The DAVIS `_seg2bmap` boundary: a pixel differing from its east,
     /// south or south-east neighbour, outside counting as unset, except that
     /// the last row compares only eastwards, the last column only

@@ -1,0 +1,102 @@
+import Foundation
+import SegImage
+import XCTest
+@testable import SegMetrics
+
+/// The instance scores against stardist 0.9.2 (`matching`,
+/// `matching_dataset`) and HoVer-Net's `stats_utils.py` on the hand-made
+/// 16-bit label maps and on ISBI 2012 (components of the labels against
+/// components of the eroded, thresholded EM images), from
+/// Fixtures/metrics/instance/generate.py: counts exactly, float64 values to
+/// 1e-9, stardist's float32 IoU sums and means to 1e-6.
+final class InstanceAgreementTests: XCTestCase {
+    func testHandMadeCases() throws { try check("edge") }
+    func testISBI() throws { try check("isbi") }
+
+    private func check(_ model: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/instance/expected.json"))
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let thresholds = try XCTUnwrap((root["options"] as? [String: Any])?["thresholds"] as? [Double])
+        let models = try XCTUnwrap(root["models"] as? [String: Any]), fixture = try XCTUnwrap(models[model] as? [String: Any])
+        let images = try XCTUnwrap(fixture["images"] as? [String: Any]), order = try XCTUnwrap(fixture["order"] as? [String])
+        var dataset = thresholds.map { _ in InstanceMatching() }
+        var perImageMeans = thresholds.map { _ in [String: Double]() }
+        for name in order {
+            let expected = try XCTUnwrap(images[name] as? [String: Any])
+            let (gt, prediction) = try pair(model, name)
+            XCTAssertEqual(gt.count, expected["n_true"] as? Int, "\(name) GT objects")
+            XCTAssertEqual(prediction.count, expected["n_pred"] as? Int, "\(name) predicted objects")
+            let overlap = InstanceOverlap(gt: gt, prediction: prediction)
+            let stardist = try XCTUnwrap(expected["stardist"] as? [String: Any])
+            for (t, tau) in thresholds.enumerated() {
+                let want = try XCTUnwrap(stardist[String(tau)] as? [String: Any], "\(name) τ \(tau)")
+                let got = InstanceMatching(overlap, tau: tau)
+                compare(got, want, "\(model) \(name) τ \(tau)")
+                dataset[t].add(got)
+                for (key, value) in Self.ratios(got) { perImageMeans[t][key, default: 0] += value / Double(order.count) }
+            }
+            let hovernet = try XCTUnwrap(expected["hovernet"] as? [String: Any])
+            let pq = HoVerNetQuality(overlap, tau: 0.5)
+            for (key, value) in [("aji", AggregatedJaccardIndex.aji(overlap)), ("aji_plus", AggregatedJaccardIndex.ajiPlus(overlap)),
+                                 ("dq", pq.detectionQuality), ("sq", pq.segmentationQuality), ("pq", pq.panopticQuality)] {
+                // null: the reference raised or returned NaN for empty maps (docs/metrics.md says what SegKit gives).
+                guard let want = hovernet[key] as? Double else { continue }
+                XCTAssertEqual(value, want, accuracy: 1e-9 * max(1, abs(want)), "\(model) \(name) HoVer-Net \(key)")
+            }
+            if let tp = hovernet["tp"] as? Int {
+                XCTAssertEqual([pq.truePositives, pq.falsePositives, pq.falseNegatives], [tp, hovernet["fp"] as? Int ?? -1, hovernet["fn"] as? Int ?? -1], "\(name) HoVer-Net counts")
+            }
+        }
+        let sets = try XCTUnwrap(fixture["dataset"] as? [String: Any])
+        let summed = try XCTUnwrap(sets["by_image_false"] as? [String: Any]), averaged = try XCTUnwrap(sets["by_image_true"] as? [String: Any])
+        for (t, tau) in thresholds.enumerated() {
+            compare(dataset[t], try XCTUnwrap(summed[String(tau)] as? [String: Any]), "\(model) dataset τ \(tau)")
+            let want = try XCTUnwrap(averaged[String(tau)] as? [String: Any])
+            for (key, value) in perImageMeans[t] {
+                XCTAssertEqual(value, try XCTUnwrap(want[key] as? Double), accuracy: Self.float32Keys.contains(key) ? 1e-6 : 1e-9, "\(model) by image τ \(tau) \(key)")
+            }
+        }
+    }
+
+    /// stardist's values stored as float32 (its IoUs), compared to 1e-6.
+    static let float32Keys: Set<String> = ["mean_true_score", "mean_matched_score", "panoptic_quality"]
+
+    /// The scores stardist averages over images with `by_image=True`.
+    static func ratios(_ m: InstanceMatching) -> [String: Double] {
+        ["precision": m.precision, "recall": m.recall, "accuracy": m.accuracy, "f1": m.f1,
+         "mean_true_score": m.meanTrueIoU, "mean_matched_score": m.meanMatchedIoU, "panoptic_quality": m.panopticQuality]
+    }
+
+    private func compare(_ got: InstanceMatching, _ want: [String: Any], _ what: String) {
+        XCTAssertEqual(got.truePositives, want["tp"] as? Int, "\(what) tp")
+        XCTAssertEqual(got.falsePositives, want["fp"] as? Int, "\(what) fp")
+        XCTAssertEqual(got.falseNegatives, want["fn"] as? Int, "\(what) fn")
+        XCTAssertEqual(got.gtCount, want["n_true"] as? Int, "\(what) n_true")
+        XCTAssertEqual(got.predictionCount, want["n_pred"] as? Int, "\(what) n_pred")
+        for (key, value) in Self.ratios(got) {
+            guard let w = want[key] as? Double else { XCTFail("\(what): no \(key)"); continue }
+            XCTAssertEqual(value, w, accuracy: Self.float32Keys.contains(key) ? 1e-6 : 1e-12, "\(what) \(key)")
+        }
+    }
+
+    /// The two object maps of one image, read as the generator made them.
+    private func pair(_ model: String, _ name: String) throws -> (InstanceLabels, InstanceLabels) {
+        if model == "edge" {
+            func read(_ side: String) throws -> InstanceLabels {
+                let image = try ImageReader.read(Repo.root + "/Fixtures/metrics/instance/\(side)/\(name).png")
+                guard case .values16(let ids)? = image.labelPlane() else { throw XCTSkip("\(name): not a 16-bit label map") }
+                return InstanceLabels(ids: ids, width: image.width, height: image.height)
+            }
+            return (try read("gt"), try read("pred"))
+        }
+        let base = Repo.root + "/../shared/datasets/isbi2012/train"
+        let label = try ImageReader.read("\(base)/label/\(name).png"), image = try ImageReader.read("\(base)/image/\(name).png")
+        let w = label.width, h = label.height
+        let gt = ConnectedComponents.label(label.grayLevels8().map { $0 > 128 ? 1 : 0 }, width: w, height: h, connectivity: .four)
+        // scipy.ndimage.binary_erosion(image > 127, iterations=2, border_value=0), cross structure.
+        var mask = PackedMask(values: image.grayLevels8(), inside: 128...255, width: w, height: h)
+        for _ in 0..<2 { mask = mask.eroded() }
+        let prediction = ConnectedComponents.label(mask.bytes(), width: w, height: h, connectivity: .four)
+        return (gt, prediction)
+    }
+}
