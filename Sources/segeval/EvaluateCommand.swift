@@ -75,7 +75,7 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Metric groups, comma-separated (default: all that apply): \(MetricRegistry.groups.map { "\($0.token) = \($0.summary)" }.joined(separator: "; "))."))
     var metrics: Parsed<MetricSelection>?
 
-    @Option(name: .long, help: "Confusion-matrix metrics over the dataset (mmseg) or per image then averaged.")
+    @Option(name: .long, help: "Confusion-matrix, ROC/PR and instance-matching metrics over the dataset (mmseg, stardist) or per image then averaged.")
     var aggregate: Aggregation = .dataset
 
     @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics).",
@@ -104,6 +104,7 @@ struct Evaluate: ParsableCommand {
     var state: String?
 
     @OptionGroup(title: "Distance metrics") var distance: DistanceFlags
+    @OptionGroup(title: "Instance metrics") var instance: InstanceFlags
     @OptionGroup var output: OutputOptions
     @OptionGroup var parallel: ParallelOptions
     @OptionGroup var sharding: ShardOptions
@@ -145,6 +146,7 @@ struct Evaluate: ParsableCommand {
         }
         try metrics?.get().apply(to: &c)
         c.distance = distance.options
+        c.instance = instance.options
         return c
     }
 

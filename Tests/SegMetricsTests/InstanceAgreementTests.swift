@@ -13,6 +13,52 @@ final class InstanceAgreementTests: XCTestCase {
     func testHandMadeCases() throws { try check("edge") }
     func testISBI() throws { try check("isbi") }
 
+    /// `segeval --metrics match` on the hand-made maps: the dataset values are
+    /// stardist's `matching_dataset` (by_image False, and True under
+    /// `--aggregate image`), three shards merge to the single run byte for
+    /// byte, the per-image CSV names its columns `KEY@τ`, and bad thresholds
+    /// are usage errors.
+    func testCommandLine() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let base = Repo.root + "/Fixtures/metrics/instance"
+        let data = try Data(contentsOf: URL(fileURLWithPath: base + "/expected.json"))
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let sets = try XCTUnwrap(((root["models"] as? [String: Any])?["edge"] as? [String: Any])?["dataset"] as? [String: Any])
+        let args = ["--pred", base + "/pred", "--gt", base + "/gt", "--metrics", "match", "--format", "json"]
+        for (aggregate, name) in [("dataset", "by_image_false"), ("image", "by_image_true")] {
+            let run = try runTool("segeval", args + ["--aggregate", aggregate])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            XCTAssertFalse(run.stderr.contains("warning"), "16-bit label maps are not binarised: \(run.stderr)")
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let expected = try XCTUnwrap(sets[name] as? [String: Any])
+            for tau in ["0.5", "0.75", "0.9"] {
+                let want = try XCTUnwrap(expected[tau] as? [String: Any])
+                for (key, reference) in [("precision", "precision"), ("recall", "recall"), ("F1", "f1"), ("accuracy", "accuracy"), ("PQ", "panoptic_quality"),
+                                         ("SQ", "mean_matched_score"), ("RQ", "f1")] {
+                    XCTAssertEqual(object["\(key)@\(tau)"] as? Double ?? .nan, try XCTUnwrap(want[reference] as? Double), accuracy: 1e-6, "\(aggregate) \(key)@\(tau)")
+                }
+                if aggregate == "dataset" {
+                    for key in ["TP", "FP", "FN"] { XCTAssertEqual(object["\(key)@\(tau)"] as? Double, (want[key.lowercased()] as? Int).map(Double.init), "\(key)@\(tau)") }
+                }
+            }
+        }
+        let single = try runTool("segeval", args)
+        for i in 0..<3 {
+            let r = try runTool("segeval", args.dropLast(2) + ["--shard", "\(i)/3", "--state", "\(dir)/s\(i).state"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let merged = try runTool("segeval", ["merge", "\(dir)/s1.state", "\(dir)/s2.state", "\(dir)/s0.state", "--format", "json"])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(merged.stdout, single.stdout)
+        let csv = try runTool("segeval", args.dropLast(2) + ["--iou-thresholds", "0.5,0.8", "--per-image", "\(dir)/per-image.csv", "--worst-by", "F1@0.8"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        let header = try String(contentsOfFile: "\(dir)/per-image.csv", encoding: .utf8).split(separator: "\n")[0]
+        XCTAssertTrue(header.contains("F1@0.5,F1@0.8"), String(header))
+        XCTAssertFalse(header.contains("@0.75"), String(header))
+        XCTAssertEqual(try runTool("segeval", args + ["--iou-thresholds", "0.5,1.5"]).status, 64)
+        XCTAssertEqual(try runTool("segeval", args + ["--connectivity", "6"]).status, 64)
+    }
+
     private func check(_ model: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/instance/expected.json"))
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

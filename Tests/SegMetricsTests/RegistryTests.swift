@@ -29,7 +29,8 @@ final class RegistryTests: XCTestCase {
                 XCTAssertFalse(m.summary.isEmpty, "\(m) is documented")
                 if case .classMean = m.shape { XCTAssertNotNil(f.list(of: m), "\(m) averages a per-class metric of its family") }
                 if m.foreground { XCTAssertEqual(m.shape, .perClass) }
-                XCTAssertNotNil(MetricRegistry.column(named: m.shape == .perClass ? m.key + "_1" : m.key), "\(m) is found by name")
+                let name = m.shape == .perClass ? m.key + "_1" : m.shape == .perThreshold ? m.key + "@0.5" : m.key
+                XCTAssertNotNil(MetricRegistry.column(named: name), "\(m) is found by name")
             }
             for m in f.perImage + f.worstByDefaults { XCTAssertTrue(f.metrics.contains(m), "\(m) is declared by \(f.id)") }
             for m in f.worstByDefaults { XCTAssertTrue(f.perImage.contains(m), "--worst-by default \(m) is a per-image column") }
@@ -76,7 +77,7 @@ final class RegistryTests: XCTestCase {
 
     func testOptionValuesParseOnceWithSegevalsMessages() throws {
         XCTAssertThrowsError(try MetricSelection(parsing: "iou,xyz")) {
-            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc, hd, assd, nsd, biou, bf, distance)")
+            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc, hd, assd, nsd, biou, bf, match, distance)")
         }
         var c = EvalConfig()
         c.classes = 3
@@ -102,13 +103,15 @@ final class RegistryTests: XCTestCase {
         let config = job.config
         let values = MetricRegistry.values(outcome.states[0])
         let report = MetricRegistry.reportMetrics(config: config)
-        for m in report.scalars { XCTAssertNotNil(values.scalars[m.key], "dataset \(m)") }
+        for m in report.scalars {
+            for column in MetricRegistry.columns(of: m, config: config) { XCTAssertNotNil(values.scalars[column.key], "dataset \(column.key)") }
+        }
         for m in report.lists { XCTAssertEqual(values.lists[m.key]?.count, config.classes, "dataset \(m)") }
         XCTAssertEqual(report.scalars.count + report.lists.count, MetricRegistry.metrics.filter { !$0.multiClassOnly }.count,
                        "every group computes everything for two classes but the multi-class breakdowns")
         let image = MetricRegistry.values(outcome.imageResults[0][0], config: config)
         for column in MetricRegistry.perImageColumns(config: config) {
-            XCTAssertTrue(column.classIndex == nil ? image.scalars[column.metric.key] != nil : image.lists[column.metric.key] != nil, "image \(column.key)")
+            XCTAssertTrue(column.classIndex == nil ? image.scalars[column.key] != nil : image.lists[column.metric.key] != nil, "image \(column.key)")
         }
     }
 }

@@ -36,6 +36,8 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     /// The distance family's settings; nil for the defaults (so that states
     /// of runs that never set them read as before).
     public var distance: DistanceOptions?
+    /// The instance families' settings; nil for the defaults.
+    public var instance: InstanceOptions?
 
     public init() {}
 

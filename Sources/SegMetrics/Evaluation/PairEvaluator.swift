@@ -174,17 +174,21 @@ public enum PairEvaluator {
             let list = badLevels.sorted().prefix(8).map(String.init).joined(separator: ", ")
             throw EvalError(.input, "\(predPath): predicted values \(list) are not classes below \(k) (use \(setting: .predValues) probability for soft maps)")
         }
-        if config.strictGT && gt.nonBinaryPixels > 0 {
+        // Only families that binarise the ground truth care whether it is a clean 0/255 mask.
+        let readsMask = MetricRegistry.families.contains { $0.isEnabled(config) && $0.id != MetricFamily.instanceID }
+            || MetricFamily.instance.isEnabled(config) && MetricFamily.readsGTAsMask(config, plane: gt.plane)
+        let nonBinaryPixels = readsMask ? gt.nonBinaryPixels : 0
+        if config.strictGT && nonBinaryPixels > 0 {
             throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (\(setting: .step("remap")) \(setting: .nearest)) or drop \(setting: .strictGt) to binarise at > 128 as the reference tools do")
         }
         let scores = config.confusion ? ClassScores(confusion, beta: config.fscoreBeta, empty: config.confusionEmptyGT) : nil
         var result = ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
-                                 confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: gt.nonBinaryPixels,
+                                 confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: nonBinaryPixels,
                                  onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
         let kernels = MetricRegistry.families.filter { $0.kernel != nil && $0.isEnabled(config) }
         if !kernels.isEmpty {
             if gtClasses.isEmpty { gtClasses = gt.classes() }
-            let pixels = PixelPair(width: gt.width, height: gt.height, classes: k, gt: gtClasses, prediction: pred)
+            let pixels = PixelPair(width: gt.width, height: gt.height, classes: k, gt: gtClasses, prediction: pred, gtPlane: gt.plane)
             for family in kernels { result.families[family.id] = try family.kernel!.run(pixels, config) }
         }
         return result

@@ -12,6 +12,19 @@ public struct PixelPair: Sendable {
     public let gt: [UInt8]
     /// The prediction's levels and how they become classes.
     public let prediction: Prediction
+    /// The ground truth's stored values before they became classes (label
+    /// ids for the instance families); nil where a caller has none.
+    public var gtPlane: GTPlane?
+
+    /// The pixels of one image (`gtPlane`: the ground truth's stored values, when a family needs them).
+    public init(width: Int, height: Int, classes: Int, gt: [UInt8], prediction: Prediction, gtPlane: GTPlane? = nil) {
+        self.width = width
+        self.height = height
+        self.classes = classes
+        self.gt = gt
+        self.prediction = prediction
+        self.gtPlane = gtPlane
+    }
 
     /// The ground truth value that marks ignored pixels.
     public var ignored: UInt8 { UInt8(classes) }

@@ -1,5 +1,5 @@
 /// Which neighbours join two foreground pixels into one object.
-public enum Connectivity: Int, Sendable, CaseIterable {
+public enum Connectivity: Int, Sendable, CaseIterable, Codable {
     /// Edge neighbours only (SciPy's default cross; Fiji's ISBI scripts).
     case four = 4
     /// Edge and corner neighbours.

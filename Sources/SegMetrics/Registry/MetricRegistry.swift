@@ -4,7 +4,7 @@
 public enum MetricRegistry {
     /// The families, in documentation and `--metrics` order. Adding a family
     /// is a folder declaring its ``MetricFamily`` plus one entry here.
-    public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance]
+    public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance, .instance]
 
     /// The families in report-column order (``MetricFamily/reportRank``).
     public static let reportFamilies: [MetricFamily] = families.sorted { $0.reportRank < $1.reportRank }
@@ -28,7 +28,10 @@ public enum MetricRegistry {
     /// The metric and class a column name stands for: `MAE`, `mIoU`, or
     /// `IoU_1` (a per-class metric's class); nil for an unknown name.
     public static func column(named name: String) -> MetricColumn? {
-        if let m = metrics.first(where: { $0.key == name && $0.shape != .perClass }) { return MetricColumn(m) }
+        if let at = name.firstIndex(of: "@"), let m = metrics.first(where: { $0.key == name[..<at] && $0.shape == .perThreshold }) {
+            return MetricColumn(m, threshold: String(name[name.index(after: at)...]))
+        }
+        if let m = metrics.first(where: { $0.key == name && $0.shape != .perClass && $0.shape != .perThreshold }) { return MetricColumn(m) }
         guard let underscore = name.lastIndex(of: "_"), let c = Int(name[name.index(after: underscore)...]), c >= 0,
               let m = metrics.first(where: { $0.key == name[..<underscore] && $0.shape == .perClass }) else { return nil }
         return MetricColumn(m, classIndex: c)
@@ -46,12 +49,21 @@ public enum MetricRegistry {
         return (computed.filter { $0.shape != .perClass }, computed.filter { $0.shape == .perClass })
     }
 
-    /// Every column name `config` reports, scalars then per-class `KEY_CLASS`
-    /// (the names gates, `--compare` and `EvalResults/value(_:)` accept).
+    /// Every column name `config` reports, scalars (`KEY@τ` per threshold)
+    /// then per-class `KEY_CLASS` (the names gates, `--compare` and
+    /// `EvalResults/value(_:)` accept).
     public static func reportedColumns(config: EvalConfig) -> [MetricColumn] {
         let report = reportMetrics(config: config)
-        return report.scalars.map { MetricColumn($0) }
-            + report.lists.flatMap { m in (0..<config.classes).map { MetricColumn(m, classIndex: $0) } }
+        return report.scalars.flatMap { columns(of: $0, config: config) } + report.lists.flatMap { columns(of: $0, config: config) }
+    }
+
+    /// A metric's columns under `config`: one, one per class, or one per IoU threshold.
+    public static func columns(of m: Metric, config: EvalConfig) -> [MetricColumn] {
+        switch m.shape {
+        case .perClass: return (0..<config.classes).map { MetricColumn(m, classIndex: $0) }
+        case .perThreshold: return (config.instance ?? InstanceOptions()).iouThresholds.map { MetricColumn(m, threshold: $0) }
+        case .scalar, .classMean: return [MetricColumn(m)]
+        }
     }
 
     /// The foreground columns shown beside the class means for two classes (`IoU_1`, `Dice_1`).
@@ -63,9 +75,7 @@ public enum MetricRegistry {
     /// The `--per-image` CSV columns after `key,gt,pred,width,height`.
     public static func perImageColumns(config: EvalConfig) -> [MetricColumn] {
         reportFamilies.flatMap { f in
-            f.perImage.filter { f.computes($0, config: config) }.flatMap { m in
-                m.shape == .perClass ? (0..<config.classes).map { MetricColumn(m, classIndex: $0) } : [MetricColumn(m)]
-            }
+            f.perImage.filter { f.computes($0, config: config) }.flatMap { columns(of: $0, config: config) }
         }
     }
 
@@ -134,6 +144,7 @@ public enum MetricRegistry {
                 case .scalar: shape = "one"
                 case .perClass: shape = "per class: JSON list `\(m.key)`, columns `\(m.key)_0`…"
                 case .classMean(let list): shape = "mean of `\(list)`"
+                case .perThreshold: shape = "per IoU threshold: `\(m.key)@τ`"
                 }
                 let better = m.direction == .higherIsBetter ? "higher" : "lower"
                 let perImage = f.perImage.contains(m) ? "yes" : "no"
@@ -148,14 +159,18 @@ extension MetricRegistry {
     /// The names gates take, for `--help`: every scalar and class mean, and
     /// the per-class metrics as `NAME_CLASS`.
     public static var gateNamesHelp: String {
-        let scalars = metrics.filter { $0.shape != .perClass }.map(\.key)
+        let scalars = metrics.filter { $0.shape != .perClass && $0.shape != .perThreshold }.map(\.key)
         let lists = metrics.filter { $0.shape == .perClass }.map(\.key)
-        return scalars.joined(separator: ", ") + ", or NAME_CLASS of " + lists.joined(separator: ", ")
+        let thresholds = metrics.filter { $0.shape == .perThreshold }.map(\.key)
+        return scalars.joined(separator: ", ") + ", NAME_CLASS of " + lists.joined(separator: ", ")
+            + ", or NAME@τ (an IoU threshold of the run) of " + thresholds.joined(separator: ", ")
     }
 
     /// The `--per-image` column names for `--help` (`IoU_CLASS` for a per-class metric).
     public static var perImageNamesHelp: String {
-        reportFamilies.flatMap { f in f.perImage.map { $0.shape == .perClass ? $0.key + "_CLASS" : $0.key } }.joined(separator: ", ")
+        reportFamilies.flatMap { f in
+            f.perImage.map { $0.shape == .perClass ? $0.key + "_CLASS" : $0.shape == .perThreshold ? $0.key + "@τ" : $0.key }
+        }.joined(separator: ", ")
     }
 
     /// The metrics where smaller is better, for `--help`.

@@ -6,4 +6,7 @@ public enum MetricShape: Sendable, Hashable {
     case perClass
     /// The mean of the defined entries of the per-class metric with this key.
     case classMean(of: String)
+    /// One number per IoU threshold of the run (``InstanceOptions/iouThresholds``):
+    /// JSON keys and CSV columns `KEY@τ`, τ as given (`F1@0.5`).
+    case perThreshold
 }

@@ -26,7 +26,7 @@ public struct EvalResults: Sendable {
         images = state.images
         let report = MetricRegistry.reportMetrics(config: state.config)
         let values = MetricRegistry.values(state)
-        scalars = report.scalars.map { ($0.key, MetricColumn($0).value(in: values)) }
+        scalars = report.scalars.flatMap { MetricRegistry.columns(of: $0, config: state.config) }.map { ($0.key, $0.value(in: values)) }
         perClass = report.lists.map { ($0.key, values.lists[$0.key] ?? []) }
         precision = values.curves.precision
         recall = values.curves.recall
