@@ -30,6 +30,24 @@ public struct InstanceLabels: Sendable, Equatable {
     /// distinct non-zero id one object), renumbered 1 … n in increasing id order.
     public init<T: FixedWidthInteger & UnsignedInteger>(ids: [T], width: Int, height: Int) {
         precondition(ids.count == width * height, "ids do not fill \(width)×\(height)")
+        if T.bitWidth <= 16 {
+            // A table over the ids up to the largest: one pass to mark, one to number, one to map.
+            let largest = ids.withUnsafeBufferPointer { v in v.reduce(T(0)) { Swift.max($0, $1) } }
+            var number = [Int32](repeating: 0, count: Int(largest) + 1)
+            ids.withUnsafeBufferPointer { v in number.withUnsafeMutableBufferPointer { n in for id in v { n[Int(id)] = 1 } } }
+            var count: Int32 = 0
+            for id in 1..<number.count where number[id] != 0 {
+                count += 1
+                number[id] = count
+            }
+            number[0] = 0
+            let labels = [Int32](unsafeUninitializedCapacity: ids.count) { out, initialized in
+                ids.withUnsafeBufferPointer { v in number.withUnsafeBufferPointer { n in for i in v.indices { out[i] = n[Int(v[i])] } } }
+                initialized = ids.count
+            }
+            self.init(width: width, height: height, sequential: labels, count: Int(count))
+            return
+        }
         var present = Set<T>()
         var previous: T = 0
         for v in ids where v != previous {

@@ -1,6 +1,7 @@
 /// stardist 0.9's `matching` at one IoU threshold τ: the optimal
 /// one-to-one matching of ground-truth and predicted objects (the most
-/// pairs with IoU ≥ τ, ties broken by the larger IoU sum — stardist's
+/// pairs with IoU ≥ τ, compared in float32 as stardist's float32 IoUs
+/// are, ties broken by the larger IoU sum — stardist's
 /// `linear_sum_assignment` on `−(IoU ≥ τ) − IoU / (2·min(n_true, n_pred))`),
 /// its counts and the scores made of them. The counts add up over images
 /// (stardist's `matching_dataset(by_image=False)`), so shards merge exactly.
@@ -24,13 +25,16 @@ public struct InstanceMatching: Sendable, Equatable {
         predictionCount = overlap.predictionCount
         let n = min(gtCount, predictionCount)
         let ious = overlap.pairs.map(overlap.iou)
+        // stardist keeps its IoUs in float32 and compares them with τ there (NumPy casts τ to float32).
+        let threshold = Float(tau)
+        let hits = ious.map { Float($0) >= threshold }
         var matched: [Int] = []
-        if n > 0 && ious.contains(where: { $0 >= tau }) {
+        if n > 0 && hits.contains(true) {
             let edges = overlap.pairs.indices.map { k in
                 MaximumWeightMatching.Edge(row: overlap.pairs[k].gt, column: overlap.pairs[k].prediction,
-                                           weight: (ious[k] >= tau ? 1 : 0) + ious[k] / Double(2 * n))
+                                           weight: (hits[k] ? 1 : 0) + ious[k] / Double(2 * n))
             }
-            matched = MaximumWeightMatching.solve(edges).filter { ious[$0] >= tau }
+            matched = MaximumWeightMatching.solve(edges).filter { hits[$0] }
         }
         truePositives = matched.count
         falsePositives = predictionCount - truePositives
