@@ -14,14 +14,14 @@
 public enum AggregatedJaccardIndex {
     /// AJI: many-to-one pairing by largest IoU.
     public static func aji(_ overlap: InstanceOverlap) -> Double {
-        var best: [Int: (iou: Double, pair: Int)] = [:]
+        var best = [(iou: Double, pair: Int)](repeating: (0, -1), count: overlap.gtAreas.count)
         for (k, pair) in overlap.pairs.enumerated() {
             let iou = Double(pair.shared) / (Double(overlap.union(pair)) + 1e-6)
             // Pairs come by GT, then by prediction: a later prediction wins only when strictly better (np.argmax).
-            if let current = best[pair.gt], current.iou >= iou { continue }
+            if best[pair.gt].pair >= 0 && best[pair.gt].iou >= iou { continue }
             best[pair.gt] = (iou, k)
         }
-        return score(overlap, pairs: best.values.filter { $0.iou > 0 }.map(\.pair))
+        return score(overlap, pairs: best.filter { $0.pair >= 0 && $0.iou > 0 }.map(\.pair))
     }
 
     /// AJI+: one-to-one pairing maximising the IoU sum.
@@ -36,16 +36,17 @@ public enum AggregatedJaccardIndex {
     /// Σ intersections / (Σ unions + unpaired areas) for the chosen pairs (indices into `overlap.pairs`).
     private static func score(_ overlap: InstanceOverlap, pairs chosen: [Int]) -> Double {
         var intersection = 0, union = 0
-        var gtPaired = Set<Int>(), predictionPaired = Set<Int>()
+        var gtPaired = [Bool](repeating: false, count: overlap.gtAreas.count)
+        var predictionPaired = [Bool](repeating: false, count: overlap.predictionAreas.count)
         for k in chosen {
             let pair = overlap.pairs[k]
             intersection += pair.shared
             union += overlap.union(pair)
-            gtPaired.insert(pair.gt)
-            predictionPaired.insert(pair.prediction)
+            gtPaired[pair.gt] = true
+            predictionPaired[pair.prediction] = true
         }
-        for t in 1..<overlap.gtAreas.count where !gtPaired.contains(t) { union += overlap.gtAreas[t] }
-        for p in 1..<overlap.predictionAreas.count where !predictionPaired.contains(p) { union += overlap.predictionAreas[p] }
+        for t in 1..<overlap.gtAreas.count where !gtPaired[t] { union += overlap.gtAreas[t] }
+        for p in 1..<overlap.predictionAreas.count where !predictionPaired[p] { union += overlap.predictionAreas[p] }
         return Double(intersection) / Double(union)
     }
 }

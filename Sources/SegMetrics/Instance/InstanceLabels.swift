@@ -20,7 +20,16 @@ public struct InstanceLabels: Sendable, Equatable {
         self.count = count
         var areas = [Int](repeating: 0, count: count + 1)
         labels.withUnsafeBufferPointer { l in
-            for v in l { areas[Int(v)] &+= 1 }
+            areas.withUnsafeMutableBufferPointer { a in
+                // By runs: one add per run, not a chain of increments to one counter.
+                var current: Int32 = 0, run = 0
+                for v in l {
+                    if v == current { run &+= 1; continue }
+                    a[Int(current)] &+= run
+                    (current, run) = (v, 1)
+                }
+                a[Int(current)] &+= run
+            }
         }
         areas[0] = 0
         self.areas = areas

@@ -16,17 +16,14 @@ public enum MaximumWeightMatching {
         }
     }
 
-    /// The matched edges (indices into `edges`), in increasing order.
+    /// The matched edges (indices into `edges`), in increasing order. Rows
+    /// and columns are small non-negative numbers (object numbers).
     public static func solve(_ edges: [Edge]) -> [Int] {
         guard !edges.isEmpty else { return [] }
-        // Group the edges: rows and columns joined by an edge are one group.
-        var rowIndex: [Int: Int] = [:], columnIndex: [Int: Int] = [:]
-        for e in edges {
-            if rowIndex[e.row] == nil { rowIndex[e.row] = rowIndex.count }
-            if columnIndex[e.column] == nil { columnIndex[e.column] = columnIndex.count }
-        }
-        let rows = rowIndex.count
-        var parent = Array(0..<(rows + columnIndex.count))
+        // Group the edges: rows and columns joined by an edge are one group (union-find
+        // over rows 0 ..< R and columns R ..< R + C, both numbered densely).
+        let rowCount = (edges.map(\.row).max() ?? 0) + 1, columnCount = (edges.map(\.column).max() ?? 0) + 1
+        var parent = Array(0..<(rowCount + columnCount))
         func find(_ x: Int) -> Int {
             var r = x
             while parent[r] != r { r = parent[r] }
@@ -35,13 +32,19 @@ public enum MaximumWeightMatching {
             return r
         }
         for e in edges {
-            let a = find(rowIndex[e.row]!), b = find(rows + columnIndex[e.column]!)
+            let a = find(e.row), b = find(rowCount + e.column)
             if a != b { parent[max(a, b)] = min(a, b) }
         }
-        var groups: [Int: [Int]] = [:]
-        for (i, e) in edges.enumerated() { groups[find(rowIndex[e.row]!), default: []].append(i) }
+        // Edges by group, groups in order of their first edge.
+        var groupOf = [Int](repeating: -1, count: rowCount + columnCount)
+        var groups: [[Int]] = []
+        for (i, e) in edges.enumerated() {
+            let root = find(e.row)
+            if groupOf[root] < 0 { groupOf[root] = groups.count; groups.append([]) }
+            groups[groupOf[root]].append(i)
+        }
         var matched: [Int] = []
-        for group in groups.values {
+        for group in groups {
             if group.count == 1 { matched.append(group[0]); continue }
             matched += solveGroup(group.map { edges[$0] }).map { group[$0] }
         }
