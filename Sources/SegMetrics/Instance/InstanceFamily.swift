@@ -10,7 +10,7 @@ public enum InstanceMetrics {
     public static let recall = perThreshold("recall", "matched objects over ground-truth objects, TP / (TP + FN)")
     public static let f1 = perThreshold("F1", "2 TP / (2 TP + FP + FN)")
     public static let accuracy = perThreshold("accuracy", "TP / (TP + FP + FN): stardist's `accuracy`, cellpose's \"average precision\"")
-    public static let pq = perThreshold("PQ", "panoptic quality ΣIoU(matched) / (TP + FP/2 + FN/2) = SQ · RQ (stardist; `--pq-convention hovernet`: IoU > τ)")
+    public static let pq = perThreshold("PQ", "panoptic quality ΣIoU(matched) / (TP + FP/2 + FN/2) = SQ · RQ (stardist's rule, IoU ≥ τ; under HoVer-Net's convention IoU > τ)")
     public static let sq = perThreshold("SQ", "segmentation quality: mean IoU of the matched pairs")
     public static let rq = perThreshold("RQ", "recognition quality: F1 of the matching")
     public static let tp = perThreshold("TP", "matched pairs (summed over images)")
@@ -30,7 +30,7 @@ extension MetricFamily {
     /// prediction, stardist's matching at each IoU threshold and HoVer-Net's AJI.
     public static let instance = MetricFamily(
         id: instanceID, title: "instance", reference: "stardist 0.9 / HoVer-Net", reportRank: 4,
-        groups: [.kernelGroup("match", summary: "instance matching at --iou-thresholds: precision, recall, F1, accuracy, PQ, SQ, RQ, TP, FP, FN per τ; AJI, AJI+")],
+        groups: [.kernelGroup("match", summary: "instance matching at each IoU threshold τ: precision, recall, F1, accuracy, PQ, SQ, RQ, TP, FP, FN per τ; AJI, AJI+")],
         metrics: InstanceMetrics.all, perImage: InstanceMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
         kernel: FamilyKernel(instanceImage), conventions: instanceConventions(_:),
         dataset: instanceValues(_:), image: { $0.families[MetricFamily.instanceID]?.values ?? MetricValues() })
