@@ -77,9 +77,25 @@ public struct GTPlane: Sendable {
     /// Histogram of `values8`, for ``GroundTruth/init(_:valueCounts:path:mode:classes:ignoreIndex:)``.
     public func valueCounts() -> [Int] {
         var counts = [Int](repeating: 0, count: 256)
-        if let v = gray ?? values8 {
-            v.withUnsafeBufferPointer { p in for x in p { counts[Int(x)] += 1 } }
+        guard let v = gray ?? values8 else { return counts }
+        precondition(v.count < 1 << 32, "an image of 2³² pixels or more")
+        // Four interleaved tables (pixels i, i+1, i+2, i+3 in different ones), so that
+        // runs of one value do not serialise on one counter.
+        var tables = [UInt32](repeating: 0, count: 4 * 256)
+        v.withUnsafeBufferPointer { p in
+            tables.withUnsafeMutableBufferPointer { t in
+                var i = 0
+                while i + 4 <= p.count {
+                    t[Int(p[i])] &+= 1
+                    t[256 + Int(p[i + 1])] &+= 1
+                    t[512 + Int(p[i + 2])] &+= 1
+                    t[768 + Int(p[i + 3])] &+= 1
+                    i += 4
+                }
+                while i < p.count { t[Int(p[i])] &+= 1; i += 1 }
+            }
         }
+        for value in 0..<256 { counts[value] = Int(tables[value]) + Int(tables[256 + value]) + Int(tables[512 + value]) + Int(tables[768 + value]) }
         return counts
     }
 }
