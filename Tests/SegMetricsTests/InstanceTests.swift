@@ -114,4 +114,22 @@ final class InstanceTests: XCTestCase {
         XCTAssertEqual(stardist.truePositives, 1, "stardist counts IoU ≥ 0.5")
         XCTAssertEqual(stardist.panopticQuality, 0.5 / (1 + 0.5 + 0.5), accuracy: 1e-15)
     }
+
+    /// scikit-image's adapted Rand error and VI, hand-computed on one row:
+    /// GT 1 1 1 2 2 0 against proposal 5 5 0 5 7 7 (0 unlabelled). On the five
+    /// GT pixels: cells (1,5) = 2, (1,0) = 1, (2,5) = 1, (2,7) = 1; pairs
+    /// Σn² − n = 7 − 5 = 2, GT Σa² − n = 13 − 5 = 8, proposal (sizes 3, 1, 1)
+    /// Σb² − n = 11 − 5 = 6: skimage's precision 2/8, recall 2/6, error 1 − 2/7.
+    func testAdaptedRandAndVIHandComputed() {
+        let gt: [UInt8] = [1, 1, 1, 2, 2, 0], proposal: [UInt8] = [5, 5, 0, 5, 7, 7]
+        let overlap = InstanceOverlap(gt: InstanceLabels(ids: gt, width: 6, height: 1), prediction: InstanceLabels(ids: proposal, width: 6, height: 1))
+        let rand = RandScores.adaptedRand(overlap)
+        XCTAssertEqual(rand.recall, 2.0 / 8, accuracy: 1e-15, "skimage's precision is Fiji's recall (scikit-image#6485)")
+        XCTAssertEqual(rand.precision, 2.0 / 6, accuracy: 1e-15)
+        XCTAssertEqual(1 - rand.fScore, 5.0 / 7, accuracy: 1e-15)
+        let vi = RandScores.variationOfInformation(overlap)
+        // H(proposal | GT): −Σ p·log₂(n_ij / a_i); H(GT | proposal): −Σ p·log₂(n_ij / b_j).
+        XCTAssertEqual(vi.split, -(0.4 * log2(2.0 / 3) + 0.2 * log2(1.0 / 3) + 0.2 * log2(0.5) + 0.2 * log2(0.5)), accuracy: 1e-15)
+        XCTAssertEqual(vi.merge, -(0.4 * log2(2.0 / 3) + 0.2 * log2(1.0 / 3)), accuracy: 1e-15)
+    }
 }
