@@ -70,6 +70,23 @@ public enum PairEvaluator {
                         path: path, mode: config.gtValues, classes: config.classes, ignoreIndex: config.ignoreIndex)
     }
 
+    /// The joint histogram of GT classes (0, 1, 2 = ignored) and prediction
+    /// levels, with PySODMetrics' region split (the rounded centroid of the
+    /// foreground, plus one; the image centre without foreground).
+    private static func jointHistogram(_ classes: [UInt8], _ pred: Prediction, width: Int, height: Int) -> JointHistogram {
+        let fg = GroundTruth.foreground(classes, width: width, height: height)
+        var splitRow = Int((Double(height) / 2).rounded(.toNearestOrEven))
+        var splitColumn = Int((Double(width) / 2).rounded(.toNearestOrEven))
+        if fg.count > 0 {
+            splitRow = Int((Double(fg.rowSum) / Double(fg.count)).rounded(.toNearestOrEven)) + 1
+            splitColumn = Int((Double(fg.columnSum) / Double(fg.count)).rounded(.toNearestOrEven)) + 1
+        }
+        if let l = pred.levels8 {
+            return JointHistogram(gt: classes, pred8: l, width: width, height: height, splitRow: splitRow, splitColumn: splitColumn)
+        }
+        return JointHistogram(gt: classes, pred16: pred.levels16!, width: width, height: height, splitRow: splitRow, splitColumn: splitColumn)
+    }
+
     /// Scores one loaded pair.
     public static func evaluate(_ inputs: Inputs, key: String, gtPath: String, predPath: String,
                                 config: EvalConfig, workspace: WeightedFWorkspace = WeightedFWorkspace()) throws -> ImageResult {
@@ -85,7 +102,9 @@ public enum PairEvaluator {
         // The ground truth's class per pixel, when a path needed it (kernel families reuse it).
         var gtClasses: [UInt8] = []
         if k == 2 {
-            let histogram: JointHistogram
+            // The joint histogram serves the confusion and salient-object families only.
+            let histogram: JointHistogram?
+            let needsHistogram = config.confusion || config.salientEnabled
             let needsPixels = config.salientEnabled && (config.salient.sMeasure || config.salient.weightedF) || inputs.fieldOfView != nil
             var classes: [UInt8] = []
             if !needsPixels, inputs.gt.values16 == nil, let g = inputs.gt.gray ?? inputs.gt.values8, let l = pred.levels8 {
@@ -106,21 +125,9 @@ public enum PairEvaluator {
                 classes = gt.classes()
                 if let fov = inputs.fieldOfView { for i in classes.indices where fov[i] == 0 { classes[i] = 2 } }
                 gtClasses = classes
-                let fg = GroundTruth.foreground(classes, width: gt.width, height: gt.height)
-                // PySODMetrics' region split: the rounded centroid, plus one.
-                var splitRow = Int((Double(gt.height) / 2).rounded(.toNearestOrEven))
-                var splitColumn = Int((Double(gt.width) / 2).rounded(.toNearestOrEven))
-                if fg.count > 0 {
-                    splitRow = Int((Double(fg.rowSum) / Double(fg.count)).rounded(.toNearestOrEven)) + 1
-                    splitColumn = Int((Double(fg.columnSum) / Double(fg.count)).rounded(.toNearestOrEven)) + 1
-                }
-                if let l = pred.levels8 {
-                    histogram = JointHistogram(gt: classes, pred8: l, width: gt.width, height: gt.height, splitRow: splitRow, splitColumn: splitColumn)
-                } else {
-                    histogram = JointHistogram(gt: classes, pred16: pred.levels16!, width: gt.width, height: gt.height, splitRow: splitRow, splitColumn: splitColumn)
-                }
+                histogram = needsHistogram ? Self.jointHistogram(classes, pred, width: gt.width, height: gt.height) : nil
             }
-            if config.confusion {
+            if config.confusion, let histogram {
                 for g in 0..<2 {
                     let counts = histogram.levelCounts(gtClass: g)
                     for v in counts.indices where counts[v] > 0 {
@@ -130,7 +137,7 @@ public enum PairEvaluator {
                     }
                 }
             }
-            if config.salientEnabled {
+            if config.salientEnabled, let histogram {
                 if histogram.levelCounts(gtClass: 2).contains(where: { $0 > 0 }) {
                     throw EvalError(.input, "\(gtPath): ground truth has ignored pixels (value \(config.ignoreIndex ?? -1)); the salient-object metrics cannot leave pixels out (use \(setting: .metrics) iou)")
                 }
