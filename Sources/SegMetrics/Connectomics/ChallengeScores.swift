@@ -1,0 +1,107 @@
+import Foundation
+
+/// One slice's scores of the ISBI 2012 challenge at one threshold, as Fiji's
+/// `RandError`, `VariationOfInformation` and `PixelError` compute them
+/// (fiji/Trainable_Segmentation 41c7083), from the overlap of the GT's cells
+/// with the proposal's segments, restricted to the GT's foreground (n
+/// pixels); proposal pixels without a segment (below the threshold, or dams
+/// after thinning) are singletons.
+public enum ChallengeScores {
+    /// Precision, recall and F-score in Fiji's rules: a ratio with nothing
+    /// against it is 1; F = 2PR / (P + R), 0 when P + R is 0.
+    public struct Score: Sendable, Equatable {
+        public let precision: Double, recall: Double, fScore: Double
+    }
+
+    /// Pair counts scaled as Fiji's (`n²·Σ…`): true positives, false positives, false negatives.
+    public struct Counts: Sendable, Equatable {
+        public var tp = 0.0, fp = 0.0, fn = 0.0
+
+        /// Fiji's precision, recall and F of the counts.
+        public var score: Score {
+            let p = fp == 0 ? 1 : tp / (tp + fp), r = fn == 0 ? 1 : tp / (tp + fn)
+            return Score(precision: p, recall: r, fScore: p + r > 0 ? 2 * p * r / (p + r) : 0)
+        }
+    }
+
+    /// V_rand's pair counts: ΣA² over GT cells, ΣB² over proposal segments
+    /// (singletons adding 1/n² each), ΣAB² over both, times n².
+    public static func randCounts(_ overlap: InstanceOverlap) -> Counts {
+        let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
+        guard n > 0 else { return Counts(tp: .nan, fp: .nan, fn: .nan) }
+        var unlabelled = overlap.gtAreas
+        var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
+        var sumAB2 = 0.0
+        for pair in overlap.pairs {
+            let p = Double(pair.shared) / n
+            sumAB2 += p * p
+            columns[pair.prediction] += p
+            unlabelled[pair.gt] -= pair.shared
+        }
+        var sumA2 = 0.0, c = 0.0
+        for i in 1..<overlap.gtAreas.count {
+            let a = Double(overlap.gtAreas[i]) / n
+            sumA2 += a * a
+            c += Double(unlabelled[i]) / n
+        }
+        var sumB2 = 0.0
+        for j in 1..<columns.count { sumB2 += columns[j] * columns[j] }
+        sumB2 += c / n
+        sumAB2 += c / n
+        let tp = n * n * sumAB2
+        return Counts(tp: tp, fp: n * n * sumB2 - tp, fn: n * n * sumA2 - tp)
+    }
+
+    /// V_info: precision I(A;B)/H(A) and recall I(A;B)/H(B) (natural log;
+    /// a GT of one cell: P 0, R 1; a proposal of one segment: P 1, R 0);
+    /// F 0 for an empty GT.
+    public static func information(_ overlap: InstanceOverlap) -> Score {
+        let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
+        guard n > 0 else { return Score(precision: 0, recall: 0, fScore: 0) }
+        var unlabelled = overlap.gtAreas
+        var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
+        var sumAB = 0.0
+        for pair in overlap.pairs {
+            let p = Double(pair.shared) / n
+            sumAB += p * log(p)
+            columns[pair.prediction] += p
+            unlabelled[pair.gt] -= pair.shared
+        }
+        var sumA = 0.0, c = 0.0
+        for i in 1..<overlap.gtAreas.count {
+            let a = Double(overlap.gtAreas[i]) / n
+            if a != 0 { sumA += a * log(a) }
+            c += Double(unlabelled[i]) / n
+        }
+        var sumB = 0.0
+        for j in 1..<columns.count where columns[j] != 0 { sumB += columns[j] * log(columns[j]) }
+        sumB -= c * log(n)
+        sumAB -= c * log(n)
+        let ha = -sumA, hb = -sumB, hab = sumB - sumAB, hba = sumA - sumAB
+        var p = (ha - hab) / ha, r = (hb - hba) / hb
+        if ha == 0 { (p, r) = (0, 1) }
+        if hb == 0 { (p, r) = (1, 0) }
+        return Score(precision: p, recall: r, fScore: 2 * p * r / (p + r))
+    }
+
+    /// The pixel-similarity counts of the pixel error: GT positive where the
+    /// GT mask is set, proposal positive where `cells` is.
+    public static func pixelCounts(gt: [UInt8], cells: [UInt8]) -> Counts {
+        var tp = 0, fp = 0, fn = 0
+        for i in gt.indices {
+            let g = gt[i] != 0, p = cells[i] != 0
+            if g && p { tp += 1 } else if p { fp += 1 } else if g { fn += 1 }
+        }
+        return Counts(tp: Double(tp), fp: Double(fp), fn: Double(fn))
+    }
+
+    /// The proposal's segments at threshold `t`: the cells (probability
+    /// above the threshold), as 4-connected components or thinned by the watershed.
+    public static func segments(levels: [UInt8], scale: Int, threshold t: Double, thinning: Bool, width: Int, height: Int) -> (cells: [UInt8], labels: InstanceLabels) {
+        let table = (0..<256).map { UInt8(ChallengeThresholds.isCell(level: $0, scale: scale, threshold: t) ? 1 : 0) }
+        let cells = levels.map { table[Int($0)] }
+        let labels = thinning ? BorderThinning.labels(cells: cells, width: width, height: height)
+            : ConnectedComponents.label(cells, width: width, height: height, connectivity: .four)
+        return (cells, labels)
+    }
+}

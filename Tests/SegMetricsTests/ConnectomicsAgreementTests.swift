@@ -1,0 +1,84 @@
+import Foundation
+import SegImage
+import XCTest
+@testable import SegMetrics
+
+/// The ISBI 2012 challenge's scores per slice and threshold against the
+/// NumPy port of Fiji's RandError, VariationOfInformation and PixelError
+/// (Fixtures/metrics/connectomics/generate.py, checked there against an
+/// independent computation): V_rand with and without border thinning, V_info
+/// likewise, the pixel-similarity counts, on the hand-made cases and the 30
+/// ISBI 2012 training slices (labels against the EM images as probabilities).
+final class ConnectomicsAgreementTests: XCTestCase {
+    func testHandMadeCases() throws {
+        let root = try Self.fixture()
+        let cases = try XCTUnwrap(((root["models"] as? [String: Any])?["edge"] as? [String: Any])?["cases"] as? [String: Any])
+        let inputs = try XCTUnwrap(root["cases"] as? [String: Any])
+        for (name, value) in cases.sorted(by: { $0.key < $1.key }) {
+            let model = try XCTUnwrap(value as? [String: Any]), input = try XCTUnwrap(inputs[name] as? [String: Any])
+            let gts = try XCTUnwrap(input["gt"] as? [String]), preds = try XCTUnwrap(input["pred"] as? [String])
+            let slices = try XCTUnwrap(model["slice_results"] as? [[String: Any]])
+            for (s, result) in slices.enumerated() {
+                try check(gt: Repo.root + "/" + gts[s], pred: Repo.root + "/" + preds[s], expected: result, "\(name)[\(s)]")
+            }
+        }
+    }
+
+    func testISBI() throws {
+        let root = try Self.fixture()
+        let isbi = try XCTUnwrap((root["models"] as? [String: Any])?["isbi"] as? [String: Any])
+        let slices = try XCTUnwrap(isbi["slice_results"] as? [[String: Any]])
+        let base = Repo.root + "/../shared/datasets/isbi2012/train"
+        // Every third slice keeps the test quick; the generator covers all 30.
+        for result in slices.enumerated().filter({ $0.offset % 3 == 0 }).map(\.element) {
+            let name = try XCTUnwrap(result["name"] as? String)
+            try check(gt: "\(base)/label/\(name).png", pred: "\(base)/image/\(name).png", expected: result, "ISBI \(name)")
+        }
+    }
+
+    static func fixture() throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/connectomics/expected.json"))
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    private func check(gt gtPath: String, pred predPath: String, expected: [String: Any], _ what: String) throws {
+        let gtImage = try ImageReader.read(gtPath), predImage = try ImageReader.read(predPath)
+        let w = gtImage.width, h = gtImage.height
+        let gtMask = gtImage.grayLevels8().map { UInt8($0 > 128 ? 1 : 0) }
+        let cells = ConnectedComponents.label(gtMask, width: w, height: h, connectivity: .four)
+        let levels = predImage.grayLevels8()
+        let fiji = try XCTUnwrap(expected["fiji"] as? [String: Any])
+        // null in the JSON: NaN in the port (an empty GT's 0/0).
+        func series(_ metric: String, _ field: String) throws -> [Double] {
+            let list = try XCTUnwrap(((fiji[metric] as? [String: Any])?["per_threshold"] as? [String: Any])?[field] as? [Any], "\(what) \(metric).\(field)")
+            return list.map { ($0 as? Double) ?? .nan }
+        }
+        func same(_ got: Double, _ want: Double, _ tolerance: Double, _ label: String) {
+            if want.isNaN { XCTAssertTrue(got.isNaN, "\(label): \(got), expected NaN") } else { XCTAssertEqual(got, want, accuracy: tolerance, label) }
+        }
+        for thinning in [false, true] {
+            let rand = thinning ? "vrand_thinning" : "vrand", info = thinning ? "vinfo_thinning" : "vinfo"
+            let (randF, randP, randR) = (try series(rand, "fscore"), try series(rand, "precision"), try series(rand, "recall"))
+            let (tp, fp, fn) = (try series(rand, "tp"), try series(rand, "fp"), try series(rand, "fn"))
+            let infoF = try series(info, "fscore")
+            for (k, t) in ChallengeThresholds.values.enumerated() {
+                let proposal = ChallengeScores.segments(levels: levels, scale: 255, threshold: t, thinning: thinning, width: w, height: h)
+                let overlap = InstanceOverlap(gt: cells, prediction: proposal.labels)
+                let counts = ChallengeScores.randCounts(overlap), score = counts.score
+                let at = "\(what) \(rand) t[\(k)]"
+                same(counts.tp, tp[k], 1e-9 * max(1, abs(tp[k])), at + " tp")
+                same(counts.fp, fp[k], 1e-9 * max(1, abs(fp[k])), at + " fp")
+                same(counts.fn, fn[k], 1e-9 * max(1, abs(fn[k])), at + " fn")
+                same(score.fScore, randF[k], 1e-12, at + " F")
+                same(score.precision, randP[k], 1e-12, at + " precision")
+                same(score.recall, randR[k], 1e-12, at + " recall")
+                same(ChallengeScores.information(overlap).fScore, infoF[k], 1e-10, "\(what) \(info) t[\(k)] F")
+                if !thinning {
+                    let pixels = ChallengeScores.pixelCounts(gt: gtMask, cells: proposal.cells)
+                    let (ptp, pfp, pfn) = (try series("pixel", "tp"), try series("pixel", "fp"), try series("pixel", "fn"))
+                    XCTAssertEqual([pixels.tp, pixels.fp, pixels.fn], [ptp[k], pfp[k], pfn[k]], "\(what) pixel t[\(k)]")
+                }
+            }
+        }
+    }
+}
