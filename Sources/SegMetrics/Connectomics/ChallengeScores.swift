@@ -24,59 +24,60 @@ public enum ChallengeScores {
         }
     }
 
+    /// The overlap as Fiji's fractions of the n GT-foreground pixels, summed
+    /// in Fiji's order: p_ij per overlapping pair, b_j per proposal segment,
+    /// a_i per GT cell and c = Σ_i p_i0 (the unlabelled pixels).
+    private struct Fractions {
+        let n: Double
+        let pairs: [Double], columns: [Double], areas: [Double]
+        let unlabelled: Double
+
+        /// Nil when the GT has no foreground.
+        init?(_ overlap: InstanceOverlap) {
+            let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
+            guard n > 0 else { return nil }
+            self.n = n
+            var rest = overlap.gtAreas
+            var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
+            pairs = overlap.pairs.map { pair in
+                let p = Double(pair.shared) / n
+                columns[pair.prediction] += p
+                rest[pair.gt] -= pair.shared
+                return p
+            }
+            self.columns = columns
+            areas = overlap.gtAreas.map { Double($0) / n }
+            var c = 0.0
+            for i in 1..<rest.count { c += Double(rest[i]) / n }
+            unlabelled = c
+        }
+    }
+
     /// V_rand's pair counts: ΣA² over GT cells, ΣB² over proposal segments
     /// (singletons adding 1/n² each), ΣAB² over both, times n².
     public static func randCounts(_ overlap: InstanceOverlap) -> Counts {
-        let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
-        guard n > 0 else { return Counts(tp: .nan, fp: .nan, fn: .nan) }
-        var unlabelled = overlap.gtAreas
-        var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
-        var sumAB2 = 0.0
-        for pair in overlap.pairs {
-            let p = Double(pair.shared) / n
-            sumAB2 += p * p
-            columns[pair.prediction] += p
-            unlabelled[pair.gt] -= pair.shared
-        }
-        var sumA2 = 0.0, c = 0.0
-        for i in 1..<overlap.gtAreas.count {
-            let a = Double(overlap.gtAreas[i]) / n
-            sumA2 += a * a
-            c += Double(unlabelled[i]) / n
-        }
-        var sumB2 = 0.0
-        for j in 1..<columns.count { sumB2 += columns[j] * columns[j] }
-        sumB2 += c / n
-        sumAB2 += c / n
-        let tp = n * n * sumAB2
-        return Counts(tp: tp, fp: n * n * sumB2 - tp, fn: n * n * sumA2 - tp)
+        guard let f = Fractions(overlap) else { return Counts(tp: .nan, fp: .nan, fn: .nan) }
+        var sumAB2 = 0.0, sumA2 = 0.0, sumB2 = 0.0
+        for p in f.pairs { sumAB2 += p * p }
+        for a in f.areas.dropFirst() { sumA2 += a * a }
+        for b in f.columns.dropFirst() { sumB2 += b * b }
+        sumB2 += f.unlabelled / f.n
+        sumAB2 += f.unlabelled / f.n
+        let n2 = f.n * f.n, tp = n2 * sumAB2
+        return Counts(tp: tp, fp: n2 * sumB2 - tp, fn: n2 * sumA2 - tp)
     }
 
     /// V_info: precision I(A;B)/H(A) and recall I(A;B)/H(B) (natural log;
     /// a GT of one cell: P 0, R 1; a proposal of one segment: P 1, R 0);
     /// F 0 for an empty GT.
     public static func information(_ overlap: InstanceOverlap) -> Score {
-        let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
-        guard n > 0 else { return Score(precision: 0, recall: 0, fScore: 0) }
-        var unlabelled = overlap.gtAreas
-        var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
-        var sumAB = 0.0
-        for pair in overlap.pairs {
-            let p = Double(pair.shared) / n
-            sumAB += p * log(p)
-            columns[pair.prediction] += p
-            unlabelled[pair.gt] -= pair.shared
-        }
-        var sumA = 0.0, c = 0.0
-        for i in 1..<overlap.gtAreas.count {
-            let a = Double(overlap.gtAreas[i]) / n
-            if a != 0 { sumA += a * log(a) }
-            c += Double(unlabelled[i]) / n
-        }
-        var sumB = 0.0
-        for j in 1..<columns.count where columns[j] != 0 { sumB += columns[j] * log(columns[j]) }
-        sumB -= c * log(n)
-        sumAB -= c * log(n)
+        guard let f = Fractions(overlap) else { return Score(precision: 0, recall: 0, fScore: 0) }
+        var sumAB = 0.0, sumA = 0.0, sumB = 0.0
+        for p in f.pairs { sumAB += p * log(p) }
+        for a in f.areas.dropFirst() where a != 0 { sumA += a * log(a) }
+        for b in f.columns.dropFirst() where b != 0 { sumB += b * log(b) }
+        sumB -= f.unlabelled * log(f.n)
+        sumAB -= f.unlabelled * log(f.n)
         let ha = -sumA, hb = -sumB, hab = sumB - sumAB, hba = sumA - sumAB
         var p = (ha - hab) / ha, r = (hb - hba) / hb
         if ha == 0 { (p, r) = (0, 1) }
