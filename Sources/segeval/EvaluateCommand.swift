@@ -147,6 +147,7 @@ struct Evaluate: ParsableCommand {
         try metrics?.get().apply(to: &c)
         c.distance = distance.options
         c.instance = instance.options
+        c.connectomics = instance.connectomicsOptions
         return c
     }
 

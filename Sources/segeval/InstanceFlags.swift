@@ -5,7 +5,7 @@ import SegMetrics
 extension InstanceReading: ExpressibleByArgument {}
 extension PQConvention: ExpressibleByArgument {}
 
-/// The instance family's options (`--metrics match`).
+/// The instance and connectomics families' options (`--metrics match`, `rand`, `vi`).
 struct InstanceFlags: ParsableArguments {
     @Option(name: .long, help: "IoU thresholds τ of the matching, comma-separated in (0, 1], as they name the keys (F1@0.5). Default 0.5,0.75,0.9.",
             transform: optionValue(InstanceOptions.parseThresholds))
@@ -22,6 +22,17 @@ struct InstanceFlags: ParsableArguments {
 
     @Option(name: .long, help: "Whose PQ, SQ, RQ: stardist (IoU ≥ τ, default) or hovernet (IoU > τ, SQ over TP + 1e-6, mean over images).")
     var pqConvention: PQConvention?
+
+    @Flag(name: .customLong("no-thinning"), help: "V_rand and V_info without the challenge's border thinning of the proposal (its connected components instead).")
+    var noThinning = false
+
+    /// The connectomics family's options, or nil for the defaults.
+    var connectomicsOptions: ConnectomicsOptions? {
+        guard noThinning else { return nil }
+        var o = ConnectomicsOptions()
+        o.thinning = false
+        return o
+    }
 
     func validate() throws {
         if let c = connectivity, c != 4 && c != 8 { throw ValidationError("--connectivity must be 4 or 8") }

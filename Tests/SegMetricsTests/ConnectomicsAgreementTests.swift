@@ -36,6 +36,48 @@ final class ConnectomicsAgreementTests: XCTestCase {
         }
     }
 
+    /// `segeval --metrics rand,vi` on stacks (the images of a run are the
+    /// slices): the 30 ISBI slices, three slices with a merge and a split,
+    /// and two slices one of which has no GT foreground (Fiji's summed V_rand
+    /// is then 0), with and without thinning, against the port's stack values.
+    func testCommandLineStacks() throws {
+        let root = try Self.fixture()
+        let models = try XCTUnwrap(root["models"] as? [String: Any])
+        let cases = try XCTUnwrap((models["edge"] as? [String: Any])?["cases"] as? [String: Any])
+        let inputs = try XCTUnwrap(root["cases"] as? [String: Any])
+        let dir = try makeTemporaryDirectory(self)
+        var stacks: [(String, String, String, [String: Any])] = [
+            ("isbi", Repo.root + "/../shared/datasets/isbi2012/train/image", Repo.root + "/../shared/datasets/isbi2012/train/label",
+             try XCTUnwrap((models["isbi"] as? [String: Any])?["fiji"] as? [String: Any])),
+        ]
+        for name in ["stack3", "stack_empty_slice"] {
+            let input = try XCTUnwrap(inputs[name] as? [String: Any])
+            for (side, key) in [("gt", "gt"), ("pred", "pred")] {
+                try FileManager.default.createDirectory(atPath: "\(dir)/\(name)/\(side)", withIntermediateDirectories: true)
+                for (z, path) in try XCTUnwrap(input[key] as? [String]).enumerated() {
+                    try FileManager.default.copyItem(atPath: Repo.root + "/" + path, toPath: "\(dir)/\(name)/\(side)/z\(z).png")
+                }
+            }
+            stacks.append((name, "\(dir)/\(name)/pred", "\(dir)/\(name)/gt", try XCTUnwrap((cases[name] as? [String: Any])?["fiji"] as? [String: Any])))
+        }
+        for (name, pred, gt, fiji) in stacks {
+            for thinning in [true, false] {
+                let run = try runTool("segeval", ["--pred", pred, "--gt", gt, "--metrics", "rand,vi", "--format", "json"] + (thinning ? [] : ["--no-thinning"]))
+                XCTAssertEqual(run.status, 0, run.stderr)
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+                let rand = try XCTUnwrap(fiji[thinning ? "vrand_thinning" : "vrand"] as? [String: Any])
+                let info = try XCTUnwrap(fiji[thinning ? "vinfo_thinning" : "vinfo"] as? [String: Any])
+                let pixel = try XCTUnwrap(fiji["pixel"] as? [String: Any])
+                let what = "\(name) thinning \(thinning)"
+                XCTAssertEqual(object["VRand"] as? Double ?? .nan, try XCTUnwrap(rand["max_fscore"] as? Double), accuracy: 1e-12, what)
+                XCTAssertEqual(object["VRand_threshold"] as? Double, rand["threshold"] as? Double, what)
+                XCTAssertEqual(object["VInfo"] as? Double ?? .nan, try XCTUnwrap(info["max_fscore"] as? Double), accuracy: 1e-10, what)
+                XCTAssertEqual(object["VInfo_threshold"] as? Double, info["threshold"] as? Double, what)
+                XCTAssertEqual(object["PixelError"] as? Double ?? .nan, try XCTUnwrap(pixel["pixel_error"] as? Double), accuracy: 1e-12, what)
+            }
+        }
+    }
+
     static func fixture() throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/connectomics/expected.json"))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

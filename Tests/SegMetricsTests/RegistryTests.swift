@@ -77,7 +77,7 @@ final class RegistryTests: XCTestCase {
 
     func testOptionValuesParseOnceWithSegevalsMessages() throws {
         XCTAssertThrowsError(try MetricSelection(parsing: "iou,xyz")) {
-            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc, hd, assd, nsd, biou, bf, match, distance)")
+            XCTAssertEqual("\($0)", "unknown metric group 'xyz' (use iou, mae, f, s, e, wf, auc, hd, assd, nsd, biou, bf, match, rand, vi, distance)")
         }
         var c = EvalConfig()
         c.classes = 3

@@ -38,6 +38,8 @@ public struct EvalConfig: Sendable, Equatable, Codable {
     public var distance: DistanceOptions?
     /// The instance families' settings; nil for the defaults.
     public var instance: InstanceOptions?
+    /// The connectomics family's settings; nil for the defaults.
+    public var connectomics: ConnectomicsOptions?
 
     public init() {}
 

@@ -4,7 +4,7 @@
 public enum MetricRegistry {
     /// The families, in documentation and `--metrics` order. Adding a family
     /// is a folder declaring its ``MetricFamily`` plus one entry here.
-    public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance, .instance]
+    public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance, .instance, .connectomics]
 
     /// The families in report-column order (``MetricFamily/reportRank``).
     public static let reportFamilies: [MetricFamily] = families.sorted { $0.reportRank < $1.reportRank }

@@ -1,0 +1,149 @@
+import Foundation
+
+/// The ISBI 2012 challenge's scores, declared once; ``MetricFamily/connectomics`` lists them.
+public enum ConnectomicsMetrics {
+    public static let vRand = Metric(key: "VRand", group: "rand", summary: "ISBI 2012 V_rand (Fiji): foreground-restricted Rand F-score after border thinning, maximal over thresholds 0…1 step 0.1")
+    public static let vRandPrecision = Metric(key: "VRand_precision", group: "rand", summary: "V_rand's split part (Rand precision, ΣAB²/ΣB²) at the best threshold")
+    public static let vRandRecall = Metric(key: "VRand_recall", group: "rand", summary: "V_rand's merge part (Rand recall, ΣAB²/ΣA²) at the best threshold")
+    public static let vRandThreshold = Metric(key: "VRand_threshold", group: "rand", summary: "the threshold where V_rand is maximal")
+    public static let pixelError = Metric(key: "PixelError", group: "rand", direction: .lowerIsBetter, summary: "ISBI 2012 pixel error: 1 − maximal F-score of pixel similarity over the same thresholds")
+    public static let vInfo = Metric(key: "VInfo", group: "vi", summary: "ISBI 2012 V_info (Fiji): foreground-restricted information-theoretic F-score after border thinning, maximal over thresholds")
+    public static let vInfoPrecision = Metric(key: "VInfo_precision", group: "vi", summary: "V_info's split part I(A;B)/H(A) at the best threshold")
+    public static let vInfoRecall = Metric(key: "VInfo_recall", group: "vi", summary: "V_info's merge part I(A;B)/H(B) at the best threshold")
+    public static let vInfoThreshold = Metric(key: "VInfo_threshold", group: "vi", summary: "the threshold where V_info is maximal")
+
+    /// Every metric, in report order.
+    public static let all = [vRand, vRandPrecision, vRandRecall, vRandThreshold, pixelError, vInfo, vInfoPrecision, vInfoRecall, vInfoThreshold]
+}
+
+/// The connectomics family's settings. Part of ``EvalConfig``.
+public struct ConnectomicsOptions: Sendable, Equatable, Codable {
+    /// Border thinning of the proposal (the challenge's setting).
+    public var thinning = true
+    /// Thinning on.
+    public init() {}
+}
+
+extension MetricFamily {
+    static let connectomicsID = "connectomics"
+
+    /// The ISBI 2012 challenge's V_rand, V_info and pixel error, as Fiji's scripts compute them.
+    public static let connectomics = MetricFamily(
+        id: connectomicsID, title: "connectomics", reference: "ISBI 2012 (Fiji Trainable_Segmentation)", reportRank: 5,
+        groups: [.kernelGroup("rand", summary: "ISBI 2012 V_rand (and its parts, threshold) and pixel error"),
+                 .kernelGroup("vi", summary: "ISBI 2012 V_info (and its parts, threshold)")],
+        metrics: ConnectomicsMetrics.all, perImage: ConnectomicsMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
+        kernel: FamilyKernel(connectomicsImage), conventions: connectomicsConventions(_:),
+        isAvailable: { $0 == 2 },
+        dataset: connectomicsValues(_:), image: { $0.families[MetricFamily.connectomicsID]?.values ?? MetricValues() })
+
+    /// One image as one slice: every challenge threshold (once for a binary proposal, whose
+    /// cells are the same at every threshold).
+    private static func connectomicsImage(_ pixels: PixelPair, _ config: EvalConfig) -> FamilyImageResult {
+        let thinning = (config.connectomics ?? ConnectomicsOptions()).thinning
+        let w = pixels.width, h = pixels.height
+        let gtMask = pixels.gt.map { UInt8($0 == 1 ? 1 : 0) }
+        let cells = ConnectedComponents.label(gtMask, width: w, height: h, connectivity: .four)
+        let p = pixels.prediction, scale = p.scale
+        let levelCount = scale + 1
+        var present = [Bool](repeating: false, count: levelCount)
+        if let l = p.levels8 { for v in l { present[Int(v)] = true } } else { for v in p.levels16! { present[Int(v)] = true } }
+        let binary = present.indices.allSatisfy { !present[$0] || $0 == 0 || $0 == scale }
+        let thresholds = ChallengeThresholds.values
+        var randF = [Double](), randCounts = [Double](), infoF = [Double](), infoP = [Double](), infoR = [Double](), pixelCounts = [Double]()
+        var undefined = 0.0
+        for (k, t) in thresholds.enumerated() {
+            if binary && k > 0 {
+                // The same cells at every threshold: repeat the first.
+                randF.append(randF[0]); infoF.append(infoF[0]); infoP.append(infoP[0]); infoR.append(infoR[0])
+                randCounts += randCounts[0..<3]; pixelCounts += pixelCounts[0..<3]
+                continue
+            }
+            let table = (0..<levelCount).map { UInt8(ChallengeThresholds.isCell(level: $0, scale: scale, threshold: t) ? 1 : 0) }
+            let mask = p.levels8.map { $0.map { table[Int($0)] } } ?? p.levels16!.map { table[Int($0)] }
+            let labels = thinning ? BorderThinning.labels(cells: mask, width: w, height: h)
+                : ConnectedComponents.label(mask, width: w, height: h, connectivity: .four)
+            let overlap = InstanceOverlap(gt: cells, prediction: labels)
+            let counts = ChallengeScores.randCounts(overlap)
+            if counts.tp.isNaN { undefined = 1 }
+            randF.append(counts.score.fScore)
+            randCounts += counts.tp.isNaN ? [0, 0, 0] : [counts.tp, counts.fp, counts.fn]
+            let information = ChallengeScores.information(overlap)
+            infoF.append(information.fScore); infoP.append(information.precision); infoR.append(information.recall)
+            let pixel = ChallengeScores.pixelCounts(gt: gtMask, cells: mask)
+            pixelCounts += [pixel.tp, pixel.fp, pixel.fn]
+        }
+        var result = FamilyImageResult()
+        let slice = { (k: Int) in ChallengeScores.Counts(tp: randCounts[3 * k], fp: randCounts[3 * k + 1], fn: randCounts[3 * k + 2]) }
+        let rand = best(randF)
+        let randScore = undefined > 0 ? nil : slice(rand).score
+        let info = best(infoF)
+        let pixelBest = best(thresholds.indices.map { k in ChallengeScores.Counts(tp: pixelCounts[3 * k], fp: pixelCounts[3 * k + 1], fn: pixelCounts[3 * k + 2]).score.fScore })
+        let pixelF = ChallengeScores.Counts(tp: pixelCounts[3 * pixelBest], fp: pixelCounts[3 * pixelBest + 1], fn: pixelCounts[3 * pixelBest + 2]).score.fScore
+        result.values.scalars = [
+            "VRand": randF[rand], "VRand_precision": randScore?.precision ?? .nan, "VRand_recall": randScore?.recall ?? .nan,
+            "VRand_threshold": thresholds[rand], "PixelError": 1 - pixelF,
+            "VInfo": infoF[info], "VInfo_precision": infoP[info], "VInfo_recall": infoR[info], "VInfo_threshold": thresholds[info],
+        ]
+        func defined(_ values: [Double]) -> [Double?] { values.map { $0.isNaN ? nil : $0 } }
+        result.sums["rand.f"] = defined(randF)
+        result.sums["rand.counts"] = randCounts
+        result.sums["rand.undefined"] = [undefined]
+        result.sums["vi.f"] = defined(infoF)
+        result.sums["vi.p"] = defined(infoP)
+        result.sums["vi.r"] = defined(infoR)
+        result.sums["pixel.counts"] = pixelCounts
+        return result
+    }
+
+    /// Fiji's maximum over thresholds: strictly above the best so far,
+    /// starting from 0 (the first threshold when nothing beats 0; NaN never wins).
+    static func best(_ scores: [Double]) -> Int {
+        var index = 0, value = 0.0
+        for (k, s) in scores.enumerated() where s > value { (index, value) = (k, s) }
+        return index
+    }
+
+    /// The stack of all images as Fiji scores it: V_rand after thinning the
+    /// mean of per-slice F (without thinning, F of the summed pair counts),
+    /// V_info the mean of per-slice F, the pixel error from summed counts.
+    private static func connectomicsValues(_ state: EvalState) -> MetricValues {
+        let thinning = (state.config.connectomics ?? ConnectomicsOptions()).thinning
+        let thresholds = ChallengeThresholds.values, count = thresholds.count
+        func means(_ name: String) -> [Double] { state.sums(connectomicsID, name)?.means ?? Array(repeating: .nan, count: count) }
+        func totals(_ name: String) -> [Double] { state.sums(connectomicsID, name)?.sums.map(\.value) ?? Array(repeating: 0, count: 3 * count) }
+        let undefined = (state.sums(connectomicsID, "rand.undefined")?.sums.first?.value ?? 0) > 0
+        let summed = totals("rand.counts")
+        let counts = (0..<count).map { k in ChallengeScores.Counts(tp: summed[3 * k], fp: summed[3 * k + 1], fn: summed[3 * k + 2]) }
+        // One slice without GT foreground makes Fiji's summed statistics NaN, so F 0, at every threshold.
+        let randF = thinning ? means("rand.f") : counts.map { undefined ? 0 : $0.score.fScore }
+        let rand = best(randF)
+        let infoF = means("vi.f"), info = best(infoF)
+        let pixels = totals("pixel.counts")
+        let pixelF = (0..<count).map { k in ChallengeScores.Counts(tp: pixels[3 * k], fp: pixels[3 * k + 1], fn: pixels[3 * k + 2]).score.fScore }
+        var out = MetricValues()
+        out.scalars = [
+            "VRand": randF[rand], "VRand_precision": undefined ? .nan : counts[rand].score.precision,
+            "VRand_recall": undefined ? .nan : counts[rand].score.recall, "VRand_threshold": thresholds[rand],
+            "PixelError": 1 - pixelF[best(pixelF)],
+            "VInfo": infoF[info], "VInfo_precision": means("vi.p")[info], "VInfo_recall": means("vi.r")[info], "VInfo_threshold": thresholds[info],
+        ]
+        return out
+    }
+
+    private static func connectomicsConventions(_ state: EvalState) -> FamilyConventions {
+        let thinning = (state.config.connectomics ?? ConnectomicsOptions()).thinning
+        let summary = "GT cells = 4-connected components of the foreground, proposal = probability > t (float32) at t = 0, 0.1, …, 1 (once for binary proposals), "
+            + (thinning ? "border-thinned by a 4-connected watershed, " : "4-connected components (no thinning), ")
+            + "restricted to the GT foreground, unlabelled pixels as singletons; images are slices: "
+            + (thinning ? "V_rand" : "V_info") + " the mean of per-slice F, " + (thinning ? "V_info likewise" : "V_rand from the summed pair counts")
+            + ", the pixel error from summed counts; the maximum over thresholds"
+        return FamilyConventions(summary: summary, json: [
+            "thinning": thinning,
+            "thresholds": ChallengeThresholds.values,
+            "gt_cells": "4-connected components of the GT foreground",
+            "dataset": thinning ? "V_rand, V_info: mean of per-image F per threshold, then the maximum; pixel error: summed counts"
+                : "V_rand, pixel error: summed counts per threshold; V_info: mean of per-image F; then the maximum",
+        ])
+    }
+}
