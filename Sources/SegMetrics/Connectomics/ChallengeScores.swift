@@ -17,6 +17,18 @@ public enum ChallengeScores {
     public struct Counts: Sendable, Equatable {
         public var tp = 0.0, fp = 0.0, fn = 0.0
 
+        public init(tp: Double, fp: Double, fn: Double) {
+            (self.tp, self.fp, self.fn) = (tp, fp, fn)
+        }
+
+        /// The k-th triple of a flat list `tp₀, fp₀, fn₀, tp₁, …` (one per threshold).
+        public init(_ flat: [Double], at k: Int) {
+            self.init(tp: flat[3 * k], fp: flat[3 * k + 1], fn: flat[3 * k + 2])
+        }
+
+        /// The counts as a flat triple, the order ``init(_:at:)`` reads.
+        public var flat: [Double] { [tp, fp, fn] }
+
         /// Fiji's precision, recall and F of the counts.
         public var score: Score {
             let p = fp == 0 ? 1 : tp / (tp + fp), r = fn == 0 ? 1 : tp / (tp + fn)
@@ -98,8 +110,8 @@ public enum ChallengeScores {
 
     /// The proposal's segments at threshold `t`: the cells (probability
     /// above the threshold), as 4-connected components or thinned by the watershed.
-    public static func segments(levels: [UInt8], scale: Int, threshold t: Double, thinning: Bool, width: Int, height: Int) -> (cells: [UInt8], labels: InstanceLabels) {
-        let table = (0..<256).map { UInt8(ChallengeThresholds.isCell(level: $0, scale: scale, threshold: t) ? 1 : 0) }
+    public static func segments<T: FixedWidthInteger>(levels: [T], scale: Int, threshold t: Double, thinning: Bool, width: Int, height: Int) -> (cells: [UInt8], labels: InstanceLabels) {
+        let table = (0...scale).map { UInt8(ChallengeThresholds.isCell(level: $0, scale: scale, threshold: t) ? 1 : 0) }
         let cells = levels.map { table[Int($0)] }
         let labels = thinning ? BorderThinning.labels(cells: cells, width: width, height: height)
             : ConnectedComponents.label(cells, width: width, height: height, connectivity: .four)

@@ -59,27 +59,25 @@ extension MetricFamily {
                 randCounts += randCounts[0..<3]; pixelCounts += pixelCounts[0..<3]
                 continue
             }
-            let table = (0..<levelCount).map { UInt8(ChallengeThresholds.isCell(level: $0, scale: scale, threshold: t) ? 1 : 0) }
-            let mask = p.levels8.map { $0.map { table[Int($0)] } } ?? p.levels16!.map { table[Int($0)] }
-            let labels = thinning ? BorderThinning.labels(cells: mask, width: w, height: h)
-                : ConnectedComponents.label(mask, width: w, height: h, connectivity: .four)
+            let (mask, labels) = p.levels8.map { ChallengeScores.segments(levels: $0, scale: scale, threshold: t, thinning: thinning, width: w, height: h) }
+                ?? ChallengeScores.segments(levels: p.levels16!, scale: scale, threshold: t, thinning: thinning, width: w, height: h)
             let overlap = InstanceOverlap(gt: cells, prediction: labels)
             let counts = ChallengeScores.randCounts(overlap)
             if counts.tp.isNaN { undefined = 1 }
             randF.append(counts.score.fScore)
-            randCounts += counts.tp.isNaN ? [0, 0, 0] : [counts.tp, counts.fp, counts.fn]
+            randCounts += counts.tp.isNaN ? [0, 0, 0] : counts.flat
             let information = ChallengeScores.information(overlap)
             infoF.append(information.fScore); infoP.append(information.precision); infoR.append(information.recall)
             let pixel = ChallengeScores.pixelCounts(gt: gtMask, cells: mask)
-            pixelCounts += [pixel.tp, pixel.fp, pixel.fn]
+            pixelCounts += pixel.flat
         }
         var result = FamilyImageResult()
-        let slice = { (k: Int) in ChallengeScores.Counts(tp: randCounts[3 * k], fp: randCounts[3 * k + 1], fn: randCounts[3 * k + 2]) }
+        let slice = { (k: Int) in ChallengeScores.Counts(randCounts, at: k) }
         let rand = best(randF)
         let randScore = undefined > 0 ? nil : slice(rand).score
         let info = best(infoF)
-        let pixelBest = best(thresholds.indices.map { k in ChallengeScores.Counts(tp: pixelCounts[3 * k], fp: pixelCounts[3 * k + 1], fn: pixelCounts[3 * k + 2]).score.fScore })
-        let pixelF = ChallengeScores.Counts(tp: pixelCounts[3 * pixelBest], fp: pixelCounts[3 * pixelBest + 1], fn: pixelCounts[3 * pixelBest + 2]).score.fScore
+        let pixelScores = thresholds.indices.map { k in ChallengeScores.Counts(pixelCounts, at: k).score.fScore }
+        let pixelF = pixelScores[best(pixelScores)]
         result.values.scalars = [
             "VRand": randF[rand], "VRand_precision": randScore?.precision ?? .nan, "VRand_recall": randScore?.recall ?? .nan,
             "VRand_threshold": thresholds[rand], "PixelError": 1 - pixelF,
@@ -114,13 +112,13 @@ extension MetricFamily {
         func totals(_ name: String) -> [Double] { state.sums(connectomicsID, name)?.sums.map(\.value) ?? Array(repeating: 0, count: 3 * count) }
         let undefined = (state.sums(connectomicsID, "rand.undefined")?.sums.first?.value ?? 0) > 0
         let summed = totals("rand.counts")
-        let counts = (0..<count).map { k in ChallengeScores.Counts(tp: summed[3 * k], fp: summed[3 * k + 1], fn: summed[3 * k + 2]) }
+        let counts = (0..<count).map { k in ChallengeScores.Counts(summed, at: k) }
         // One slice without GT foreground makes Fiji's summed statistics NaN, so F 0, at every threshold.
         let randF = thinning ? means("rand.f") : counts.map { undefined ? 0 : $0.score.fScore }
         let rand = best(randF)
         let infoF = means("vi.f"), info = best(infoF)
         let pixels = totals("pixel.counts")
-        let pixelF = (0..<count).map { k in ChallengeScores.Counts(tp: pixels[3 * k], fp: pixels[3 * k + 1], fn: pixels[3 * k + 2]).score.fScore }
+        let pixelF = (0..<count).map { k in ChallengeScores.Counts(pixels, at: k).score.fScore }
         var out = MetricValues()
         out.scalars = [
             "VRand": randF[rand], "VRand_precision": undefined ? .nan : counts[rand].score.precision,

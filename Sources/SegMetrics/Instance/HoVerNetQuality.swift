@@ -11,7 +11,7 @@ public struct HoVerNetQuality: Sendable, Equatable {
 
     /// One image at threshold `tau`.
     public init(_ overlap: InstanceOverlap, tau: Double) {
-        let ious = overlap.pairs.map(overlap.iou)
+        let ious = overlap.ious
         var chosen: [Int]
         if tau >= 0.5 {
             chosen = overlap.pairs.indices.filter { ious[$0] > tau }

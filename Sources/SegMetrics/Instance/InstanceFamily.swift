@@ -51,6 +51,13 @@ extension MetricFamily {
         return reading == .components || reading == .auto && plane.values16 == nil
     }
 
+    /// One matching's values by key (without the `@τ`): stardist's ratios, SQ its mean matched IoU, RQ its F1.
+    private static func scores(_ m: InstanceMatching) -> [String: Double] {
+        ["precision": m.precision, "recall": m.recall, "F1": m.f1, "accuracy": m.accuracy,
+         "PQ": m.panopticQuality, "SQ": m.meanMatchedIoU, "RQ": m.f1,
+         "TP": Double(m.truePositives), "FP": Double(m.falsePositives), "FN": Double(m.falseNegatives)]
+    }
+
     /// Sums per threshold: TP, FP, FN, GT objects, predicted objects, matched IoU sum.
     private static func countsName(_ tau: String) -> String { "counts@" + tau }
 
@@ -68,11 +75,7 @@ extension MetricFamily {
         var result = FamilyImageResult()
         for (text, tau) in zip(o.iouThresholds, o.thresholds) {
             let m = InstanceMatching(overlap, tau: tau)
-            var values: [String: Double] = [
-                "precision": m.precision, "recall": m.recall, "F1": m.f1, "accuracy": m.accuracy,
-                "PQ": m.panopticQuality, "SQ": m.meanMatchedIoU, "RQ": m.f1,
-                "TP": Double(m.truePositives), "FP": Double(m.falsePositives), "FN": Double(m.falseNegatives),
-            ]
+            var values = scores(m)
             if o.pqConvention == .hovernet {
                 let q = HoVerNetQuality(overlap, tau: tau)
                 values["PQ"] = q.panopticQuality
@@ -100,20 +103,15 @@ extension MetricFamily {
         var out = MetricValues()
         func mean(_ name: String) -> Double { state.sums(instanceID, name)?.means.first ?? .nan }
         for text in o.iouThresholds {
-            let keys = ["precision", "recall", "F1", "accuracy", "PQ", "SQ", "RQ", "TP", "FP", "FN"]
             if state.config.aggregate == .image {
-                for key in keys { out.scalars[key + "@" + text] = mean(key + "@" + text) }
+                for m in InstanceMetrics.all where m.shape == .perThreshold { out.scalars[m.key + "@" + text] = mean(m.key + "@" + text) }
                 continue
             }
             let sums = state.sums(instanceID, countsName(text))?.sums.map(\.value) ?? Array(repeating: 0, count: 6)
             var m = InstanceMatching()
             (m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount) = (Int(sums[0]), Int(sums[1]), Int(sums[2]), Int(sums[3]), Int(sums[4]))
             m.matchedIoUSum = sums[5]
-            let values: [String: Double] = [
-                "precision": m.precision, "recall": m.recall, "F1": m.f1, "accuracy": m.accuracy,
-                "PQ": m.panopticQuality, "SQ": m.meanMatchedIoU, "RQ": m.f1,
-                "TP": Double(m.truePositives), "FP": Double(m.falsePositives), "FN": Double(m.falseNegatives),
-            ]
+            let values = scores(m)
             for (key, value) in values { out.scalars[key + "@" + text] = value }
             if o.pqConvention == .hovernet { for key in ["PQ", "SQ", "RQ"] { out.scalars[key + "@" + text] = mean(key + "@" + text) } }
         }

@@ -24,7 +24,7 @@ public struct InstanceMatching: Sendable, Equatable {
         gtCount = overlap.gtCount
         predictionCount = overlap.predictionCount
         let n = min(gtCount, predictionCount)
-        let ious = overlap.pairs.map(overlap.iou)
+        let ious = overlap.ious
         // stardist keeps its IoUs in float32 and compares them with τ there (NumPy casts τ to float32).
         let threshold = Float(tau)
         let hits = ious.map { Float($0) >= threshold }

@@ -13,6 +13,8 @@ public struct InstanceOverlap: Sendable {
     public let pairs: [Pair]
     /// Areas by object number (entry 0 unused).
     public let gtAreas: [Int], predictionAreas: [Int]
+    /// Each pair's intersection over union, in the order of ``pairs``.
+    public let ious: [Double]
 
     public var gtCount: Int { gtAreas.count - 1 }
     public var predictionCount: Int { predictionAreas.count - 1 }
@@ -39,12 +41,12 @@ public struct InstanceOverlap: Sendable {
                 if key >= 0 { shared[key, default: 0] += run }
             }
         }
-        pairs = shared.keys.sorted().map { Pair(gt: $0 / stride, prediction: $0 % stride, shared: shared[$0]!) }
+        let pairs = shared.keys.sorted().map { Pair(gt: $0 / stride, prediction: $0 % stride, shared: shared[$0]!) }
+        self.pairs = pairs
+        ious = pairs.map { Double($0.shared) / Double(gt.areas[$0.gt] + prediction.areas[$0.prediction] - $0.shared) }
     }
 
     /// The pair's union in pixels.
     public func union(_ pair: Pair) -> Int { gtAreas[pair.gt] + predictionAreas[pair.prediction] - pair.shared }
 
-    /// The pair's intersection over union.
-    public func iou(_ pair: Pair) -> Double { Double(pair.shared) / Double(union(pair)) }
 }
