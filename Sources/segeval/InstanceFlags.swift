@@ -26,11 +26,16 @@ struct InstanceFlags: ParsableArguments {
     @Flag(name: .customLong("no-thinning"), help: "V_rand and V_info without the challenge's border thinning of the proposal (its connected components instead).")
     var noThinning = false
 
+    @Option(name: .long, help: "Whose Rand and VI scores (--metrics rand,vi): fiji (the ISBI 2012 challenge's V_rand, V_info, pixel error; default), skimage (scikit-image's ARE, ARE_precision, ARE_recall, VI_split, VI_merge on the objects --gt-instances and --pred-instances read), or fiji,skimage.",
+            transform: optionValue(RandConvention.parseList))
+    var randConvention: [RandConvention]?
+
     /// The connectomics family's options, or nil for the defaults.
     var connectomicsOptions: ConnectomicsOptions? {
-        guard noThinning else { return nil }
+        guard noThinning || randConvention != nil else { return nil }
         var o = ConnectomicsOptions()
-        o.thinning = false
+        o.thinning = !noThinning
+        if let v = randConvention { o.conventions = v }
         return o
     }
 

@@ -78,6 +78,71 @@ final class ConnectomicsAgreementTests: XCTestCase {
         }
     }
 
+    /// `--rand-convention skimage` against scikit-image 0.25's
+    /// `adapted_rand_error` and `variation_of_information` (the generator's
+    /// inputs: GT components of > 128, prediction components of v/255 > 0.5,
+    /// GT 0 ignored) on every hand-made slice and the 30 ISBI slices, per
+    /// image (the CSV) and as the mean over images (the JSON); an empty GT is
+    /// undefined (empty in the CSV), as scikit-image's NaN, and left out of the mean.
+    func testScikitImageConvention() throws {
+        let root = try Self.fixture()
+        let models = try XCTUnwrap(root["models"] as? [String: Any])
+        let inputs = try XCTUnwrap(root["cases"] as? [String: Any])
+        let dir = try makeTemporaryDirectory(self)
+        var expected: [String: [String: Any]] = [:]
+        for side in ["gt", "pred"] { try FileManager.default.createDirectory(atPath: "\(dir)/cases/\(side)", withIntermediateDirectories: true) }
+        for (name, value) in try XCTUnwrap((models["edge"] as? [String: Any])?["cases"] as? [String: Any]) {
+            let input = try XCTUnwrap(inputs[name] as? [String: Any])
+            let slices = try XCTUnwrap((value as? [String: Any])?["slice_results"] as? [[String: Any]])
+            for (z, result) in slices.enumerated() {
+                for (side, key) in [("gt", "gt"), ("pred", "pred")] {
+                    let path = try XCTUnwrap((input[key] as? [String])?[z])
+                    try FileManager.default.copyItem(atPath: Repo.root + "/" + path, toPath: "\(dir)/cases/\(side)/\(name)_\(z).png")
+                }
+                expected["\(name)_\(z)"] = try XCTUnwrap(result["skimage"] as? [String: Any])
+            }
+        }
+        let isbi = try XCTUnwrap(models["isbi"] as? [String: Any])
+        var isbiExpected: [String: [String: Any]] = [:]
+        for result in try XCTUnwrap(isbi["slice_results"] as? [[String: Any]]) {
+            isbiExpected[try XCTUnwrap(result["name"] as? String)] = try XCTUnwrap(result["skimage"] as? [String: Any])
+        }
+        let base = Repo.root + "/../shared/datasets/isbi2012/train"
+        for (label, pred, gt, want) in [("cases", "\(dir)/cases/pred", "\(dir)/cases/gt", expected), ("isbi", "\(base)/image", "\(base)/label", isbiExpected)] {
+            let csv = "\(dir)/\(label).csv"
+            let run = try runTool("segeval", ["--pred", pred, "--gt", gt, "--metrics", "rand,vi", "--rand-convention", "skimage",
+                                              "--per-image", csv, "--format", "json"])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let header = try XCTUnwrap(rows.first)
+            XCTAssertEqual(Array(header.dropFirst(5)), ["ARE", "ARE_precision", "ARE_recall", "VI_split", "VI_merge"], "Fiji's keys are off under skimage alone")
+            XCTAssertEqual(rows.count - 1, want.count)
+            var sums = [String: (Double, Int)]()
+            for row in rows.dropFirst() {
+                let got = Dictionary(uniqueKeysWithValues: zip(header, row))
+                let key = try XCTUnwrap(got["key"]), reference = try XCTUnwrap(want[key], key)
+                let are = try XCTUnwrap(reference["adapted_rand_error"] as? [String: Any])
+                let vi = try XCTUnwrap(reference["variation_of_information"] as? [String: Any])
+                // Fiji's orientation: ARE_precision is scikit-image's recall (scikit-image#6485).
+                let pairs: [(String, Any?)] = [("ARE", are["error"]), ("ARE_precision", are["recall"]), ("ARE_recall", are["precision"]),
+                                               ("VI_split", vi["split"]), ("VI_merge", vi["merge"])]
+                for (column, value) in pairs {
+                    let text = try XCTUnwrap(got[column])
+                    guard let v = value as? Double else { XCTAssertEqual(text, "", "\(label) \(key) \(column) is undefined"); continue }
+                    let g = try XCTUnwrap(Double(text), "\(label) \(key) \(column) '\(text)'")
+                    XCTAssertEqual(g, v, accuracy: 1e-9, "\(label) \(key) \(column)")
+                    sums[column, default: (0, 0)].0 += v
+                    sums[column, default: (0, 0)].1 += 1
+                }
+            }
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            for (column, (sum, count)) in sums {
+                XCTAssertEqual(object[column] as? Double ?? .nan, sum / Double(count), accuracy: 1e-9, "\(label) mean \(column)")
+            }
+            XCTAssertNil(object["VRand"], "V_rand is Fiji's convention")
+        }
+    }
+
     static func fixture() throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/connectomics/expected.json"))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

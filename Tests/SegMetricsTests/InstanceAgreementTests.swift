@@ -59,6 +59,40 @@ final class InstanceAgreementTests: XCTestCase {
         XCTAssertEqual(try runTool("segeval", args + ["--connectivity", "6"]).status, 64)
     }
 
+    /// `--overlays` under `--metrics match` draws the instance overlay (GT
+    /// outlines, matched objects green) of the objects the family reads; a
+    /// colour ground truth asked for label ids is an input error naming the
+    /// file, and a bad `--rand-convention` a usage error.
+    func testInstanceOverlaysAndColourGroundTruth() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let base = Repo.root + "/Fixtures/metrics/instance"
+        let run = try runTool("segeval", ["--pred", base + "/pred", "--gt", base + "/gt", "--metrics", "match", "--overlays", dir + "/over"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let name = "merged.png"
+        let overlay = try ImageReader.read(dir + "/over/" + name)
+        guard case .uint8(let rgb) = overlay.samples else { return XCTFail("an 8-bit overlay") }
+        let gt = try ImageReader.read(base + "/gt/" + name), pred = try ImageReader.read(base + "/pred/" + name)
+        guard case .uint16(let g) = gt.samples, case .uint16(let p) = pred.samples else { return XCTFail("16-bit label maps") }
+        let expected = InstanceOverlay.image(gt: InstanceLabels(ids: g, width: gt.width, height: gt.height),
+                                             prediction: InstanceLabels(ids: p, width: gt.width, height: gt.height), tau: 0.5)
+        XCTAssertEqual(overlay.samples, expected.samples, "the overlay of the objects the family reads, at the first τ")
+        let colours = Set(stride(from: 0, to: rgb.count, by: 3).map { RGBA(rgb[$0], rgb[$0 + 1], rgb[$0 + 2]) })
+        XCTAssertTrue(colours.contains(InstanceOverlay.outline) && colours.contains(InstanceOverlay.merge), "outlines and the merge of merged.png")
+
+        let colour = Image(width: 2, height: 1, colorModel: .rgb, samples: .uint8([255, 0, 0, 0, 0, 255]))
+        try FileManager.default.createDirectory(atPath: dir + "/rgb/gt", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/rgb/pred", withIntermediateDirectories: true)
+        try ImageWriter.write(colour, to: dir + "/rgb/gt/a.png", as: .png(level: 3, filtered: true))
+        try ImageWriter.write(Image(width: 2, height: 1, colorModel: .gray, samples: .uint8([255, 0])), to: dir + "/rgb/pred/a.png", as: .png(level: 3, filtered: true))
+        let args = ["--pred", dir + "/rgb/pred", "--gt", dir + "/rgb/gt", "--metrics", "match", "--gt-colors", "gray"]
+        let refused = try runTool("segeval", args + ["--gt-instances", "labels"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains(dir + "/rgb/gt/a.png") && refused.stderr.contains("--gt-instances components"), refused.stderr)
+        XCTAssertEqual(try runTool("segeval", args + ["--gt-instances", "components"]).status, 0)
+        XCTAssertEqual(try runTool("segeval", args + ["--rand-convention", "skimage,matlab"]).status, 64)
+        XCTAssertEqual(try runTool("segeval", args + ["--rand-convention", "fiji,fiji"]).status, 64)
+    }
+
     private func check(_ model: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/instance/expected.json"))
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

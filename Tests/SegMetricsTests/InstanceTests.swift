@@ -1,5 +1,6 @@
 import Foundation
 import SegCore
+import SegImage
 import XCTest
 @testable import SegMetrics
 
@@ -131,5 +132,40 @@ final class InstanceTests: XCTestCase {
         // H(proposal | GT): −Σ p·log₂(n_ij / a_i); H(GT | proposal): −Σ p·log₂(n_ij / b_j).
         XCTAssertEqual(vi.split, -(0.4 * log2(2.0 / 3) + 0.2 * log2(1.0 / 3) + 0.2 * log2(0.5) + 0.2 * log2(0.5)), accuracy: 1e-15)
         XCTAssertEqual(vi.merge, -(0.4 * log2(2.0 / 3) + 0.2 * log2(1.0 / 3)), accuracy: 1e-15)
+    }
+
+    /// The instance overlay on one hand-made strip (3 rows, objects span all
+    /// three; the middle row is checked): A matched exactly (green), B
+    /// without a prediction (blue), C and D both wholly inside one predicted
+    /// object (a merge: yellow, although it matches C at IoU 0.5), E matched
+    /// by a 7-pixel piece (green) with an unmatched 2-pixel piece inside it
+    /// (a split: magenta) and an uncovered matched pixel (black), F a
+    /// prediction without GT (red); GT outlines white.
+    func testInstanceOverlayColours() throws {
+        // x:        A 0-5 | B 7-12 | C 14-17, D 18-21 | E 23-32 | F 34-37
+        var gtRow = [UInt16](repeating: 0, count: 38), predRow = [UInt16](repeating: 0, count: 38)
+        for x in 0...5 { gtRow[x] = 10; predRow[x] = 3 }
+        for x in 7...12 { gtRow[x] = 20 }
+        for x in 14...17 { gtRow[x] = 30 }
+        for x in 18...21 { gtRow[x] = 40 }
+        for x in 14...21 { predRow[x] = 8 }
+        for x in 23...32 { gtRow[x] = 50 }
+        for x in 23...29 { predRow[x] = 1 }
+        for x in 31...32 { predRow[x] = 2 }
+        for x in 34...37 { predRow[x] = 6 }
+        let gt = InstanceLabels(ids: gtRow + gtRow + gtRow, width: 38, height: 3)
+        let prediction = InstanceLabels(ids: predRow + predRow + predRow, width: 38, height: 3)
+        let image = InstanceOverlay.image(gt: gt, prediction: prediction, tau: 0.5)
+        guard case .uint8(let rgb) = image.samples else { return XCTFail("an 8-bit overlay") }
+        func colour(_ x: Int) -> RGBA { let i = 3 * (38 + x); return RGBA(rgb[i], rgb[i + 1], rgb[i + 2]) }
+        let expected: [(Int, RGBA, String)] = [
+            (0, InstanceOverlay.matched, "A at the image edge"), (2, InstanceOverlay.matched, "A"), (5, InstanceOverlay.outline, "A's outline"),
+            (6, Overlay.trueNegative, "background"), (9, InstanceOverlay.missed, "B missed"),
+            (14, InstanceOverlay.outline, "C's outline"), (15, InstanceOverlay.merge, "C merged"), (17, InstanceOverlay.outline, "C meets D"),
+            (19, InstanceOverlay.merge, "D merged"), (25, InstanceOverlay.matched, "E's matched piece"),
+            (30, Overlay.trueNegative, "E's uncovered pixel: E is matched"), (31, InstanceOverlay.split, "E's second piece"),
+            (35, InstanceOverlay.unmatched, "F, a prediction without GT"),
+        ]
+        for (x, want, what) in expected { XCTAssertEqual(colour(x), want, "x = \(x): \(what)") }
     }
 }

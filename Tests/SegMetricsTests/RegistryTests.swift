@@ -98,6 +98,9 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(MetricRegistry.reportMetrics(config: job.config).scalars.map(\.key).filter { ["AUC", "AP"].contains($0) }, [],
                        "families with their own kernel are opt-in: the default output is what it was")
         try MetricSelection(parsing: MetricRegistry.groups.map(\.token).joined(separator: ",")).apply(to: &job.config)
+        var connectomics = ConnectomicsOptions()
+        connectomics.conventions = RandConvention.allCases
+        job.config.connectomics = connectomics
         job.keepImageResults = true
         let outcome = try job.run()
         let config = job.config
@@ -108,7 +111,7 @@ final class RegistryTests: XCTestCase {
         }
         for m in report.lists { XCTAssertEqual(values.lists[m.key]?.count, config.classes, "dataset \(m)") }
         XCTAssertEqual(report.scalars.count + report.lists.count, MetricRegistry.metrics.filter { !$0.multiClassOnly }.count,
-                       "every group computes everything for two classes but the multi-class breakdowns")
+                       "every group computes everything for two classes but the multi-class breakdowns (every convention on)")
         let image = MetricRegistry.values(outcome.imageResults[0][0], config: config)
         for column in MetricRegistry.perImageColumns(config: config) {
             XCTAssertTrue(column.classIndex == nil ? image.scalars[column.key] != nil : image.lists[column.metric.key] != nil, "image \(column.key)")

@@ -25,6 +25,8 @@ extension Setting {
     public static let groupBy = Setting("groupBy")
     /// How segeval reads colour ground truth.
     public static let gtColors = Setting("gtColors")
+    /// How ground-truth objects are read (label map or components).
+    public static let gtInstances = Setting("gtInstances")
     /// How ground-truth values are read.
     public static let gtValues = Setting("gtValues")
     /// The suffix that image names carry beyond the shared key.
@@ -79,7 +81,7 @@ extension Setting {
     /// Every setting above.
     public static let all: [Setting] = [
         .allowMissing, .allowUnpaired, .base, .classes, .colors, .convert, .dryRun, .emptyDistance, .folds, .format,
-        .groupBy, .gtColors, .gtValues, .imageSuffix, .inPlace, .key, .labelDir, .labelFill, .labelSuffix,
+        .groupBy, .gtColors, .gtInstances, .gtValues, .imageSuffix, .inPlace, .key, .labelDir, .labelFill, .labelSuffix,
         .map, .mask, .maskValues, .metrics, .nearest, .numClasses, .out, .palette, .pred, .predValues,
         .ratio, .resizePred, .roi, .stratify, .strictGt, .testImages, .threshold, .unmapped
     ]

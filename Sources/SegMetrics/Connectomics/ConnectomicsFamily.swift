@@ -11,16 +11,30 @@ public enum ConnectomicsMetrics {
     public static let vInfoPrecision = Metric(key: "VInfo_precision", group: "vi", summary: "V_info's split part I(A;B)/H(A) at the best threshold")
     public static let vInfoRecall = Metric(key: "VInfo_recall", group: "vi", summary: "V_info's merge part I(A;B)/H(B) at the best threshold")
     public static let vInfoThreshold = Metric(key: "VInfo_threshold", group: "vi", summary: "the threshold where V_info is maximal")
+    public static let are = Metric(key: "ARE", group: "rand", direction: .lowerIsBetter, summary: "scikit-image convention: `adapted_rand_error` on the GT's and the prediction's objects (unlabelled prediction pixels one segment, GT 0 ignored); mean over images")
+    public static let arePrecision = Metric(key: "ARE_precision", group: "rand", summary: "scikit-image convention: the adapted Rand precision in Fiji's orientation (scikit-image returns it as recall, scikit-image#6485)")
+    public static let areRecall = Metric(key: "ARE_recall", group: "rand", summary: "scikit-image convention: the adapted Rand recall in Fiji's orientation (scikit-image's precision)")
+    public static let viSplit = Metric(key: "VI_split", group: "vi", direction: .lowerIsBetter, summary: "scikit-image convention: `variation_of_information` false splits H(prediction | GT), bits; mean over images")
+    public static let viMerge = Metric(key: "VI_merge", group: "vi", direction: .lowerIsBetter, summary: "scikit-image convention: false merges H(GT | prediction), bits; mean over images")
 
+    /// The challenge's metrics (Fiji's convention), in report order.
+    public static let fiji = [vRand, vRandPrecision, vRandRecall, vRandThreshold, pixelError, vInfo, vInfoPrecision, vInfoRecall, vInfoThreshold]
+    /// scikit-image's metrics, in report order.
+    public static let skimage = [are, arePrecision, areRecall, viSplit, viMerge]
     /// Every metric, in report order.
-    public static let all = [vRand, vRandPrecision, vRandRecall, vRandThreshold, pixelError, vInfo, vInfoPrecision, vInfoRecall, vInfoThreshold]
+    public static let all = fiji + skimage
+
+    /// Whose convention a metric follows.
+    static func convention(of metric: Metric) -> RandConvention { skimage.contains(metric) ? .skimage : .fiji }
 }
 
 /// The connectomics family's settings. Part of ``EvalConfig``.
 public struct ConnectomicsOptions: Sendable, Equatable, Codable {
-    /// Border thinning of the proposal (the challenge's setting).
+    /// Border thinning of the proposal (the challenge's setting; Fiji's convention only).
     public var thinning = true
-    /// Thinning on.
+    /// Whose scores: Fiji's (the challenge's, the default), scikit-image's, or both.
+    public var conventions: [RandConvention] = [.fiji]
+    /// Thinning on, Fiji's convention.
     public init() {}
 }
 
@@ -35,12 +49,30 @@ extension MetricFamily {
         metrics: ConnectomicsMetrics.all, perImage: ConnectomicsMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
         kernel: FamilyKernel(connectomicsImage), conventions: connectomicsConventions(_:),
         isAvailable: { $0 == 2 },
+        includes: { metric, config in (config.connectomics ?? ConnectomicsOptions()).conventions.contains(ConnectomicsMetrics.convention(of: metric)) },
         dataset: connectomicsValues(_:), image: { $0.families[MetricFamily.connectomicsID]?.values ?? MetricValues() })
 
-    /// One image as one slice: every challenge threshold (once for a binary proposal, whose
-    /// cells are the same at every threshold).
-    private static func connectomicsImage(_ pixels: PixelPair, _ config: EvalConfig) -> FamilyImageResult {
-        let thinning = (config.connectomics ?? ConnectomicsOptions()).thinning
+    /// One image in each convention asked for.
+    private static func connectomicsImage(_ pixels: PixelPair, _ config: EvalConfig) throws -> FamilyImageResult {
+        let options = config.connectomics ?? ConnectomicsOptions()
+        var result = options.conventions.contains(.fiji) ? challengeImage(pixels, thinning: options.thinning) : FamilyImageResult()
+        if options.conventions.contains(.skimage) {
+            let (gt, prediction) = try objects(pixels, config.instance ?? InstanceOptions())
+            let overlap = InstanceOverlap(gt: gt, prediction: prediction)
+            let rand = RandScores.adaptedRand(overlap)
+            let vi = RandScores.variationOfInformation(overlap)
+            let values = ["ARE": 1 - rand.fScore, "ARE_precision": rand.precision, "ARE_recall": rand.recall, "VI_split": vi.split, "VI_merge": vi.merge]
+            for (key, value) in values {
+                result.values.scalars[key] = value
+                result.sums[key] = [value.isNaN ? nil : value]
+            }
+        }
+        return result
+    }
+
+    /// One image as one slice of the challenge: every threshold (once for a
+    /// binary proposal, whose cells are the same at every threshold).
+    private static func challengeImage(_ pixels: PixelPair, thinning: Bool) -> FamilyImageResult {
         let w = pixels.width, h = pixels.height
         let gtMask = pixels.gt.map { UInt8($0 == 1 ? 1 : 0) }
         let cells = ConnectedComponents.label(gtMask, width: w, height: h, connectivity: .four)
@@ -106,7 +138,16 @@ extension MetricFamily {
     /// mean of per-slice F (without thinning, F of the summed pair counts),
     /// V_info the mean of per-slice F, the pixel error from summed counts.
     private static func connectomicsValues(_ state: EvalState) -> MetricValues {
-        let thinning = (state.config.connectomics ?? ConnectomicsOptions()).thinning
+        let options = state.config.connectomics ?? ConnectomicsOptions()
+        var out = options.conventions.contains(.fiji) ? challengeValues(state, thinning: options.thinning) : MetricValues()
+        if options.conventions.contains(.skimage) {
+            for m in ConnectomicsMetrics.skimage { out.scalars[m.key] = state.sums(connectomicsID, m.key)?.means.first ?? .nan }
+        }
+        return out
+    }
+
+    /// The challenge's values of the stack.
+    private static func challengeValues(_ state: EvalState, thinning: Bool) -> MetricValues {
         let thresholds = ChallengeThresholds.values, count = thresholds.count
         func means(_ name: String) -> [Double] { state.sums(connectomicsID, name)?.means ?? Array(repeating: .nan, count: count) }
         func totals(_ name: String) -> [Double] { state.sums(connectomicsID, name)?.sums.map(\.value) ?? Array(repeating: 0, count: 3 * count) }
@@ -130,18 +171,32 @@ extension MetricFamily {
     }
 
     private static func connectomicsConventions(_ state: EvalState) -> FamilyConventions {
-        let thinning = (state.config.connectomics ?? ConnectomicsOptions()).thinning
-        let summary = "GT cells = 4-connected components of the foreground, proposal = probability > t (float32) at t = 0, 0.1, …, 1 (once for binary proposals), "
-            + (thinning ? "border-thinned by a 4-connected watershed, " : "4-connected components (no thinning), ")
-            + "restricted to the GT foreground, unlabelled pixels as singletons; images are slices: "
-            + (thinning ? "V_rand" : "V_info") + " the mean of per-slice F, " + (thinning ? "V_info likewise" : "V_rand from the summed pair counts")
-            + ", the pixel error from summed counts; the maximum over thresholds"
-        return FamilyConventions(summary: summary, json: [
-            "thinning": thinning,
-            "thresholds": ChallengeThresholds.values,
-            "gt_cells": "4-connected components of the GT foreground",
-            "dataset": thinning ? "V_rand, V_info: mean of per-image F per threshold, then the maximum; pixel error: summed counts"
-                : "V_rand, pixel error: summed counts per threshold; V_info: mean of per-image F; then the maximum",
-        ])
+        let options = state.config.connectomics ?? ConnectomicsOptions()
+        let instance = state.config.instance ?? InstanceOptions()
+        let thinning = options.thinning
+        var parts: [String] = []
+        var json: [String: Any] = ["rand_convention": options.conventions.map(\.rawValue)]
+        if options.conventions.contains(.fiji) {
+            parts.append("Fiji: GT cells = 4-connected components of the foreground, proposal = probability > t (float32) at t = 0, 0.1, …, 1 (once for binary proposals), "
+                + (thinning ? "border-thinned by a 4-connected watershed, " : "4-connected components (no thinning), ")
+                + "restricted to the GT foreground, unlabelled pixels as singletons; images are slices: "
+                + (thinning ? "V_rand" : "V_info") + " the mean of per-slice F, " + (thinning ? "V_info likewise" : "V_rand from the summed pair counts")
+                + ", the pixel error from summed counts; the maximum over thresholds")
+            json["thinning"] = thinning
+            json["thresholds"] = ChallengeThresholds.values
+            json["gt_cells"] = "4-connected components of the GT foreground"
+            json["dataset"] = thinning ? "V_rand, V_info: mean of per-image F per threshold, then the maximum; pixel error: summed counts"
+                : "V_rand, pixel error: summed counts per threshold; V_info: mean of per-image F; then the maximum"
+        }
+        if options.conventions.contains(.skimage) {
+            parts.append("scikit-image: adapted_rand_error and variation_of_information (bits) with GT 0 ignored and unlabelled predicted pixels one segment, "
+                + "GT objects \(instance.gtInstances.rawValue), predicted objects \(instance.predInstances.rawValue), \(instance.connectivity.rawValue)-connected components, "
+                + "ARE precision and recall in Fiji's orientation (scikit-image#6485), mean over images")
+            json["skimage"] = ["gt_instances": instance.gtInstances.rawValue, "pred_instances": instance.predInstances.rawValue,
+                               "connectivity": instance.connectivity.rawValue, "orientation": "ARE_precision = scikit-image's recall, ARE_recall = its precision",
+                               "dataset": "mean over images with defined values"] as [String: Any]
+        }
+        let references = options.conventions.map { $0 == .fiji ? "ISBI 2012 (Fiji Trainable_Segmentation)" : "scikit-image 0.25" }
+        return FamilyConventions(summary: parts.joined(separator: "; "), json: json, reference: references.joined(separator: " and "))
     }
 }

@@ -114,7 +114,13 @@ public struct EvalJob: Sendable {
                                                                    config: config, workspace: workspace)
                             if let overlayDir {
                                 let gt = try PairEvaluator.groundTruth(inputs, path: pair.gt, config: config)
-                                try Overlay.write(gt, inputs.prediction, to: overlayDir + "/" + pair.key + ".png", classes: config.classes)
+                                let path = overlayDir + "/" + pair.key + ".png"
+                                if MetricFamily.instance.isEnabled(config) {
+                                    let pixels = PixelPair(gt, prediction: inputs.prediction, classCount: config.classes, gtPath: pair.gt, predPath: pair.pred)
+                                    try InstanceOverlay.write(pixels, options: config.instance ?? InstanceOptions(), to: path)
+                                } else {
+                                    try Overlay.write(gt, inputs.prediction, to: path, classes: config.classes)
+                                }
                             }
                             partial.state.add(result)
                             return needResults ? result : nil

@@ -194,8 +194,7 @@ public enum PairEvaluator {
                                  onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
         let kernels = MetricRegistry.families.filter { $0.kernel != nil && $0.isEnabled(config) }
         if !kernels.isEmpty {
-            if gtClasses.isEmpty { gtClasses = gt.classes() }
-            let pixels = PixelPair(width: gt.width, height: gt.height, classes: k, gt: gtClasses, prediction: pred, gtPlane: gt.plane)
+            let pixels = PixelPair(gt, classes: gtClasses.isEmpty ? nil : gtClasses, prediction: pred, classCount: k, gtPath: gtPath, predPath: predPath)
             for family in kernels { result.families[family.id] = try family.kernel!.run(pixels, config) }
         }
         return result

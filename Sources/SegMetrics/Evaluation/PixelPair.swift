@@ -15,6 +15,8 @@ public struct PixelPair: Sendable {
     /// The ground truth's stored values before they became classes (label
     /// ids for the instance families); nil where a caller has none.
     public var gtPlane: GTPlane?
+    /// The files the pixels came from, for messages ("" where a caller has none).
+    public var gtPath = "", predPath = ""
 
     /// The pixels of one image (`gtPlane`: the ground truth's stored values, when a family needs them).
     public init(width: Int, height: Int, classes: Int, gt: [UInt8], prediction: Prediction, gtPlane: GTPlane? = nil) {
@@ -24,6 +26,14 @@ public struct PixelPair: Sendable {
         self.gt = gt
         self.prediction = prediction
         self.gtPlane = gtPlane
+    }
+
+    /// The pixels of one loaded pair: the ground truth's classes (`classes`
+    /// when the caller has already computed them, with a field of view
+    /// applied) and stored values, the prediction, and their files.
+    public init(_ gt: GroundTruth, classes: [UInt8]? = nil, prediction: Prediction, classCount: Int, gtPath: String, predPath: String) {
+        self.init(width: gt.width, height: gt.height, classes: classCount, gt: classes ?? gt.classes(), prediction: prediction, gtPlane: gt.plane)
+        (self.gtPath, self.predPath) = (gtPath, predPath)
     }
 
     /// The ground truth value that marks ignored pixels.

@@ -2,8 +2,8 @@ import Foundation
 
 /// The matching family's metrics, declared once; ``MetricFamily/instance`` lists them.
 public enum InstanceMetrics {
-    static func perThreshold(_ key: String, lowerIsBetter: Bool = false, _ summary: String) -> Metric {
-        Metric(key: key, group: "match", direction: lowerIsBetter ? .lowerIsBetter : .higherIsBetter, shape: .perThreshold, summary: summary)
+    static func perThreshold(_ key: String, lowerIsBetter: Bool = false, isCount: Bool = false, _ summary: String) -> Metric {
+        Metric(key: key, group: "match", direction: lowerIsBetter ? .lowerIsBetter : .higherIsBetter, shape: .perThreshold, isCount: isCount, summary: summary)
     }
 
     public static let precision = perThreshold("precision", "matched objects over predicted objects, TP / (TP + FP), at IoU ≥ τ (stardist)")
@@ -13,9 +13,9 @@ public enum InstanceMetrics {
     public static let pq = perThreshold("PQ", "panoptic quality ΣIoU(matched) / (TP + FP/2 + FN/2) = SQ · RQ (stardist's rule, IoU ≥ τ; under HoVer-Net's convention IoU > τ)")
     public static let sq = perThreshold("SQ", "segmentation quality: mean IoU of the matched pairs")
     public static let rq = perThreshold("RQ", "recognition quality: F1 of the matching")
-    public static let tp = perThreshold("TP", "matched pairs (summed over images)")
-    public static let fp = perThreshold("FP", lowerIsBetter: true, "predicted objects without a match")
-    public static let fn = perThreshold("FN", lowerIsBetter: true, "ground-truth objects without a match")
+    public static let tp = perThreshold("TP", isCount: true, "matched pairs (summed over images)")
+    public static let fp = perThreshold("FP", lowerIsBetter: true, isCount: true, "predicted objects without a match")
+    public static let fn = perThreshold("FN", lowerIsBetter: true, isCount: true, "ground-truth objects without a match")
     public static let aji = Metric(key: "AJI", group: "match", summary: "aggregated Jaccard index (MoNuSeg, HoVer-Net `get_fast_aji`): each GT object with its best-IoU prediction; mean over images")
     public static let ajiPlus = Metric(key: "AJI+", group: "match", summary: "AJI with a one-to-one pairing (HoVer-Net `get_fast_aji_plus`); mean over images")
 
@@ -35,9 +35,26 @@ extension MetricFamily {
         kernel: FamilyKernel(instanceImage), conventions: instanceConventions(_:),
         dataset: instanceValues(_:), image: { $0.families[MetricFamily.instanceID]?.values ?? MetricValues() })
 
+    /// The objects of both sides of one image, read as `options` say (the
+    /// instance family's and scikit-image's Rand/VI convention read them alike).
+    /// Label ids asked of a colour ground truth are an input error.
+    static func objects(_ pixels: PixelPair, _ options: InstanceOptions) throws -> (gt: InstanceLabels, prediction: InstanceLabels) {
+        let w = pixels.width, h = pixels.height, k = pixels.classes
+        if options.gtInstances == .labels, let plane = pixels.gtPlane, plane.values8 == nil && plane.values16 == nil {
+            throw EvalError(.input, "\(pixels.gtPath): a colour ground truth holds no object ids; read its objects as components (\(setting: .gtInstances) components)")
+        }
+        let gt = objects(ids8: pixels.gtPlane?.values8, ids16: pixels.gtPlane?.values16,
+                         foreground: { pixels.gt.map { $0 != 0 && Int($0) < k ? 1 : 0 } },
+                         reading: options.gtInstances, width: w, height: h, connectivity: options.connectivity)
+        let prediction = objects(ids8: pixels.prediction.levels8, ids16: pixels.prediction.levels16,
+                                 foreground: { pixels.predictedClasses().map { $0 != 0 ? 1 : 0 } },
+                                 reading: options.predInstances, width: w, height: h, connectivity: options.connectivity)
+        return (gt, prediction)
+    }
+
     /// The objects of one side.
-    static func objects(ids8: [UInt8]?, ids16: [UInt16]?, foreground: () -> [UInt8], reading: InstanceReading,
-                        width: Int, height: Int, connectivity: Connectivity) -> InstanceLabels {
+    private static func objects(ids8: [UInt8]?, ids16: [UInt16]?, foreground: () -> [UInt8], reading: InstanceReading,
+                                width: Int, height: Int, connectivity: Connectivity) -> InstanceLabels {
         let labels = reading == .labels || (reading == .auto && ids16 != nil)
         if labels, let v = ids16 { return InstanceLabels(ids: v, width: width, height: height) }
         if labels, let v = ids8 { return InstanceLabels(ids: v, width: width, height: height) }
@@ -62,15 +79,9 @@ extension MetricFamily {
     private static func countsName(_ tau: String) -> String { "counts@" + tau }
 
     /// One image: both sides' objects, the overlap table, the scores.
-    private static func instanceImage(_ pixels: PixelPair, _ config: EvalConfig) -> FamilyImageResult {
+    private static func instanceImage(_ pixels: PixelPair, _ config: EvalConfig) throws -> FamilyImageResult {
         let o = config.instance ?? InstanceOptions()
-        let w = pixels.width, h = pixels.height, k = pixels.classes
-        let gt = objects(ids8: pixels.gtPlane?.values8, ids16: pixels.gtPlane?.values16,
-                         foreground: { pixels.gt.map { $0 != 0 && Int($0) < k ? 1 : 0 } },
-                         reading: o.gtInstances, width: w, height: h, connectivity: o.connectivity)
-        let prediction = objects(ids8: pixels.prediction.levels8, ids16: pixels.prediction.levels16,
-                                 foreground: { pixels.predictedClasses().map { $0 != 0 ? 1 : 0 } },
-                                 reading: o.predInstances, width: w, height: h, connectivity: o.connectivity)
+        let (gt, prediction) = try objects(pixels, o)
         let overlap = InstanceOverlap(gt: gt, prediction: prediction)
         var result = FamilyImageResult()
         for (text, tau) in zip(o.iouThresholds, o.thresholds) {

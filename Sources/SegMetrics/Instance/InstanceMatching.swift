@@ -23,23 +23,27 @@ public struct InstanceMatching: Sendable, Equatable {
     public init(_ overlap: InstanceOverlap, tau: Double) {
         gtCount = overlap.gtCount
         predictionCount = overlap.predictionCount
-        let n = min(gtCount, predictionCount)
+        let matched = Self.matchedPairs(overlap, tau: tau)
+        truePositives = matched.count
+        falsePositives = predictionCount - truePositives
+        falseNegatives = gtCount - truePositives
+        matchedIoUSum = matched.reduce(0) { $0 + overlap.ious[$1] }
+    }
+
+    /// The matched pairs at `tau`, as indices into `overlap.pairs` (the
+    /// counts above, and the instance overlays, come from them).
+    public static func matchedPairs(_ overlap: InstanceOverlap, tau: Double) -> [Int] {
+        let n = min(overlap.gtCount, overlap.predictionCount)
         let ious = overlap.ious
         // stardist keeps its IoUs in float32 and compares them with τ there (NumPy casts τ to float32).
         let threshold = Float(tau)
         let hits = ious.map { Float($0) >= threshold }
-        var matched: [Int] = []
-        if n > 0 && hits.contains(true) {
-            let edges = overlap.pairs.indices.map { k in
-                MaximumWeightMatching.Edge(row: overlap.pairs[k].gt, column: overlap.pairs[k].prediction,
-                                           weight: (hits[k] ? 1 : 0) + ious[k] / Double(2 * n))
-            }
-            matched = MaximumWeightMatching.solve(edges).filter { hits[$0] }
+        guard n > 0 && hits.contains(true) else { return [] }
+        let edges = overlap.pairs.indices.map { k in
+            MaximumWeightMatching.Edge(row: overlap.pairs[k].gt, column: overlap.pairs[k].prediction,
+                                       weight: (hits[k] ? 1 : 0) + ious[k] / Double(2 * n))
         }
-        truePositives = matched.count
-        falsePositives = predictionCount - truePositives
-        falseNegatives = gtCount - truePositives
-        matchedIoUSum = matched.reduce(0) { $0 + ious[$1] }
+        return MaximumWeightMatching.solve(edges).filter { hits[$0] }
     }
 
     /// Adds another image's counts (stardist's dataset sums).

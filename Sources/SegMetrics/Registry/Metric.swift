@@ -28,11 +28,13 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
     /// Reported for more than two classes only (a per-class breakdown that
     /// for binary data would repeat its scalar).
     public let multiClassOnly: Bool
+    /// Its values are whole numbers (object counts), printed without decimals in tables.
+    public let isCount: Bool
 
     /// Declares a metric (see the properties for each argument).
     public init(key: String, group: String, direction: MetricDirection = .higherIsBetter, shape: MetricShape = .scalar,
                 headline: Bool = false, foreground: Bool = false, binaryOnly: Bool = false, multiClassOnly: Bool = false,
-                summary: String) {
+                isCount: Bool = false, summary: String) {
         self.key = key
         self.group = group
         self.direction = direction
@@ -42,6 +44,7 @@ public struct Metric: Sendable, Hashable, CustomStringConvertible {
         self.summary = summary
         self.binaryOnly = binaryOnly
         self.multiClassOnly = multiClassOnly
+        self.isCount = isCount
     }
 
     /// The mean over classes of the per-class metric `list` (`mIoU` of `IoU`),

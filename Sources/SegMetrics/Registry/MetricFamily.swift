@@ -37,16 +37,20 @@ public struct MetricFamily: Sendable {
     let describe: @Sendable (EvalState) -> FamilyConventions
     let warn: @Sendable (EvalState) -> [Message]
     let isAvailable: @Sendable (_ classes: Int) -> Bool
+    let includes: @Sendable (Metric, EvalConfig) -> Bool
     let dataset: @Sendable (EvalState) -> MetricValues
     let image: @Sendable (ImageResult) -> MetricValues
 
     /// Declares a family (see the properties); `isAvailable` says whether it
-    /// applies to a class count, `dataset` and `image` compute its values.
+    /// applies to a class count, `includes` whether a setting of the family
+    /// (a convention) reports a metric of an enabled group, `dataset` and
+    /// `image` compute its values.
     public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], aliases: [String: [String]] = [:], metrics: [Metric],
                 perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, leavesPixelsOut: Bool = true, kernel: FamilyKernel? = nil,
                 conventions: @escaping @Sendable (EvalState) -> FamilyConventions,
                 warnings: @escaping @Sendable (EvalState) -> [Message] = { _ in [] },
                 isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
+                includes: @escaping @Sendable (Metric, EvalConfig) -> Bool = { _, _ in true },
                 dataset: @escaping @Sendable (EvalState) -> MetricValues, image: @escaping @Sendable (ImageResult) -> MetricValues) {
         self.id = id
         self.title = title
@@ -63,14 +67,16 @@ public struct MetricFamily: Sendable {
         self.describe = conventions
         self.warn = warnings
         self.isAvailable = isAvailable
+        self.includes = includes
         self.dataset = dataset
         self.image = image
     }
 
-    /// Whether `config` computes `metric` (its group is on and the family applies).
+    /// Whether `config` computes `metric` (its group is on, the family applies
+    /// and its settings include the metric).
     public func computes(_ metric: Metric, config: EvalConfig) -> Bool {
         isAvailable(config.classes) && (!metric.binaryOnly || config.classes == 2) && (!metric.multiClassOnly || config.classes > 2)
-            && groups.contains { $0.token == metric.group && $0.isOn(config) }
+            && groups.contains { $0.token == metric.group && $0.isOn(config) } && includes(metric, config)
     }
 
     /// Whether `config` computes any of the family's groups.

@@ -39,7 +39,10 @@ public enum EvalReport {
         else { columns += first.foreground.map(\.name) }
         var table = Table(columns: columns)
         for r in results {
-            var row = [r.name, String(r.images)] + r.scalars.map { format($0.value, digits) }
+            var row = [r.name, String(r.images)] + r.scalars.map { scalar in
+                MetricRegistry.column(named: scalar.name)?.metric.isCount == true && digits != nil && scalar.value.isFinite && scalar.value == scalar.value.rounded()
+                    ? String(Int(scalar.value)) : format(scalar.value, digits)
+            }
             if digits == nil { for (_, values) in r.perClass { row += values.map { format($0, nil) } } }
             else { row += r.foreground.map { format($0.value, digits) } }
             table.rows.append(row)

@@ -30,7 +30,7 @@ public struct RandScores: Sendable, Equatable {
     /// in bits; unlabelled proposal pixels form one segment.
     public static func variationOfInformation(_ overlap: InstanceOverlap) -> (split: Double, merge: Double) {
         let t = Tallies(overlap)
-        guard t.n > 0 else { return (0, 0) }
+        guard t.n > 0 else { return (.nan, .nan) }
         // Proposal segment sizes on the GT foreground (index 0: unlabelled).
         var proposal = [Double](repeating: 0, count: overlap.predictionCount + 1)
         var cells: [(gt: Int, proposal: Int, count: Double)] = overlap.pairs.map { ($0.gt, $0.prediction, Double($0.shared)) }
