@@ -6,6 +6,9 @@
 // and the caller decodes with libpng, which remains the authority on errors.
 #include "common.h"
 #include <libdeflate.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +145,50 @@ static void unfilter_row_bpp1(uint8_t filter, uint8_t *row, const uint8_t *prev,
     }
 }
 
+/// The Sub filter for bpp > 1: each byte plus the byte bpp before it, a
+/// prefix sum per byte lane. The running sums stay in registers (through
+/// memory, every byte would wait for the store of the one before it); for
+/// bpp 2, 4 and 8 sixteen bytes at a time by shifted adds (SSE2).
+static void unfilter_sub(uint8_t *row, size_t n, size_t bpp) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (bpp == 2 || bpp == 4 || bpp == 8) {
+        __m128i carry = _mm_setzero_si128();
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(row + i));
+            if (bpp == 2) x = _mm_add_epi8(x, _mm_slli_si128(x, 2));
+            if (bpp <= 4) x = _mm_add_epi8(x, _mm_slli_si128(x, 4));
+            x = _mm_add_epi8(x, _mm_slli_si128(x, 8));
+            x = _mm_add_epi8(x, carry);
+            _mm_storeu_si128((__m128i *)(row + i), x);
+            // The last bpp bytes, repeated across the register.
+            if (bpp == 2) carry = _mm_shuffle_epi32(_mm_shufflehi_epi16(x, 0xFF), 0xFF);
+            else if (bpp == 4) carry = _mm_shuffle_epi32(x, 0xFF);
+            else carry = _mm_unpackhi_epi64(x, x);
+        }
+        if (i == 0) i = bpp;
+    } else
+#endif
+    {
+        i = bpp;
+    }
+    // The rest (and bpp 3, 6): lanes carried in a small array the compiler keeps in registers.
+    uint8_t last[8] = {0};
+    if (i > n) return;
+    for (size_t k = 0; k < bpp; k++) last[k] = row[i - bpp + k];
+    size_t lane = 0;
+    for (; i < n; i++) {
+        last[lane] = (uint8_t)(last[lane] + row[i]);
+        row[i] = last[lane];
+        if (++lane == bpp) lane = 0;
+    }
+}
+
+/// 16-bit big-endian samples to native order (separate buffers, so the loop vectorises).
+static void swap16(uint16_t *restrict out, const uint8_t *restrict in, size_t count) {
+    for (size_t i = 0; i < count; i++) out[i] = (uint16_t)(in[2 * i] << 8 | in[2 * i + 1]);
+}
+
 /// Reverses the PNG row filters in place; returns 0 on an invalid filter type.
 /// `zero` is a row of row_bytes zeros standing in for the row above the first.
 static int unfilter(uint8_t *raw, uint32_t height, size_t row_bytes, size_t bpp, const uint8_t *zero) {
@@ -157,7 +204,7 @@ static int unfilter(uint8_t *raw, uint32_t height, size_t row_bytes, size_t bpp,
         } else if (filter != 0 && bpp == 1) {
             unfilter_row_bpp1(filter, row, prev, row_bytes);
         } else if (filter == 1) {
-            for (size_t i = bpp; i < row_bytes; i++) row[i] = (uint8_t)(row[i] + row[i - bpp]);
+            unfilter_sub(row, row_bytes, bpp);
         } else if (filter == 3) {
             for (size_t i = 0; i < head; i++) row[i] = (uint8_t)(row[i] + (prev[i] >> 1));
             for (size_t i = bpp; i < row_bytes; i++) row[i] = (uint8_t)(row[i] + ((row[i - bpp] + prev[i]) >> 1));
@@ -214,7 +261,7 @@ SegStatus seg_png_fast_decode(const uint8_t *data, size_t size, uint64_t max_pix
                     memcpy(pixels + (size_t)y * per_row, row, per_row);
                 } else if (png.depth == 16) {
                     uint16_t *out = (uint16_t *)pixels + (size_t)y * per_row;
-                    for (size_t i = 0; i < per_row; i++) out[i] = (uint16_t)(row[2 * i] << 8 | row[2 * i + 1]);
+                    swap16(out, row, per_row);
                 } else {
                     uint8_t *out = pixels + (size_t)y * per_row;
                     int d_ = png.depth, per_byte = 8 / d_, mask = (1 << d_) - 1;
