@@ -50,6 +50,9 @@ extension MetricFamily {
         kernel: FamilyKernel(connectomicsImage), conventions: connectomicsConventions(_:),
         isAvailable: { $0 == 2 },
         includes: { metric, config in (config.connectomics ?? ConnectomicsOptions()).conventions.contains(ConnectomicsMetrics.convention(of: metric)) },
+        readsGTClasses: { config, labels16 in
+            (config.connectomics ?? ConnectomicsOptions()).conventions.contains(.fiji) || readsGTAsMask(config, labels16: labels16)
+        },
         dataset: connectomicsValues(_:), image: { $0.families[MetricFamily.connectomicsID]?.values ?? MetricValues() })
 
     /// One image in each convention asked for.

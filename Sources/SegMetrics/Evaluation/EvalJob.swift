@@ -113,12 +113,13 @@ public struct EvalJob: Sendable {
                             let result = try PairEvaluator.evaluate(inputs, key: pair.key, gtPath: pair.gt, predPath: pair.pred,
                                                                    config: config, workspace: workspace)
                             if let overlayDir {
-                                let gt = try PairEvaluator.groundTruth(inputs, path: pair.gt, config: config)
                                 let path = overlayDir + "/" + pair.key + ".png"
-                                if MetricFamily.instance.isEnabled(config) {
-                                    let pixels = PixelPair(gt, prediction: inputs.prediction, classCount: config.classes, gtPath: pair.gt, predPath: pair.pred)
+                                // Object overlays when objects are scored (or only label ids are read).
+                                if MetricFamily.instance.isEnabled(config) || !MetricRegistry.readsGTClasses(config, labels16: inputs.gt.values16 != nil) {
+                                    let pixels = try PairEvaluator.pixelPair(inputs, gtPath: pair.gt, predPath: pair.pred, config: config)
                                     try InstanceOverlay.write(pixels, options: config.instance ?? InstanceOptions(), to: path)
                                 } else {
+                                    let gt = try PairEvaluator.groundTruth(inputs, path: pair.gt, config: config)
                                     try Overlay.write(gt, inputs.prediction, to: path, classes: config.classes)
                                 }
                             }

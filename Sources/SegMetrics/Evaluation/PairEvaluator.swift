@@ -35,7 +35,9 @@ public enum PairEvaluator {
             predImage = Resampler.resize(predImage, width: gtImage.width, height: gtImage.height, mode: mode)
         }
         let prediction = Prediction(predImage, format: predFormat, path: predPath, mode: config.predValues, classes: config.classes, threshold: config.threshold)
-        var inputs = Inputs(gt: try GTPlane(gtImage, format: gtFormat, path: gtPath, colors: config.gtColors), prediction: prediction)
+        let plane = try GTPlane(gtImage, format: gtFormat, path: gtPath, colors: config.gtColors,
+                                grayOf16Bit: MetricRegistry.readsGTClasses(config, labels16: true))
+        var inputs = Inputs(gt: plane, prediction: prediction)
         if let roiPath { inputs.fieldOfView = try fieldOfView(roiPath, width: gtImage.width, height: gtImage.height, gtPath: gtPath) }
         return inputs
     }
@@ -70,6 +72,19 @@ public enum PairEvaluator {
                         path: path, mode: config.gtValues, classes: config.classes, ignoreIndex: config.ignoreIndex)
     }
 
+    /// One loaded pair as the family kernels see it: with the ground truth's
+    /// classes when a family reads them, else (label ids only) without.
+    public static func pixelPair(_ inputs: Inputs, gtPath: String, predPath: String, config: EvalConfig) throws -> PixelPair {
+        if MetricRegistry.readsGTClasses(config, labels16: inputs.gt.values16 != nil) {
+            return PixelPair(try groundTruth(inputs, path: gtPath, config: config), prediction: inputs.prediction,
+                             classCount: config.classes, gtPath: gtPath, predPath: predPath)
+        }
+        var pixels = PixelPair(width: inputs.prediction.width, height: inputs.prediction.height, classes: config.classes,
+                               gt: [], prediction: inputs.prediction, gtPlane: inputs.gt)
+        (pixels.gtPath, pixels.predPath) = (gtPath, predPath)
+        return pixels
+    }
+
     /// The joint histogram of GT classes (0, 1, 2 = ignored) and prediction
     /// levels, with PySODMetrics' region split (the rounded centroid of the
     /// foreground, plus one; the image centre without foreground).
@@ -96,6 +111,15 @@ public enum PairEvaluator {
             throw EvalError(.input, "\(gtPath): a \(pred.width)x\(pred.height) image has too few pixels for the salient-object metrics (the E-measure divides by N − 1)")
         }
         var confusion = ConfusionMatrix(classes: k)
+        let kernels = MetricRegistry.families.filter { $0.kernel != nil && $0.isEnabled(config) }
+        if !MetricRegistry.readsGTClasses(config, labels16: inputs.gt.values16 != nil) {
+            // Only label ids are read (16-bit label maps): no classes, no histogram.
+            var result = ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: pred.width, height: pred.height,
+                                     confusion: confusion, classScores: nil, salient: nil, nonBinaryPixels: 0, onlyBackgroundAndIgnore: false)
+            let pixels = try pixelPair(inputs, gtPath: gtPath, predPath: predPath, config: config)
+            for family in kernels { result.families[family.id] = try family.kernel!.run(pixels, config) }
+            return result
+        }
         var salient: SalientScores?
         var badLevels: Set<Int> = []
         let gt: GroundTruth
@@ -182,8 +206,7 @@ public enum PairEvaluator {
             throw EvalError(.input, "\(predPath): predicted values \(list) are not classes below \(k) (use \(setting: .predValues) probability for soft maps)")
         }
         // Only families that binarise the ground truth care whether it is a clean 0/255 mask.
-        let readsMask = MetricRegistry.families.contains { $0.isEnabled(config) && $0.id != MetricFamily.instanceID }
-            || MetricFamily.instance.isEnabled(config) && MetricFamily.readsGTAsMask(config, plane: gt.plane)
+        let readsMask = MetricRegistry.readsGTClasses(config, labels16: gt.plane.values16 != nil)
         let nonBinaryPixels = readsMask ? gt.nonBinaryPixels : 0
         if config.strictGT && nonBinaryPixels > 0 {
             throw EvalError(.input, "\(gtPath): \(gt.nonBinaryPixels) ground-truth pixels are neither 0 nor 255 (JPEG damage or resampling); repair the mask (\(setting: .step("remap")) \(setting: .nearest)) or drop \(setting: .strictGt) to binarise at > 128 as the reference tools do")
@@ -192,7 +215,6 @@ public enum PairEvaluator {
         var result = ImageResult(key: key, gtPath: gtPath, predPath: predPath, width: gt.width, height: gt.height,
                                  confusion: confusion, classScores: scores, salient: salient, nonBinaryPixels: nonBinaryPixels,
                                  onlyBackgroundAndIgnore: gt.onlyBackgroundAndIgnore)
-        let kernels = MetricRegistry.families.filter { $0.kernel != nil && $0.isEnabled(config) }
         if !kernels.isEmpty {
             let pixels = PixelPair(gt, classes: gtClasses.isEmpty ? nil : gtClasses, prediction: pred, classCount: k, gtPath: gtPath, predPath: predPath)
             for family in kernels { result.families[family.id] = try family.kernel!.run(pixels, config) }

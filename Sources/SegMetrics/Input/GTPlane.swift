@@ -25,8 +25,9 @@ public struct GTPlane: Sendable {
     /// Reads the stored values; with a colour table (`colors` = `.table`)
     /// every image is read by its colours, as `segprep remap --colors` reads
     /// it — RGB, palette entries and gray as (v, v, v) — throwing for colours
-    /// the table does not list.
-    public init(_ image: Image, format: ImageFormat, path: String, colors: GTColors = .refuse) throws {
+    /// the table does not list. `grayOf16Bit` false spares a 16-bit label
+    /// map its reference gray when no family binarises it.
+    public init(_ image: Image, format: ImageFormat, path: String, colors: GTColors = .refuse, grayOf16Bit: Bool = true) throws {
         width = image.width
         height = image.height
         colorReading = colors
@@ -70,7 +71,7 @@ public struct GTPlane: Sendable {
         }
         // Binary reading uses OpenCV's gray; it differs from the stored values
         // only for colour, 16-bit and 2/4-bit images.
-        gray = (colour || values16 != nil || (!oneBit && !palette && image.sourceBitDepth < 8) || image.colorModel == .rgb || image.colorModel == .rgba)
+        gray = (colour || values16 != nil && grayOf16Bit || (!oneBit && !palette && image.sourceBitDepth < 8) || image.colorModel == .rgb || image.colorModel == .rgba)
             ? ReferenceGray.levels(image, format: format) : nil
     }
 

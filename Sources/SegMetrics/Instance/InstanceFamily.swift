@@ -33,6 +33,7 @@ extension MetricFamily {
         groups: [.kernelGroup("match", summary: "instance matching at each IoU threshold τ: precision, recall, F1, accuracy, PQ, SQ, RQ, TP, FP, FN per τ; AJI, AJI+")],
         metrics: InstanceMetrics.all, perImage: InstanceMetrics.all, worstByDefaults: [], leavesPixelsOut: false,
         kernel: FamilyKernel(instanceImage), conventions: instanceConventions(_:),
+        readsGTClasses: readsGTAsMask(_:labels16:),
         dataset: instanceValues(_:), image: { $0.families[MetricFamily.instanceID]?.values ?? MetricValues() })
 
     /// The objects of both sides of one image, read as `options` say (the
@@ -63,9 +64,9 @@ extension MetricFamily {
 
     /// Whether the instance family reads this ground truth as a mask (its
     /// components) rather than as a label map.
-    static func readsGTAsMask(_ config: EvalConfig, plane: GTPlane) -> Bool {
+    static func readsGTAsMask(_ config: EvalConfig, labels16: Bool) -> Bool {
         let reading = (config.instance ?? InstanceOptions()).gtInstances
-        return reading == .components || reading == .auto && plane.values16 == nil
+        return reading == .components || reading == .auto && !labels16
     }
 
     /// One matching's values by key (without the `@τ`): stardist's ratios, SQ its mean matched IoU, RQ its F1.

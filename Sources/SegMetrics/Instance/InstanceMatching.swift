@@ -39,6 +39,9 @@ public struct InstanceMatching: Sendable, Equatable {
         let threshold = Float(tau)
         let hits = ious.map { Float($0) >= threshold }
         guard n > 0 && hits.contains(true) else { return [] }
+        // Above 0.5 an object has at most one partner with IoU ≥ τ (two would share
+        // more than all of it), so every such pair is in the optimal matching.
+        if threshold > 0.5 { return hits.indices.filter { hits[$0] } }
         let edges = overlap.pairs.indices.map { k in
             MaximumWeightMatching.Edge(row: overlap.pairs[k].gt, column: overlap.pairs[k].prediction,
                                        weight: (hits[k] ? 1 : 0) + ious[k] / Double(2 * n))

@@ -1,3 +1,5 @@
+import CSegInstance
+
 /// The overlap table of two object maps of one size: for every pair of a
 /// ground-truth and a predicted object that share pixels, how many they
 /// share, plus both sides' areas — everything the matching scores are made
@@ -24,24 +26,27 @@ public struct InstanceOverlap: Sendable {
         precondition(gt.width == prediction.width && gt.height == prediction.height, "the maps differ in size")
         gtAreas = gt.areas
         predictionAreas = prediction.areas
-        // Runs of one (gt, prediction) pair in raster order, then summed per pair.
-        var shared: [Int: Int] = [:]
-        let stride = prediction.count + 1
-        gt.labels.withUnsafeBufferPointer { g in
-            prediction.labels.withUnsafeBufferPointer { p in
-                var key = -1, run = 0
-                for i in 0..<g.count {
-                    let t = Int(g[i]), q = Int(p[i])
-                    let k = t != 0 && q != 0 ? t * stride + q : -1
-                    if k == key { run += 1; continue }
-                    if key >= 0 { shared[key, default: 0] += run }
-                    key = k
-                    run = 1
+        // Runs of one (gt, prediction) pair in raster order, summed per pair in
+        // an open-addressing table (twice as large when it would pass half full).
+        var log2Capacity = 4
+        while 1 << log2Capacity < 4 * (gt.count + prediction.count + 16) { log2Capacity += 1 }
+        var table: [(key: UInt64, shared: Int64)]
+        while true {
+            var keys = [UInt64](repeating: .max, count: 1 << log2Capacity), counts = [Int64](repeating: 0, count: 1 << log2Capacity)
+            var used: Int64 = 0
+            let fits = gt.labels.withUnsafeBufferPointer { g in
+                prediction.labels.withUnsafeBufferPointer { p in
+                    seg_overlap_table(g.baseAddress, p.baseAddress, Int64(g.count), &keys, &counts, Int64(log2Capacity), &used)
                 }
-                if key >= 0 { shared[key, default: 0] += run }
             }
+            if fits == 1 {
+                table = zip(keys, counts).filter { $0.0 != .max }.map { ($0.0, $0.1) }
+                break
+            }
+            log2Capacity += 1
         }
-        let pairs = shared.keys.sorted().map { Pair(gt: $0 / stride, prediction: $0 % stride, shared: shared[$0]!) }
+        // Key order is GT object, then predicted object.
+        let pairs = table.sorted { $0.key < $1.key }.map { Pair(gt: Int($0.key >> 32), prediction: Int($0.key & 0xFFFF_FFFF), shared: Int($0.shared)) }
         self.pairs = pairs
         ious = pairs.map { Double($0.shared) / Double(gt.areas[$0.gt] + prediction.areas[$0.prediction] - $0.shared) }
     }

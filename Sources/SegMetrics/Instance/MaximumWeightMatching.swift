@@ -53,17 +53,29 @@ public enum MaximumWeightMatching {
 
     /// One connected group, dense: the matched edges (indices into `edges`).
     private static func solveGroup(_ edges: [Edge]) -> [Int] {
-        let rowIDs = Array(Set(edges.map(\.row))).sorted(), columnIDs = Array(Set(edges.map(\.column))).sorted()
+        /// The distinct values, ascending.
+        func distinct(_ values: [Int]) -> [Int] {
+            var out: [Int] = []
+            for v in values.sorted() where out.last != v { out.append(v) }
+            return out
+        }
+        /// The position of `value` in the ascending `list` (which holds it).
+        func position(_ value: Int, in list: [Int]) -> Int {
+            var lo = 0, hi = list.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if list[mid] < value { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let rowIDs = distinct(edges.map(\.row)), columnIDs = distinct(edges.map(\.column))
         let transpose = rowIDs.count > columnIDs.count
         let n = transpose ? columnIDs.count : rowIDs.count, m = transpose ? rowIDs.count : columnIDs.count
-        var rowOf: [Int: Int] = [:], columnOf: [Int: Int] = [:]
-        for (i, r) in rowIDs.enumerated() { rowOf[r] = i }
-        for (j, c) in columnIDs.enumerated() { columnOf[c] = j }
         // cost[i][j] = −weight (0 where there is no edge); n ≤ m.
         var cost = [Double](repeating: 0, count: n * m)
         var edgeAt = [Int](repeating: -1, count: n * m)
         for (k, e) in edges.enumerated() {
-            let r = rowOf[e.row]!, c = columnOf[e.column]!
+            let r = position(e.row, in: rowIDs), c = position(e.column, in: columnIDs)
             let (i, j) = transpose ? (c, r) : (r, c)
             cost[i * m + j] = -e.weight
             edgeAt[i * m + j] = k

@@ -38,19 +38,24 @@ public struct MetricFamily: Sendable {
     let warn: @Sendable (EvalState) -> [Message]
     let isAvailable: @Sendable (_ classes: Int) -> Bool
     let includes: @Sendable (Metric, EvalConfig) -> Bool
+    let readsClasses: @Sendable (EvalConfig, Bool) -> Bool
     let dataset: @Sendable (EvalState) -> MetricValues
     let image: @Sendable (ImageResult) -> MetricValues
 
     /// Declares a family (see the properties); `isAvailable` says whether it
     /// applies to a class count, `includes` whether a setting of the family
     /// (a convention) reports a metric of an enabled group, `dataset` and
-    /// `image` compute its values.
+    /// `image` compute its values. `readsGTClasses` says whether the family
+    /// reads the ground truth's classes (binarised) under a configuration,
+    /// for a 16-bit label map or not; families that only read label ids spare
+    /// the evaluator the class map.
     public init(id: String, title: String, reference: String, reportRank: Int, groups: [MetricGroup], aliases: [String: [String]] = [:], metrics: [Metric],
                 perImage: [Metric], worstByDefaults: [Metric], requirement: String? = nil, leavesPixelsOut: Bool = true, kernel: FamilyKernel? = nil,
                 conventions: @escaping @Sendable (EvalState) -> FamilyConventions,
                 warnings: @escaping @Sendable (EvalState) -> [Message] = { _ in [] },
                 isAvailable: @escaping @Sendable (Int) -> Bool = { _ in true },
                 includes: @escaping @Sendable (Metric, EvalConfig) -> Bool = { _, _ in true },
+                readsGTClasses: @escaping @Sendable (EvalConfig, _ labels16: Bool) -> Bool = { _, _ in true },
                 dataset: @escaping @Sendable (EvalState) -> MetricValues, image: @escaping @Sendable (ImageResult) -> MetricValues) {
         self.id = id
         self.title = title
@@ -68,6 +73,7 @@ public struct MetricFamily: Sendable {
         self.warn = warnings
         self.isAvailable = isAvailable
         self.includes = includes
+        self.readsClasses = readsGTClasses
         self.dataset = dataset
         self.image = image
     }
@@ -78,6 +84,10 @@ public struct MetricFamily: Sendable {
         isAvailable(config.classes) && (!metric.binaryOnly || config.classes == 2) && (!metric.multiClassOnly || config.classes > 2)
             && groups.contains { $0.token == metric.group && $0.isOn(config) } && includes(metric, config)
     }
+
+    /// Whether the family, enabled under `config`, reads the ground truth's
+    /// classes (not only its label ids) of a 16-bit label map (`labels16`) or another image.
+    public func readsGTClasses(_ config: EvalConfig, labels16: Bool) -> Bool { isEnabled(config) && readsClasses(config, labels16) }
 
     /// Whether `config` computes any of the family's groups.
     public func isEnabled(_ config: EvalConfig) -> Bool {

@@ -6,6 +6,13 @@ public enum MetricRegistry {
     /// is a folder declaring its ``MetricFamily`` plus one entry here.
     public static let families: [MetricFamily] = [.confusion, .salient, .roc, .distance, .instance, .connectomics]
 
+    /// Whether any family `config` computes reads the ground truth's classes
+    /// (see ``MetricFamily/readsGTClasses(_:labels16:)``); when none does, the
+    /// evaluator neither binarises the ground truth nor warns about its values.
+    public static func readsGTClasses(_ config: EvalConfig, labels16: Bool) -> Bool {
+        families.contains { $0.readsGTClasses(config, labels16: labels16) }
+    }
+
     /// The families in report-column order (``MetricFamily/reportRank``).
     public static let reportFamilies: [MetricFamily] = families.sorted { $0.reportRank < $1.reportRank }
 
