@@ -94,7 +94,7 @@ def main():
     names = sorted(os.listdir(gt))
     pairs = [(os.path.join(gt, n), os.path.join(pred, n)) for n in names]
     commands = {
-        "decode": [SEGBENCH, "decode", gt, pred],
+        "decode": [SEGBENCH, "decode", gt, pred, "--rounds", "1"],
         "match": [SEGEVAL, "--pred", pred, "--gt", gt, "--metrics", "match"],
         "rand,vi skimage": [SEGEVAL, "--pred", pred, "--gt", gt, "--metrics", "rand,vi", "--rand-convention", "skimage"],
     }

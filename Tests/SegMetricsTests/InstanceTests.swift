@@ -37,7 +37,7 @@ final class InstanceTests: XCTestCase {
                 }
                 XCTAssertEqual(got.labels, want, "trial \(trial) \(connectivity)")
                 XCTAssertEqual(got.count, Int(next))
-                XCTAssertEqual(got.areas.reduce(0, +), mask.filter { $0 != 0 }.count)
+                XCTAssertEqual(InstanceOverlap(gt: got, prediction: got).gtAreas.reduce(0, +), mask.filter { $0 != 0 }.count)
             }
         }
         // A diagonal pair: two objects at 4, one at 8.
@@ -52,7 +52,7 @@ final class InstanceTests: XCTestCase {
         let labels = InstanceLabels(ids: ids, width: 4, height: 2)
         XCTAssertEqual(labels.labels, [0, 3, 1, 1, 2, 0, 3, 2])
         XCTAssertEqual(labels.count, 3)
-        XCTAssertEqual(labels.areas, [0, 2, 2, 2])
+        XCTAssertEqual(InstanceOverlap(gt: labels, prediction: labels).gtAreas, [0, 2, 2, 2])
     }
 
     /// The matching's weight sum against every matching of small sparse problems.

@@ -43,7 +43,10 @@ public struct Prediction: Sendable {
         let count = scale + 1, top = Double(scale)
         switch resolved {
         case .probability, .auto:
-            classOfLevel = (0..<count).map { Double($0) / top >= threshold ? 1 : 0 }
+            // Levels below the first with level / top ≥ threshold are 0, the rest 1 (the ratio grows with the level).
+            var first = min(max(Int((threshold * top).rounded(.down)) - 1, 0), count)
+            while first < count && !(Double(first) / top >= threshold) { first += 1 }
+            classOfLevel = [Int](repeating: 0, count: first) + [Int](repeating: 1, count: count - first)
         case .index:
             if oneBit {
                 classOfLevel = (0..<count).map { $0 == 0 ? 0 : ($0 == 255 ? 1 : -1) }

@@ -24,10 +24,9 @@ public struct InstanceOverlap: Sendable {
     /// The overlaps of `gt` and `prediction` (same size).
     public init(gt: InstanceLabels, prediction: InstanceLabels) {
         precondition(gt.width == prediction.width && gt.height == prediction.height, "the maps differ in size")
-        gtAreas = gt.areas
-        predictionAreas = prediction.areas
-        // Runs of one (gt, prediction) pair in raster order, summed per pair in
-        // an open-addressing table (twice as large when it would pass half full).
+        // Runs of one (gt, prediction) pair in raster order (background included,
+        // so that the areas are the table's margins), summed per pair in an
+        // open-addressing table (twice as large when it would pass half full).
         var log2Capacity = 4
         while 1 << log2Capacity < 4 * (gt.count + prediction.count + 16) { log2Capacity += 1 }
         var table: [(key: UInt64, shared: Int64)]
@@ -45,10 +44,22 @@ public struct InstanceOverlap: Sendable {
             }
             log2Capacity += 1
         }
+        var gtAreas = [Int](repeating: 0, count: gt.count + 1), predictionAreas = [Int](repeating: 0, count: prediction.count + 1)
+        var objectPairs: [(key: UInt64, shared: Int64)] = []
+        objectPairs.reserveCapacity(table.count)
+        for entry in table {
+            let t = Int(entry.key >> 32), q = Int(entry.key & 0xFFFF_FFFF)
+            gtAreas[t] += Int(entry.shared)
+            predictionAreas[q] += Int(entry.shared)
+            if t != 0 && q != 0 { objectPairs.append(entry) }
+        }
+        (gtAreas[0], predictionAreas[0]) = (0, 0)
+        self.gtAreas = gtAreas
+        self.predictionAreas = predictionAreas
         // Key order is GT object, then predicted object.
-        let pairs = table.sorted { $0.key < $1.key }.map { Pair(gt: Int($0.key >> 32), prediction: Int($0.key & 0xFFFF_FFFF), shared: Int($0.shared)) }
+        let pairs = objectPairs.sorted { $0.key < $1.key }.map { Pair(gt: Int($0.key >> 32), prediction: Int($0.key & 0xFFFF_FFFF), shared: Int($0.shared)) }
         self.pairs = pairs
-        ious = pairs.map { Double($0.shared) / Double(gt.areas[$0.gt] + prediction.areas[$0.prediction] - $0.shared) }
+        ious = pairs.map { Double($0.shared) / Double(gtAreas[$0.gt] + predictionAreas[$0.prediction] - $0.shared) }
     }
 
     /// The pair's union in pixels.
