@@ -1,5 +1,5 @@
-// The instance metrics' pixel loops (SegMetrics' InstanceLabels and
-// InstanceOverlap) in C, so that the run boundaries of sixteen pixels are
+// The object metrics' pixel loops (SegMetrics' InstanceLabels,
+// InstanceOverlap and BorderThinning) in C, so that the run boundaries of sixteen pixels are
 // found with one vector compare and the relabelling gathers by vector, compiled for AVX-512, AVX2 and baseline
 // x86-64 and picked at run time, as CSegDistance's kernels are.
 #include "seginstance.h"
@@ -89,5 +89,143 @@ HOT int32_t seg_relabel16(const uint16_t *restrict ids, int64_t n, uint16_t larg
     }
 #pragma clang loop vectorize(enable)
     for (int64_t i = 0; i < n; i++) labels[i] = scratch[ids[i]];
+    return count;
+}
+
+enum { MASK = -2, WATERSHED = 0, INITIAL = -1, IN_QUEUE = -3 };
+
+/// The watershed's step for pixel p and its neighbour c (Fiji's `WatershedTransform2D`).
+#define FLOOD_FROM(c) do { \
+    int32_t l_ = lab[c]; \
+    if (l_ > 0) { \
+        if (lab[p] == IN_QUEUE || (lab[p] == WATERSHED && flag)) lab[p] = l_; \
+        else if (lab[p] > 0 && lab[p] != l_) { lab[p] = WATERSHED; flag = 0; } \
+    } else if (l_ == WATERSHED) { \
+        if (lab[p] == IN_QUEUE) { lab[p] = WATERSHED; flag = 1; } \
+    } else if (l_ == MASK) { \
+        lab[c] = IN_QUEUE; \
+        fifo[tail++] = (c); \
+    } \
+} while (0)
+
+/// Numbers the 4-connected regions of pixels marked MASK, in row-major order of their first pixel, from `current` + 1.
+static int32_t label_masked(int32_t *lab, int64_t w, int64_t h, int32_t *stack, int32_t current) {
+    const int64_t n = w * h;
+    for (int64_t start = 0; start < n; start++) {
+        if (lab[start] != MASK) continue;
+        lab[start] = ++current;
+        int64_t top = 0;
+        stack[top++] = (int32_t)start;
+        while (top > 0) {
+            const int64_t q = stack[--top], y = q / w, x = q - y * w;
+            if (x > 0 && lab[q - 1] == MASK) { lab[q - 1] = current; stack[top++] = (int32_t)(q - 1); }
+            if (y > 0 && lab[q - w] == MASK) { lab[q - w] = current; stack[top++] = (int32_t)(q - w); }
+            if (x + 1 < w && lab[q + 1] == MASK) { lab[q + 1] = current; stack[top++] = (int32_t)(q + 1); }
+            if (y + 1 < h && lab[q + w] == MASK) { lab[q + w] = current; stack[top++] = (int32_t)(q + w); }
+        }
+    }
+    return current;
+}
+
+int32_t seg_border_thinning(const uint8_t *cells, int64_t w, int64_t h, int32_t *lab,
+                            int32_t *order, int32_t *fifo, int32_t *stack) {
+    const int64_t n = w * h;
+    // Fiji processes the cells (level 0) first: none of them can join the queue (nothing is
+    // labelled yet), so its level ends by numbering their 4-connected regions. Which number a
+    // region gets does not change the partition, so rows are scanned in memory order.
+    for (int64_t i = 0; i < n; i++) lab[i] = cells[i] ? MASK : INITIAL;
+    int32_t current = label_masked(lab, w, h, stack, 0);
+    // Level 255: every other pixel is masked; those with a cell among their 4 neighbours join the
+    // queue in Fiji's column-major order (gathered by rows, then ordered by column, stably).
+    for (int64_t i = 0; i < n; i++) if (lab[i] == INITIAL) lab[i] = MASK;
+    int64_t queued = 0;
+    for (int64_t y = 0; y < h; y++) {
+        for (int64_t x = 0; x < w; x++) {
+            const int64_t p = y * w + x;
+            if (lab[p] != MASK) continue;
+            if ((x > 0 && lab[p - 1] > 0) || (y > 0 && lab[p - w] > 0) || (x + 1 < w && lab[p + 1] > 0) || (y + 1 < h && lab[p + w] > 0)) {
+                stack[queued++] = (int32_t)p;
+            }
+        }
+    }
+    // Counting sort of the queued pixels by column (row order kept within a column).
+    for (int64_t x = 0; x <= w; x++) order[x] = 0;
+    for (int64_t k = 0; k < queued; k++) order[stack[k] % w + 1]++;
+    for (int64_t x = 0; x < w; x++) order[x + 1] += order[x];
+    for (int64_t k = 0; k < queued; k++) {
+        const int32_t p = stack[k];
+        fifo[order[p % w]++] = p;
+        lab[p] = IN_QUEUE;
+    }
+    int flag = 0;
+    int64_t head = 0, tail = queued;
+    while (head < tail) {
+        const int64_t p = fifo[head++], y = p / w, x = p - y * w;
+        if (x > 0) FLOOD_FROM(p - 1);
+        if (y > 0) FLOOD_FROM(p - w);
+        if (x + 1 < w) FLOOD_FROM(p + 1);
+        if (y + 1 < h) FLOOD_FROM(p + w);
+    }
+    // Regions the flood did not reach (no cell in them) become basins of their own.
+    current = label_masked(lab, w, h, stack, current);
+    for (int64_t i = 0; i < n; i++) if (lab[i] < 0) lab[i] = 0;
+    return current;
+}
+
+/// The root of x (union-find with path halving; roots are the smallest label of their set).
+static inline int32_t find_root(int32_t *parent, int32_t x) {
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+/// Joins the sets of a and b; returns the root (the smaller one).
+static inline int32_t join_roots(int32_t *parent, int32_t a, int32_t b) {
+    int32_t ra = find_root(parent, a), rb = find_root(parent, b);
+    if (ra == rb) return ra;
+    if (ra < rb) { parent[rb] = ra; return ra; }
+    parent[ra] = rb;
+    return rb;
+}
+
+int32_t seg_components(const uint8_t *mask, int64_t w, int64_t h, int eight, int32_t *labels, int32_t *parent) {
+    int32_t next = 1;
+    parent[0] = 0;
+    for (int64_t y = 0; y < h; y++) {
+        const int64_t row = y * w;
+        for (int64_t x = 0; x < w; x++) {
+            const int64_t p = row + x;
+            if (!mask[p]) { labels[p] = 0; continue; }
+            int32_t label = 0;
+#define JOIN(q) do { int32_t n_ = labels[q]; if (n_) label = label ? join_roots(parent, label, n_) : find_root(parent, n_); } while (0)
+            if (x > 0) JOIN(p - 1);
+            if (y > 0) {
+                JOIN(p - w);
+                if (eight) {
+                    if (x > 0) JOIN(p - w - 1);
+                    if (x + 1 < w) JOIN(p - w + 1);
+                }
+            }
+#undef JOIN
+            if (!label) { label = next++; parent[label] = label; }
+            labels[p] = label;
+        }
+    }
+    // Final numbers in order of each root's first appearance in the scan (roots reuse
+    // parent[] as their final number, marked negative).
+    int32_t count = 0;
+    const int64_t n = w * h;
+    for (int64_t p = 0; p < n; p++) {
+        int32_t l = labels[p];
+        if (!l) continue;
+        int32_t r = l;
+        while (parent[r] > 0 && parent[r] != r) r = parent[r];
+        if (parent[r] > 0) { parent[r] = -(++count); }
+        labels[p] = -parent[r];
+        // Point l straight at its root for the next visit.
+        if (l != r) parent[l] = r;
+    }
     return count;
 }

@@ -208,4 +208,40 @@ final class InstanceTests: XCTestCase {
         let grid = (0..<1600).map { UInt16($0 % 40 + 1) }, transposed = (0..<1600).map { UInt16($0 / 40 + 1) }
         check(grid, transposed, width: 40, height: 40, "1600 pairs")
     }
+
+    /// The border thinning's invariants on random masks of every shape from
+    /// 1 × 1 to 9 × 9 (single rows and columns included): every cell pixel is
+    /// in a basin, cells of different components are in different basins,
+    /// 4-adjacent pixels of different basins never touch (a dam, 0, lies
+    /// between them), and dams are never cells.
+    func testBorderThinningSeparatesBasins() {
+        var generator = SeededGenerator(seed: 2012)
+        for h in 1...9 {
+            for w in 1...9 {
+                for _ in 0..<4 {
+                    let cells = (0..<(w * h)).map { _ in UInt8(Int.random(in: 0..<3, using: &generator) == 0 ? 0 : 1) }
+                    let thinned = BorderThinning.labels(cells: cells, width: w, height: h)
+                    let components = ConnectedComponents.label(cells, width: w, height: h, connectivity: .four)
+                    var basinOfComponent: [Int32: Int32] = [:], componentOfBasin: [Int32: Int32] = [:]
+                    for i in cells.indices {
+                        let basin = thinned.labels[i]
+                        if cells[i] != 0 {
+                            XCTAssertGreaterThan(basin, 0, "\(w)×\(h): a cell pixel on a dam")
+                            let component = components.labels[i]
+                            XCTAssertEqual(basinOfComponent[component, default: basin], basin, "\(w)×\(h): a component split")
+                            XCTAssertEqual(componentOfBasin[basin, default: component], component, "\(w)×\(h): two components in one basin")
+                            basinOfComponent[component] = basin
+                            componentOfBasin[basin] = component
+                        }
+                        let x = i % w
+                        for j in [x + 1 < w ? i + 1 : -1, i + w < cells.count ? i + w : -1] where j >= 0 {
+                            let a = thinned.labels[i], b = thinned.labels[j]
+                            XCTAssertFalse(a > 0 && b > 0 && a != b, "\(w)×\(h): basins \(a) and \(b) touch")
+                        }
+                    }
+                    XCTAssertEqual(Set(thinned.labels.filter { $0 > 0 }).count, thinned.count)
+                }
+            }
+        }
+    }
 }

@@ -24,4 +24,21 @@ uint16_t seg_max16(const uint16_t *ids, int64_t n);
 /// `scratch` holds largest + 1 entries (any contents). Returns the count.
 int32_t seg_relabel16(const uint16_t *ids, int64_t n, uint16_t largest, int32_t *scratch, int32_t *labels);
 
+/// The ISBI 2012 border thinning (SegMetrics' BorderThinning): Fiji's
+/// `WatershedTransform2D` (Vincent–Soille, 4-connected, Fiji's queue and
+/// neighbour order) on an image that is 0 on the cells (`cells[i]` non-zero)
+/// and 255 elsewhere. Writes the basins, numbered 1 … count (the cells'
+/// regions first, each group in row-major order of its first pixel; Fiji
+/// numbers in column-major order, the same partition), and the dams (0)
+/// into `labels`; `order` (w + 1 entries or more), `fifo` and `stack` are
+/// scratch arrays of w·h entries. Returns the count.
+int32_t seg_border_thinning(const uint8_t *cells, int64_t w, int64_t h, int32_t *labels,
+                            int32_t *order, int32_t *fifo, int32_t *stack);
+
+/// Connected-component labelling of the pixels where `mask` is non-zero
+/// (4-connected, or 8-connected when `eight`), numbered 1 … count in raster
+/// order of each component's first pixel, as `scipy.ndimage.label` numbers
+/// them; background 0. `parent` is scratch of w·h + 1 entries. Returns the count.
+int32_t seg_components(const uint8_t *mask, int64_t w, int64_t h, int eight, int32_t *labels, int32_t *parent);
+
 #endif

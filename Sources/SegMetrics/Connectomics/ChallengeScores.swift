@@ -100,12 +100,19 @@ public enum ChallengeScores {
     /// The pixel-similarity counts of the pixel error: GT positive where the
     /// GT mask is set, proposal positive where `cells` is.
     public static func pixelCounts(gt: [UInt8], cells: [UInt8]) -> Counts {
-        var tp = 0, fp = 0, fn = 0
-        for i in gt.indices {
-            let g = gt[i] != 0, p = cells[i] != 0
-            if g && p { tp += 1 } else if p { fp += 1 } else if g { fn += 1 }
+        // Branch-free sums: Σg, Σp, Σg·p.
+        var g = 0, p = 0, both = 0
+        gt.withUnsafeBufferPointer { a in
+            cells.withUnsafeBufferPointer { b in
+                for i in a.indices {
+                    let x = a[i] != 0 ? 1 : 0, y = b[i] != 0 ? 1 : 0
+                    g &+= x
+                    p &+= y
+                    both &+= x & y
+                }
+            }
         }
-        return Counts(tp: Double(tp), fp: Double(fp), fn: Double(fn))
+        return Counts(tp: Double(both), fp: Double(p - both), fn: Double(g - both))
     }
 
     /// The proposal's segments at threshold `t`: the cells (probability
