@@ -92,7 +92,7 @@ HOT int32_t seg_relabel16(const uint16_t *restrict ids, int64_t n, uint16_t larg
     return count;
 }
 
-enum { MASK = -2, WATERSHED = 0, INITIAL = -1, IN_QUEUE = -3 };
+enum { MASK = -2, WATERSHED = 0, INITIAL = -1, IN_QUEUE = -3, BORDER = -4 };
 
 /// The watershed's step for pixel p and its neighbour c (Fiji's `WatershedTransform2D`).
 #define FLOOD_FROM(c) do { \
@@ -104,71 +104,86 @@ enum { MASK = -2, WATERSHED = 0, INITIAL = -1, IN_QUEUE = -3 };
         if (lab[p] == IN_QUEUE) { lab[p] = WATERSHED; flag = 1; } \
     } else if (l_ == MASK) { \
         lab[c] = IN_QUEUE; \
-        fifo[tail++] = (c); \
+        fifo[tail++] = (int32_t)(c); \
     } \
 } while (0)
 
-/// Numbers the 4-connected regions of pixels marked MASK, in row-major order of their first pixel, from `current` + 1.
-static int32_t label_masked(int32_t *lab, int64_t w, int64_t h, int32_t *stack, int32_t current) {
-    const int64_t n = w * h;
-    for (int64_t start = 0; start < n; start++) {
-        if (lab[start] != MASK) continue;
-        lab[start] = ++current;
-        int64_t top = 0;
-        stack[top++] = (int32_t)start;
-        while (top > 0) {
-            const int64_t q = stack[--top], y = q / w, x = q - y * w;
-            if (x > 0 && lab[q - 1] == MASK) { lab[q - 1] = current; stack[top++] = (int32_t)(q - 1); }
-            if (y > 0 && lab[q - w] == MASK) { lab[q - w] = current; stack[top++] = (int32_t)(q - w); }
-            if (x + 1 < w && lab[q + 1] == MASK) { lab[q + 1] = current; stack[top++] = (int32_t)(q + 1); }
-            if (y + 1 < h && lab[q + w] == MASK) { lab[q + w] = current; stack[top++] = (int32_t)(q + w); }
+/// Numbers the 4-connected regions of MASK pixels of a padded W × H image
+/// (a one-pixel BORDER frame: no bounds checks), in row-major order of
+/// their first pixel, from `current` + 1.
+static int32_t label_masked(int32_t *lab, int64_t W, int64_t H, int32_t *stack, int32_t current) {
+    for (int64_t y = 1; y + 1 < H; y++) {
+        for (int64_t start = y * W + 1; start < y * W + W - 1; start++) {
+            if (lab[start] != MASK) continue;
+            lab[start] = ++current;
+            int64_t top = 0;
+            stack[top++] = (int32_t)start;
+            while (top > 0) {
+                const int64_t q = stack[--top];
+                if (lab[q - 1] == MASK) { lab[q - 1] = current; stack[top++] = (int32_t)(q - 1); }
+                if (lab[q - W] == MASK) { lab[q - W] = current; stack[top++] = (int32_t)(q - W); }
+                if (lab[q + 1] == MASK) { lab[q + 1] = current; stack[top++] = (int32_t)(q + 1); }
+                if (lab[q + W] == MASK) { lab[q + W] = current; stack[top++] = (int32_t)(q + W); }
+            }
         }
     }
     return current;
 }
 
-int32_t seg_border_thinning(const uint8_t *cells, int64_t w, int64_t h, int32_t *lab,
-                            int32_t *order, int32_t *fifo, int32_t *stack) {
-    const int64_t n = w * h;
-    // Fiji processes the cells (level 0) first: none of them can join the queue (nothing is
-    // labelled yet), so its level ends by numbering their 4-connected regions. Which number a
-    // region gets does not change the partition, so rows are scanned in memory order.
-    for (int64_t i = 0; i < n; i++) lab[i] = cells[i] ? MASK : INITIAL;
-    int32_t current = label_masked(lab, w, h, stack, 0);
-    // Level 255: every other pixel is masked; those with a cell among their 4 neighbours join the
-    // queue in Fiji's column-major order (gathered by rows, then ordered by column, stably).
-    for (int64_t i = 0; i < n; i++) if (lab[i] == INITIAL) lab[i] = MASK;
-    int64_t queued = 0;
+/// Whether padded pixel P (a MASK pixel) has a labelled (cell) 4-neighbour.
+#define NEXT_TO_CELL(P) (lab[(P) - 1] > 0 || lab[(P) - W] > 0 || lab[(P) + 1] > 0 || lab[(P) + W] > 0)
+
+int32_t seg_border_thinning(const uint8_t *cells, int64_t w, int64_t h, int32_t *labels,
+                            int32_t *lab, int32_t *fifo, int32_t *stack, int32_t *columns) {
+    const int64_t W = w + 2, H = h + 2;
+    // The padded image: a BORDER frame (never flooded, never joined), cells MASK, the rest INITIAL.
+    for (int64_t x = 0; x < W; x++) { lab[x] = BORDER; lab[(H - 1) * W + x] = BORDER; }
     for (int64_t y = 0; y < h; y++) {
-        for (int64_t x = 0; x < w; x++) {
-            const int64_t p = y * w + x;
-            if (lab[p] != MASK) continue;
-            if ((x > 0 && lab[p - 1] > 0) || (y > 0 && lab[p - w] > 0) || (x + 1 < w && lab[p + 1] > 0) || (y + 1 < h && lab[p + w] > 0)) {
-                stack[queued++] = (int32_t)p;
-            }
+        int32_t *row = lab + (y + 1) * W;
+        row[0] = BORDER;
+        row[W - 1] = BORDER;
+        for (int64_t x = 0; x < w; x++) row[x + 1] = cells[y * w + x] ? MASK : INITIAL;
+    }
+    // Fiji processes the cells (level 0) first: none can join the queue (nothing is labelled
+    // yet), so the level ends by numbering their 4-connected regions. Which number a region
+    // gets does not change the partition, so rows are scanned in memory order.
+    int32_t current = label_masked(lab, W, H, stack, 0);
+    // Level 255: every other pixel is masked; those with a cell among their 4 neighbours join
+    // the queue in Fiji's column-major order (counted and placed by rows, stably by column).
+    for (int64_t P = W; P < (H - 1) * W; P++) if (lab[P] == INITIAL) lab[P] = MASK;
+    for (int64_t x = 0; x <= w; x++) columns[x] = 0;
+    for (int64_t y = 1; y + 1 < H; y++)
+        for (int64_t x = 1; x + 1 < W; x++) {
+            const int64_t P = y * W + x;
+            if (lab[P] == MASK && NEXT_TO_CELL(P)) columns[x]++;
         }
-    }
-    // Counting sort of the queued pixels by column (row order kept within a column).
-    for (int64_t x = 0; x <= w; x++) order[x] = 0;
-    for (int64_t k = 0; k < queued; k++) order[stack[k] % w + 1]++;
-    for (int64_t x = 0; x < w; x++) order[x + 1] += order[x];
-    for (int64_t k = 0; k < queued; k++) {
-        const int32_t p = stack[k];
-        fifo[order[p % w]++] = p;
-        lab[p] = IN_QUEUE;
-    }
+    for (int64_t x = 0; x < w; x++) columns[x + 1] += columns[x];
+    // columns[x] now ends column x (1-based x); shift to starts.
+    for (int64_t x = w; x >= 1; x--) columns[x] = columns[x - 1];
+    columns[0] = 0;
+    int64_t total = 0;
+    for (int64_t y = 1; y + 1 < H; y++)
+        for (int64_t x = 1; x + 1 < W; x++) {
+            const int64_t P = y * W + x;
+            if (lab[P] == MASK && NEXT_TO_CELL(P)) { fifo[columns[x]++] = (int32_t)P; total++; }
+        }
+    for (int64_t k = 0; k < total; k++) lab[fifo[k]] = IN_QUEUE;
     int flag = 0;
-    int64_t head = 0, tail = queued;
+    int64_t head = 0, tail = total;
     while (head < tail) {
-        const int64_t p = fifo[head++], y = p / w, x = p - y * w;
-        if (x > 0) FLOOD_FROM(p - 1);
-        if (y > 0) FLOOD_FROM(p - w);
-        if (x + 1 < w) FLOOD_FROM(p + 1);
-        if (y + 1 < h) FLOOD_FROM(p + w);
+        const int64_t p = fifo[head++];
+        // Neighbours in Fiji's order: (x−1, y), (x, y−1), (x+1, y), (x, y+1); the frame is inert.
+        FLOOD_FROM(p - 1);
+        FLOOD_FROM(p - W);
+        FLOOD_FROM(p + 1);
+        FLOOD_FROM(p + W);
     }
     // Regions the flood did not reach (no cell in them) become basins of their own.
-    current = label_masked(lab, w, h, stack, current);
-    for (int64_t i = 0; i < n; i++) if (lab[i] < 0) lab[i] = 0;
+    current = label_masked(lab, W, H, stack, current);
+    for (int64_t y = 0; y < h; y++) {
+        const int32_t *row = lab + (y + 1) * W + 1;
+        for (int64_t x = 0; x < w; x++) labels[y * w + x] = row[x] < 0 ? 0 : row[x];
+    }
     return current;
 }
 

@@ -30,10 +30,10 @@ int32_t seg_relabel16(const uint16_t *ids, int64_t n, uint16_t largest, int32_t 
 /// and 255 elsewhere. Writes the basins, numbered 1 … count (the cells'
 /// regions first, each group in row-major order of its first pixel; Fiji
 /// numbers in column-major order, the same partition), and the dams (0)
-/// into `labels`; `order` (w + 1 entries or more), `fifo` and `stack` are
-/// scratch arrays of w·h entries. Returns the count.
+/// into `labels`. Scratch: `padded` (w + 2)·(h + 2) entries, `fifo` and
+/// `stack` w·h, `columns` w + 1. Returns the count.
 int32_t seg_border_thinning(const uint8_t *cells, int64_t w, int64_t h, int32_t *labels,
-                            int32_t *order, int32_t *fifo, int32_t *stack);
+                            int32_t *padded, int32_t *fifo, int32_t *stack, int32_t *columns);
 
 /// Connected-component labelling of the pixels where `mask` is non-zero
 /// (4-connected, or 8-connected when `eight`), numbered 1 … count in raster

@@ -13,10 +13,11 @@ public enum BorderThinning {
     /// The thinned labels of the cell mask `cells` (non-zero: cell), row-major.
     public static func labels(cells: [UInt8], width w: Int, height h: Int) -> InstanceLabels {
         let n = w * h
-        var order = [Int32](repeating: 0, count: n + 1), fifo = [Int32](repeating: 0, count: n), stack = [Int32](repeating: 0, count: n)
+        var padded = [Int32](repeating: 0, count: (w + 2) * (h + 2)), fifo = [Int32](repeating: 0, count: n)
+        var stack = [Int32](repeating: 0, count: n), columns = [Int32](repeating: 0, count: w + 1)
         var count: Int32 = 0
         let labels = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
-            count = seg_border_thinning(cells, Int64(w), Int64(h), out.baseAddress, &order, &fifo, &stack)
+            count = seg_border_thinning(cells, Int64(w), Int64(h), out.baseAddress, &padded, &fifo, &stack, &columns)
             initialized = n
         }
         return InstanceLabels(width: w, height: h, sequential: labels, count: Int(count))
