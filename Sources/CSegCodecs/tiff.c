@@ -203,13 +203,15 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
         return SEG_ERR_UNSUPPORTED;
     }
     int is_float = format == SAMPLEFORMAT_IEEEFP && bps == 32 && spp == 1;
-    if (format != SAMPLEFORMAT_UINT && !is_float) {
-        seg_set_message(msg, msg_cap, "TIFF sample format %u with %u bits is not supported (unsigned integers, or 32-bit float gray)",
+    // 32-bit integer gray: instance label maps (stardist, cellpose and tifffile write them).
+    int is_label32 = (format == SAMPLEFORMAT_UINT || format == SAMPLEFORMAT_INT) && bps == 32 && spp == 1;
+    if (format != SAMPLEFORMAT_UINT && !is_float && !is_label32) {
+        seg_set_message(msg, msg_cap, "TIFF sample format %u with %u bits is not supported (unsigned integers, 32-bit integer or float gray)",
                         (unsigned)format, (unsigned)bps);
         return SEG_ERR_UNSUPPORTED;
     }
-    if (bps != 1 && bps != 8 && bps != 16 && !is_float) {
-        seg_set_message(msg, msg_cap, "TIFF with %u bits per sample is not supported (1, 8 or 16)", (unsigned)bps);
+    if (bps != 1 && bps != 8 && bps != 16 && !is_float && !is_label32) {
+        seg_set_message(msg, msg_cap, "TIFF with %u bits per sample is not supported (1, 8 or 16; 32 for one gray sample)", (unsigned)bps);
         return SEG_ERR_UNSUPPORTED;
     }
     SegColor color;
@@ -269,6 +271,7 @@ SegStatus seg_tiff_select(SegTiffDecoder *d, uint32_t page, uint64_t max_pixels,
     info->channels = spp;
     info->sample_bytes = bps == 32 ? 4 : (bps == 16 ? 2 : 1);
     info->source_bit_depth = bps;
+    info->sample_format = is_float ? 2 : (format == SAMPLEFORMAT_INT ? 1 : 0);
     info->color = color;
     info->page_count = d->pages;
     return SEG_OK;

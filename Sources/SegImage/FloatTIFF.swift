@@ -49,7 +49,7 @@ public enum FloatTIFF {
             defer { seg_tiff_close(decoder) }
             var info = SegInfo()
             guard count > 0, message.with({ seg_tiff_select(decoder, 0, UInt64(1 << 30), &info, $0, $1) }) == .SEG_OK else { return false }
-            return info.sample_bytes == 4
+            return info.sample_bytes == 4 && info.sample_format == 2
         }
     }
 
@@ -70,7 +70,7 @@ public enum FloatTIFF {
                 var info = SegInfo()
                 try ImageReader.check(message.with { seg_tiff_select(decoder, UInt32(index), UInt64(1 << 30), &info, $0, $1) },
                                       message, format: "TIFF", path: path, page: index)
-                guard info.sample_bytes == 4 else {
+                guard info.sample_bytes == 4 && info.sample_format == 2 else {
                     throw ImageError(.unsupported, path: path, "page \(index) is not 32-bit float")
                 }
                 let n = Int(info.width) * Int(info.height)

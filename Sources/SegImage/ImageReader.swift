@@ -224,12 +224,39 @@ public enum ImageReader {
         var message = MessageBuffer()
         try check(message.with { seg_tiff_select(decoder, UInt32(page), options.pixelLimit, &info, $0, $1) },
                   message, format: "TIFF", path: path, page: page)
-        if info.sample_bytes == 4 {
+        if info.sample_bytes == 4 && info.sample_format == 2 {
             throw ImageError(.unsupported, path: path, "page \(page) holds 32-bit float samples (a probability map or a data field), not image levels; segeval reads float probability maps as predictions")
         }
+        if info.sample_bytes == 4 { return try labelMap32(decoder, info: info, page: page, path: path) }
         return try makeImage(info, path: path) { pixels, size in
             message.with { seg_tiff_read(decoder, pixels, size, $0, $1) }
         } failure: { status in try check(status, message, format: "TIFF", path: path, page: page) }
+    }
+
+    /// A 32-bit integer label map (one gray sample; unsigned or signed, as
+    /// stardist, cellpose and tifffile write instance labels). Its ids are
+    /// kept exactly: the image is read as a 16-bit label map when every id
+    /// fits (0 … 65535); larger or negative ids are refused with their value.
+    private static func labelMap32(_ decoder: OpaquePointer?, info: SegInfo, page: Int, path: String) throws -> Image {
+        let width = Int(info.width), height = Int(info.height)
+        guard width * height <= maxAllocation / 4 else {
+            throw ImageError(.tooLarge, path: path, "page \(page): \(width)x\(height) 32-bit labels exceed the memory limit")
+        }
+        var raw = [UInt32](repeating: 0, count: width * height)
+        var message = MessageBuffer()
+        let status = raw.withUnsafeMutableBytes { bytes in
+            message.with { seg_tiff_read(decoder, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count, $0, $1) }
+        }
+        try check(status, message, format: "TIFF", path: path, page: page)
+        let signed = info.sample_format == 1
+        if signed, let negative = raw.first(where: { Int32(bitPattern: $0) < 0 }) {
+            throw ImageError(.unsupported, path: path, "page \(page): a 32-bit label map with the negative id \(Int32(bitPattern: negative)); object ids are 0 (background) and positive integers")
+        }
+        let largest = raw.max() ?? 0
+        guard largest <= UInt32(UInt16.max) else {
+            throw ImageError(.unsupported, path: path, "page \(page): a 32-bit label map with ids up to \(largest); ids above 65535 are not supported (renumber the objects 1 … n, e.g. skimage.segmentation.relabel_sequential, and save as 16-bit)")
+        }
+        return Image(width: width, height: height, colorModel: .gray, samples: .uint16(raw.map { UInt16(truncatingIfNeeded: $0) }), sourceBitDepth: 16)
     }
 
     // MARK: - helpers

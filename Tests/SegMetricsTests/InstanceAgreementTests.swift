@@ -1,5 +1,6 @@
 import Foundation
 import SegImage
+import SegTestSupport
 import XCTest
 @testable import SegMetrics
 
@@ -91,6 +92,30 @@ final class InstanceAgreementTests: XCTestCase {
         XCTAssertEqual(try runTool("segeval", args + ["--gt-instances", "components"]).status, 0)
         XCTAssertEqual(try runTool("segeval", args + ["--rand-convention", "skimage,matlab"]).status, 64)
         XCTAssertEqual(try runTool("segeval", args + ["--rand-convention", "fiji,fiji"]).status, 64)
+    }
+
+    /// 32-bit integer TIFF label maps (signed, as tifffile writes stardist's
+    /// int32 labels) score exactly as the 16-bit PNGs holding the same ids.
+    func testThirtyTwoBitTIFFLabelMaps() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let base = Repo.root + "/Fixtures/metrics/instance"
+        for side in ["gt", "pred"] { try FileManager.default.createDirectory(atPath: "\(dir)/\(side)", withIntermediateDirectories: true) }
+        for name in ["many", "touching", "sparse-ids"] {
+            let gt = try ImageReader.read("\(base)/gt/\(name).png")
+            guard case .uint16(let ids) = gt.samples else { return XCTFail("16-bit fixture") }
+            let tiff = labelTIFF32(ids.map { UInt32($0) }, width: gt.width, height: gt.height, signed: true)
+            try Data(tiff).write(to: URL(fileURLWithPath: "\(dir)/gt/\(name).tif"))
+            try FileManager.default.copyItem(atPath: "\(base)/pred/\(name).png", toPath: "\(dir)/pred/\(name).png")
+        }
+        let fromTIFF = try runTool("segeval", ["--pred", dir + "/pred", "--gt", dir + "/gt", "--metrics", "match,rand,vi", "--rand-convention", "skimage", "--format", "json"])
+        XCTAssertEqual(fromTIFF.status, 0, fromTIFF.stderr)
+        try FileManager.default.removeItem(atPath: dir + "/gt")
+        try FileManager.default.createDirectory(atPath: dir + "/gt", withIntermediateDirectories: true)
+        for name in ["many", "touching", "sparse-ids"] { try FileManager.default.copyItem(atPath: "\(base)/gt/\(name).png", toPath: "\(dir)/gt/\(name).png") }
+        let fromPNG = try runTool("segeval", ["--pred", dir + "/pred", "--gt", dir + "/gt", "--metrics", "match,rand,vi", "--rand-convention", "skimage", "--format", "json"])
+        XCTAssertEqual(fromPNG.status, 0, fromPNG.stderr)
+        XCTAssertEqual(fromTIFF.stdout, fromPNG.stdout)
+        XCTAssertTrue(fromTIFF.stdout.contains("\"F1@0.5\""))
     }
 
     private func check(_ model: String) throws {

@@ -117,3 +117,23 @@ private final class DataBox: @unchecked Sendable {
         set { lock.lock(); value = newValue; lock.unlock() }
     }
 }
+
+/// An uncompressed little-endian TIFF of one page of 32-bit gray samples
+/// (`signed`: SampleFormat 2, else 1).
+public func labelTIFF32(_ values: [UInt32], width: Int, height: Int, signed: Bool) -> [UInt8] {
+    func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
+    func u32(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24 & 0xFF)] }
+    let tags: [(tag: Int, type: Int, value: Int)] = [
+        (256, 4, width), (257, 4, height), (258, 3, 32), (259, 3, 1), (262, 3, 1),
+        (273, 4, 0), (277, 3, 1), (278, 4, height), (279, 4, values.count * 4), (339, 3, signed ? 2 : 1),
+    ]
+    let ifdOffset = 8, ifdSize = 2 + 12 * tags.count + 4, dataOffset = ifdOffset + ifdSize
+    var bytes: [UInt8] = [0x49, 0x49, 42, 0] + u32(ifdOffset) + u16(tags.count)
+    for t in tags {
+        let value = t.tag == 273 ? dataOffset : t.value
+        bytes += u16(t.tag) + u16(t.type) + u32(1) + (t.type == 3 ? u16(value) + [0, 0] : u32(value))
+    }
+    bytes += u32(0)
+    for v in values { bytes += u32(Int(v)) }
+    return bytes
+}

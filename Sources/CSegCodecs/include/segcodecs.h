@@ -38,7 +38,7 @@ typedef struct SegInfo {
     uint32_t width;
     uint32_t height;
     int32_t channels;          // 1..4
-    int32_t sample_bytes;      // 1 or 2
+    int32_t sample_bytes;      // 1 or 2 (4: 32-bit TIFF samples, see sample_format)
     int32_t source_bit_depth;  // 1, 2, 4, 8 or 16
     SegColor color;
     int32_t interlaced;        // PNG Adam7 / GIF interlace / JPEG progressive
@@ -46,6 +46,7 @@ typedef struct SegInfo {
     uint8_t palette[256 * 4];  // RGBA entries
     uint32_t page_count;       // TIFF: number of directories; 1 otherwise
     int32_t warnings;          // non-fatal codec warnings seen so far
+    int32_t sample_format;     // 0 unsigned integer, 1 signed integer, 2 IEEE float (TIFF; 0 elsewhere)
 } SegInfo;
 
 // ---- PNG -------------------------------------------------------------------
