@@ -151,6 +151,16 @@ final class InstanceAgreementTests: XCTestCase {
             if let tp = hovernet["tp"] as? Int {
                 XCTAssertEqual([pq.truePositives, pq.falsePositives, pq.falseNegatives], [tp, hovernet["fp"] as? Int ?? -1, hovernet["fn"] as? Int ?? -1], "\(name) HoVer-Net counts")
             }
+            // scikit-image on the same label maps; its precision is Fiji's recall (scikit-image#6485).
+            let skimage = try XCTUnwrap(expected["skimage"] as? [String: Any], "\(name): no scikit-image values")
+            let are = try XCTUnwrap(skimage["adapted_rand_error"] as? [String: Any]), vi = try XCTUnwrap(skimage["variation_of_information"] as? [String: Any])
+            let rand = RandScores.adaptedRand(overlap), information = RandScores.variationOfInformation(overlap)
+            for (label, got, want) in [("ARE", 1 - rand.fScore, are["error"]), ("ARE precision", rand.recall, are["precision"]),
+                                       ("ARE recall", rand.precision, are["recall"]),
+                                       ("VI split", information.split, vi["split"]), ("VI merge", information.merge, vi["merge"])] {
+                if let w = want as? Double { XCTAssertEqual(got, w, accuracy: 1e-9, "\(model) \(name) scikit-image \(label)") }
+                else { XCTAssertTrue(got.isNaN, "\(model) \(name) scikit-image \(label): NaN (null) expected, got \(got)") }
+            }
         }
         let sets = try XCTUnwrap(fixture["dataset"] as? [String: Any])
         let summed = try XCTUnwrap(sets["by_image_false"] as? [String: Any]), averaged = try XCTUnwrap(sets["by_image_true"] as? [String: Any])

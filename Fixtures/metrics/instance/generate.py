@@ -39,6 +39,10 @@ per-instance masks on ISBI.
      sq, pq, and tp/fp/fn = the lengths of its paired/unpaired lists (and, but
      for `many`, the lists in original ids). All float64. Where a function
      raises or returns NaN/inf the value is null and `notes` holds the reason.
+   - scikit-image: skimage.metrics.adapted_rand_error(gt, pred,
+     ignore_labels=(0,)) -> error, precision, recall (as returned: swapped
+     relative to Fiji, scikit-image#6485) and variation_of_information(gt,
+     pred, ignore_labels=(0,)) -> split, merge, on the maps as read (float64).
    - Over a dataset: stardist.matching.matching_dataset(gts, preds,
      thresh=[0.5, 0.75, 0.9], by_image=False and by_image=True,
      show_progress=False), every field; the images in name order (`order`).
@@ -458,11 +462,28 @@ def hovernet_image(gt, pred, notes, report):
     return out, (pairs if report else None)
 
 
+def skimage_image(gt, pred, notes):
+    """scikit-image's adapted_rand_error and variation_of_information on the label maps as they
+    are (ids need not be consecutive), GT label 0 ignored; values exactly as returned (its
+    precision and recall are swapped relative to Fiji's, scikit-image#6485)."""
+    from skimage.metrics import adapted_rand_error, variation_of_information
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        are, prec, rec = adapted_rand_error(gt, pred, ignore_labels=(0,))
+        split, merge = variation_of_information(gt, pred, ignore_labels=(0,))
+    if caught:
+        notes["skimage.warnings"] = "; ".join(sorted({f"{w.category.__name__}: {w.message}" for w in caught}))
+    return {"adapted_rand_error": {k: clean(k, v, notes, f"skimage.{k}") for k, v in
+                                   (("error", are), ("precision", prec), ("recall", rec))},
+            "variation_of_information": {k: clean(k, v, notes, f"skimage.{k}") for k, v in (("split", split), ("merge", merge))}}
+
+
 def image_values(gt, pred, report):
     notes = {}
     sd, sd_matches = stardist_image(gt, pred, notes, report)
     hn, hn_pairs = hovernet_image(gt, pred, notes, report)
-    out = {"n_true": sd["0.5"]["n_true"], "n_pred": sd["0.5"]["n_pred"], "stardist": sd, "hovernet": hn}
+    out = {"n_true": sd["0.5"]["n_true"], "n_pred": sd["0.5"]["n_pred"], "stardist": sd, "hovernet": hn,
+           "skimage": skimage_image(gt, pred, notes)}
     if report:
         out["matches"] = {"stardist": sd_matches, "hovernet_pq": hn_pairs}
     if notes:
