@@ -78,9 +78,9 @@ struct Evaluate: ParsableCommand {
     @Option(name: .long, help: "Confusion-matrix, ROC/PR and instance-matching metrics over the dataset (mmseg, stardist) or per image then averaged.")
     var aggregate: Aggregation = .dataset
 
-    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics).",
+    @Option(name: .long, help: "Empty ground truth: nan, zero, one or skip, or per family (iou=skip,salient=zero,match=one). Defaults: iou=nan (mmseg), salient=zero (PySODMetrics), match as stardist (every ratio 0 without a match; AJI undefined when both maps are empty).",
             transform: optionValue(EmptyGTConvention.parse))
-    var emptyGT: (confusion: EmptyGTConvention?, salient: EmptyGTConvention?)?
+    var emptyGT: EmptyGTChoice?
 
     @Option(name: .long, help: "maxF/meanF from per-image F curves (meanF, PySODMetrics) or from averaged precision/recall (meanPR).")
     var fCurve: FCurveConvention = .meanF
@@ -147,6 +147,11 @@ struct Evaluate: ParsableCommand {
         try metrics?.get().apply(to: &c)
         c.distance = distance.options
         c.instance = instance.options
+        if let e = emptyGT?.instance {
+            var o = c.instance ?? InstanceOptions()
+            o.emptyGT = e
+            c.instance = o
+        }
         c.connectomics = instance.connectomicsOptions
         return c
     }

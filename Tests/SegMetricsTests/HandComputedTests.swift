@@ -107,9 +107,9 @@ final class ConventionEdgeTests: XCTestCase {
     }
 
     func testEmptyGTParsing() throws {
-        XCTAssertTrue(try EmptyGTConvention.parse("skip") == (.skip, .skip))
-        XCTAssertTrue(try EmptyGTConvention.parse("iou=skip,salient=one") == (.skip, .one))
-        XCTAssertTrue(try EmptyGTConvention.parse("sod=nan") == (nil, .nan))
+        XCTAssertEqual(try EmptyGTConvention.parse("skip"), EmptyGTChoice(confusion: .skip, salient: .skip, instance: .skip))
+        XCTAssertEqual(try EmptyGTConvention.parse("iou=skip,salient=one"), EmptyGTChoice(confusion: .skip, salient: .one))
+        XCTAssertEqual(try EmptyGTConvention.parse("sod=nan,match=one"), EmptyGTChoice(salient: .nan, instance: .one))
         XCTAssertThrowsError(try EmptyGTConvention.parse("iou=maybe"))
         XCTAssertThrowsError(try EmptyGTConvention.parse("dice=zero"))
     }

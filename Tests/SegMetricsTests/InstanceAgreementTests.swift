@@ -118,6 +118,47 @@ final class InstanceAgreementTests: XCTestCase {
         XCTAssertTrue(fromTIFF.stdout.contains("\"F1@0.5\""))
     }
 
+    /// `--empty-gt match=…` on the hand-made maps with an empty GT (gt-empty:
+    /// predictions only; both-empty): `one` scores 0/0 as 1 and a
+    /// prediction without GT 0, `nan` leaves 0/0 undefined, `skip` leaves
+    /// both images out — of the per-image means and of the summed counts;
+    /// the default is stardist's (every ratio 0, AJI undefined when both are empty).
+    func testEmptyGroundTruthConventions() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let base = Repo.root + "/Fixtures/metrics/instance"
+        func run(_ extra: [String], _ name: String) throws -> (rows: [String: [String: String]], json: [String: Any]) {
+            let csv = "\(dir)/\(name).csv"
+            let r = try runTool("segeval", ["--pred", base + "/pred", "--gt", base + "/gt", "--metrics", "match", "--iou-thresholds", "0.5",
+                                            "--per-image", csv, "--format", "json"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            var rows: [String: [String: String]] = [:]
+            for line in lines.dropFirst() { rows[line[0]] = Dictionary(uniqueKeysWithValues: zip(lines[0], line)) }
+            return (rows, try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]))
+        }
+        let stardist = try run([], "default"), one = try run(["--empty-gt", "match=one"], "one")
+        let nan = try run(["--empty-gt", "match=nan"], "nan"), skip = try run(["--empty-gt", "match=skip"], "skip")
+        XCTAssertEqual(stardist.rows["both-empty"]?["F1@0.5"], "0.0")
+        XCTAssertEqual(stardist.rows["both-empty"]?["AJI"], "")
+        XCTAssertEqual(one.rows["both-empty"]?["F1@0.5"], "1.0")
+        XCTAssertEqual(one.rows["both-empty"]?["AJI"], "1.0")
+        XCTAssertEqual(one.rows["gt-empty"]?["F1@0.5"], "0.0", "predictions without GT score 0")
+        XCTAssertEqual(nan.rows["both-empty"]?["F1@0.5"], "")
+        XCTAssertEqual(nan.rows["gt-empty"]?["precision@0.5"], "0.0")
+        for name in ["both-empty", "gt-empty"] {
+            XCTAssertEqual(skip.rows[name]?["F1@0.5"], "", name)
+            XCTAssertEqual(skip.rows[name]?["FP@0.5"], "", name)
+        }
+        XCTAssertEqual(one.rows["touching"], stardist.rows["touching"], "images with GT objects are untouched")
+        // Summed counts: only skip changes them (by the gt-empty image's false positives).
+        let fpDefault = try XCTUnwrap(stardist.json["FP@0.5"] as? Double), fpSkip = try XCTUnwrap(skip.json["FP@0.5"] as? Double)
+        XCTAssertEqual(fpDefault - fpSkip, try XCTUnwrap(Double(try XCTUnwrap(stardist.rows["gt-empty"]?["FP@0.5"]))))
+        XCTAssertEqual(one.json["F1@0.5"] as? Double, stardist.json["F1@0.5"] as? Double)
+        let mean = try run(["--empty-gt", "match=one", "--aggregate", "image"], "mean")
+        let f1s = mean.rows.values.compactMap { Double($0["F1@0.5"] ?? "") }
+        XCTAssertEqual(try XCTUnwrap(mean.json["F1@0.5"] as? Double), f1s.reduce(0, +) / Double(f1s.count), accuracy: 1e-12)
+    }
+
     private func check(_ model: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/instance/expected.json"))
         let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])

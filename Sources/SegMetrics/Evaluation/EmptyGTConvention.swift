@@ -13,23 +13,25 @@ public enum EmptyGTConvention: String, Sendable, CaseIterable, Codable {
     /// out, whatever was predicted (MONAI `ignore_empty=True`).
     case skip
 
-    /// Parses `--empty-gt`: one convention for both families (`skip`), or
-    /// per family (`iou=skip,salient=zero`; `confusion` and `sod` also work).
-    public static func parse(_ text: String) throws -> (confusion: EmptyGTConvention?, salient: EmptyGTConvention?) {
-        if let both = EmptyGTConvention(rawValue: text) { return (both, both) }
-        var confusion: EmptyGTConvention?, salient: EmptyGTConvention?
+    /// Parses `--empty-gt`: one convention for every family (`skip`), or
+    /// per family (`iou=skip,salient=zero,match=one`; `confusion`, `sod` and
+    /// `instance` also work).
+    public static func parse(_ text: String) throws -> EmptyGTChoice {
+        if let every = EmptyGTConvention(rawValue: text) { return EmptyGTChoice(confusion: every, salient: every, instance: every) }
+        var choice = EmptyGTChoice()
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let value = EmptyGTConvention(rawValue: parts[1]) else {
-                throw EvalError(.usage, "'\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero)")
+                throw EvalError(.usage, "'\(item)': use nan, zero, one or skip, optionally per family (iou=skip,salient=zero,match=one)")
             }
             switch parts[0] {
-            case "iou", "confusion": confusion = value
-            case "salient", "sod": salient = value
-            default: throw EvalError(.usage, "unknown family '\(parts[0])': use iou or salient")
+            case "iou", "confusion": choice.confusion = value
+            case "salient", "sod": choice.salient = value
+            case "match", "instance": choice.instance = value
+            default: throw EvalError(.usage, "unknown family '\(parts[0])': use iou, salient or match")
             }
         }
-        return (confusion, salient)
+        return choice
     }
 
     /// The score of a ratio whose ground truth is empty, given whether the
@@ -41,5 +43,15 @@ public enum EmptyGTConvention: String, Sendable, CaseIterable, Codable {
         case .one: return predictionEmpty ? 1 : formula
         case .skip: return nil
         }
+    }
+}
+
+/// The `--empty-gt` conventions per family (nil: the family's default).
+public struct EmptyGTChoice: Sendable, Equatable {
+    public var confusion: EmptyGTConvention?, salient: EmptyGTConvention?, instance: EmptyGTConvention?
+
+    /// The conventions given (nil: not given).
+    public init(confusion: EmptyGTConvention? = nil, salient: EmptyGTConvention? = nil, instance: EmptyGTConvention? = nil) {
+        (self.confusion, self.salient, self.instance) = (confusion, salient, instance)
     }
 }

@@ -94,18 +94,35 @@ extension MetricFamily {
                 values["SQ"] = q.segmentationQuality
                 values["RQ"] = q.detectionQuality
             }
-            for (key, value) in values {
+            let skipped = emptyRule(o, overlap) == .skip
+            for (key, var value) in values {
+                value = resolveEmpty(o, overlap, key: key, value)
                 result.values.scalars[key + "@" + text] = value
                 result.sums[key + "@" + text] = [value.isNaN ? nil : value]
             }
-            result.sums[countsName(text)] = [m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount].map { Double($0) }
-                + [m.matchedIoUSum]
+            // An image left out (`skip`) adds nothing to the dataset's counts.
+            result.sums[countsName(text)] = skipped ? [0, 0, 0, 0, 0, 0]
+                : [m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount].map { Double($0) } + [m.matchedIoUSum]
         }
         for (key, value) in [("AJI", AggregatedJaccardIndex.aji(overlap)), ("AJI+", AggregatedJaccardIndex.ajiPlus(overlap))] {
-            result.values.scalars[key] = value
-            result.sums[key] = [value.isNaN ? nil : value]
+            let resolved = resolveEmpty(o, overlap, key: key, value)
+            result.values.scalars[key] = resolved
+            result.sums[key] = [resolved.isNaN ? nil : resolved]
         }
         return result
+    }
+
+    /// The `--empty-gt` rule that applies to an image: the one given, when the image has no GT objects.
+    private static func emptyRule(_ o: InstanceOptions, _ overlap: InstanceOverlap) -> EmptyGTConvention? {
+        overlap.gtCount == 0 ? o.emptyGT : nil
+    }
+
+    /// A value under the image's `--empty-gt` rule: ratios and AJI resolved
+    /// (0/0 when both maps are empty), counts undefined only when the image is skipped.
+    private static func resolveEmpty(_ o: InstanceOptions, _ overlap: InstanceOverlap, key: String, _ value: Double) -> Double {
+        guard let rule = emptyRule(o, overlap) else { return value }
+        if ["TP", "FP", "FN"].contains(key) { return rule == .skip ? .nan : value }
+        return rule.resolve(predictionEmpty: overlap.predictionCount == 0, formula: value) ?? .nan
     }
 
     /// Dataset values: stardist's sums over images (`matching_dataset(by_image=False)`),
@@ -138,12 +155,14 @@ extension MetricFamily {
         let pq = o.pqConvention == .hovernet ? "HoVer-Net (IoU > τ, per-image mean)" : "stardist (IoU ≥ τ)"
         let summary = "IoU thresholds \(o.iouThresholds.joined(separator: ", ")), GT objects \(o.gtInstances.rawValue), predicted objects \(o.predInstances.rawValue), "
             + "\(o.connectivity.rawValue)-connected components, PQ \(pq), \(aggregate); AJI, AJI+ HoVer-Net, mean over images"
+            + (o.emptyGT.map { "; images without GT objects: \($0.rawValue)" } ?? "")
         return FamilyConventions(summary: summary, json: [
             "iou_thresholds": o.thresholds,
             "gt_instances": o.gtInstances.rawValue,
             "pred_instances": o.predInstances.rawValue,
             "connectivity": o.connectivity.rawValue,
             "pq_convention": o.pqConvention.rawValue,
+            "empty_gt": o.emptyGT?.rawValue ?? "stardist",
             "aggregate": state.config.aggregate == .image ? "image" : "dataset",
             "matching": "stardist 0.9 matching: optimal one-to-one assignment, IoU ≥ τ, IoU sum as tie-breaker",
         ])

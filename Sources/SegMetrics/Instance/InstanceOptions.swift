@@ -27,6 +27,9 @@ public struct InstanceOptions: Sendable, Equatable, Codable {
     /// Which neighbours join pixels into one component (4, as Fiji's ISBI scripts).
     public var connectivity = Connectivity.four
     public var pqConvention = PQConvention.stardist
+    /// Images without GT objects (`--empty-gt match=…`); nil: stardist's rule
+    /// (every ratio 0 without a true positive; AJI undefined when both maps are empty).
+    public var emptyGT: EmptyGTConvention?
 
     /// stardist's thresholds 0.5, 0.75, 0.9, both sides auto, 4-connected components, stardist's PQ.
     public init() {}
