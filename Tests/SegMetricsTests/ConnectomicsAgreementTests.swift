@@ -143,6 +143,28 @@ final class ConnectomicsAgreementTests: XCTestCase {
         }
     }
 
+    /// Shards of the ISBI stack merge to the single run byte for byte, in
+    /// both conventions at once (Fiji's stack sums, scikit-image's means);
+    /// gates and `--worst-by` take the family's keys.
+    func testShardsMergeAndGates() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let base = Repo.root + "/../shared/datasets/isbi2012/train"
+        let args = ["--pred", base + "/image", "--gt", base + "/label", "--metrics", "rand,vi", "--rand-convention", "fiji,skimage"]
+        let single = try runTool("segeval", args + ["--format", "json"])
+        XCTAssertEqual(single.status, 0, single.stderr)
+        for i in 0..<3 {
+            let r = try runTool("segeval", args + ["--shard", "\(i)/3", "--state", "\(dir)/s\(i).state"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let merged = try runTool("segeval", ["merge", "\(dir)/s2.state", "\(dir)/s0.state", "\(dir)/s1.state", "--format", "json"])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(merged.stdout, single.stdout)
+        let gated = try runTool("segeval", args + ["--fail-under", "VRand=0.99", "--fail-over", "VI_merge=5", "--worst", "2", "--worst-by", "ARE"])
+        XCTAssertEqual(gated.status, 3, gated.stderr)
+        XCTAssertTrue(gated.stderr.contains("VRand"), gated.stderr)
+        XCTAssertFalse(gated.stderr.contains("VI_merge ="), "VI_merge is below 5: \(gated.stderr)")
+    }
+
     static func fixture() throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: Repo.root + "/Fixtures/metrics/connectomics/expected.json"))
         return try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
