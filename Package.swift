@@ -71,11 +71,10 @@ let package = Package(
         // Pixel loops (remap, warps, fields) run over real datasets in the tests too.
         .target(name: "SegPrep", dependencies: ["SegFiles", "SegImage", "SegCore"], swiftSettings: optimizedDebugSwift),
         // Metric kernels run over real datasets in the agreement tests too.
-        .target(name: "SegMetrics", dependencies: ["SegFiles", "SegImage", "SegCore", "CSegDistance", "CSegInstance"], swiftSettings: optimizedDebugSwift),
-        // The distance transform's per-query step, compiled for AVX-512, AVX2 and baseline x86-64.
-        .target(name: "CSegDistance", cSettings: optimizedDebugC),
-        // The instance metrics' run-length kernels (label areas, the overlap table), likewise.
-        .target(name: "CSegInstance", cSettings: optimizedDebugC),
+        .target(name: "SegMetrics", dependencies: ["SegFiles", "SegImage", "SegCore", "CSegMetrics"], swiftSettings: optimizedDebugSwift),
+        // SegMetrics' pixel kernels (the distance transform's steps, relabelling, the overlap
+        // table, components, the ISBI thinning), compiled for AVX-512, AVX2 and baseline x86-64.
+        .target(name: "CSegMetrics", cSettings: optimizedDebugC),
         // Convolution kernels and the run-time OpenBLAS binding: only SegModel uses them.
         .target(name: "CSegModel", cSettings: optimizedDebugC, linkerSettings: [.linkedLibrary("dl")]),
         // Networks run over real images in the tests too.

@@ -1,4 +1,4 @@
-import CSegInstance
+import CSegMetrics
 
 /// The border thinning of the ISBI 2012 challenge: Fiji's
 /// `WatershedTransform2D` (Vincent–Soille, 4-connected) on an image that is

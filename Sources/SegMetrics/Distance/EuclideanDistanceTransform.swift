@@ -1,4 +1,4 @@
-import CSegDistance
+import CSegMetrics
 
 /// The exact Euclidean distance to the nearest feature pixel, with a
 /// physical pixel size (`spacing`: row height, column width), as SciPy's

@@ -1,4 +1,4 @@
-import CSegDistance
+import CSegMetrics
 
 /// A binary mask packed 64 pixels to a word, row by row (bit `b` of word
 /// `k` of a row is column `64k + b`; bits past the width are 0), so that

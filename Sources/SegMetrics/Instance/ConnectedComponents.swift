@@ -1,4 +1,4 @@
-import CSegInstance
+import CSegMetrics
 
 /// Which neighbours join two foreground pixels into one object.
 public enum Connectivity: Int, Sendable, CaseIterable, Codable {

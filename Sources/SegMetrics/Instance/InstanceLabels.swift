@@ -1,4 +1,4 @@
-import CSegInstance
+import CSegMetrics
 
 /// One image's objects as a label map: 0 is background and the objects are
 /// numbered 1 … `count` (relabelled in increasing order of their original

@@ -1,4 +1,4 @@
-import CSegInstance
+import CSegMetrics
 
 /// The overlap table of two object maps of one size: for every pair of a
 /// ground-truth and a predicted object that share pixels, how many they

@@ -1,15 +1,11 @@
 // The object metrics' pixel loops (SegMetrics' InstanceLabels,
 // InstanceOverlap and BorderThinning) in C, so that the run boundaries of sixteen pixels are
 // found with one vector compare and the relabelling gathers by vector, compiled for AVX-512, AVX2 and baseline
-// x86-64 and picked at run time, as CSegDistance's kernels are.
+// x86-64 and picked at run time (multiversion.h), as the distance kernels are.
 #include "seginstance.h"
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define HOT
-#endif
+#include "multiversion.h"
 
 typedef int32_t v16i __attribute__((vector_size(64)));
 typedef _Bool b16 __attribute__((ext_vector_type(16)));
