@@ -154,6 +154,15 @@ final class InstanceAgreementTests: XCTestCase {
         let fpDefault = try XCTUnwrap(stardist.json["FP@0.5"] as? Double), fpSkip = try XCTUnwrap(skip.json["FP@0.5"] as? Double)
         XCTAssertEqual(fpDefault - fpSkip, try XCTUnwrap(Double(try XCTUnwrap(stardist.rows["gt-empty"]?["FP@0.5"]))))
         XCTAssertEqual(one.json["F1@0.5"] as? Double, stardist.json["F1@0.5"] as? Double)
+        // Every image skipped: nothing is scored (null), not stardist's 0 of empty sums.
+        for side in ["gt", "pred"] {
+            try FileManager.default.createDirectory(atPath: "\(dir)/empty/\(side)", withIntermediateDirectories: true)
+            for name in ["gt-empty", "both-empty"] { try FileManager.default.copyItem(atPath: "\(base)/\(side)/\(name).png", toPath: "\(dir)/empty/\(side)/\(name).png") }
+        }
+        let allSkipped = try runTool("segeval", ["--pred", dir + "/empty/pred", "--gt", dir + "/empty/gt", "--metrics", "match", "--empty-gt", "match=skip", "--format", "json"])
+        XCTAssertEqual(allSkipped.status, 0, allSkipped.stderr)
+        let skippedJSON = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(allSkipped.stdout.utf8)) as? [String: Any])
+        XCTAssertTrue(skippedJSON["F1@0.5"] is NSNull, allSkipped.stdout)
         let mean = try run(["--empty-gt", "match=one", "--aggregate", "image"], "mean")
         let f1s = mean.rows.values.compactMap { Double($0["F1@0.5"] ?? "") }
         XCTAssertEqual(try XCTUnwrap(mean.json["F1@0.5"] as? Double), f1s.reduce(0, +) / Double(f1s.count), accuracy: 1e-12)

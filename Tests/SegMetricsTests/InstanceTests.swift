@@ -134,6 +134,18 @@ final class InstanceTests: XCTestCase {
         XCTAssertEqual(vi.merge, -(0.4 * log2(2.0 / 3) + 0.2 * log2(1.0 / 3)), accuracy: 1e-15)
     }
 
+    /// scikit-image's NaNs: no shared pixel pair makes its precision and
+    /// recall 0/0 or 0, and its F-score (so ARE) NaN — GT [1, 2] against one
+    /// predicted segment [1, 1]: pairs Σn² − n = 0, GT pairs 0 (P = 0/0),
+    /// prediction pairs 2 (R = 0); GT [[1,1],[2,2]] against [[1,2],[1,2]]: P = R = 0.
+    func testAdaptedRandIsNaNWithoutSharedPairs() {
+        let cases: [([UInt8], [UInt8], Int, Int)] = [([1, 2], [1, 1], 2, 1), ([1, 1, 2, 2], [1, 2, 1, 2], 2, 2)]
+        for (gt, prediction, w, h) in cases {
+            let overlap = InstanceOverlap(gt: InstanceLabels(ids: gt, width: w, height: h), prediction: InstanceLabels(ids: prediction, width: w, height: h))
+            XCTAssertTrue(RandScores.adaptedRand(overlap).fScore.isNaN, "\(gt) vs \(prediction)")
+        }
+    }
+
     /// The instance overlay on one hand-made strip (3 rows, objects span all
     /// three; the middle row is checked): A matched exactly (green), B
     /// without a prediction (blue), C and D both wholly inside one predicted

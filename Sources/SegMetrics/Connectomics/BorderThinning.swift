@@ -13,6 +13,7 @@ public enum BorderThinning {
     /// The thinned labels of the cell mask `cells` (non-zero: cell), row-major.
     public static func labels(cells: [UInt8], width w: Int, height h: Int) -> InstanceLabels {
         let n = w * h
+        precondition((w + 2) * (h + 2) < Int(Int32.max), "an image of 2³¹ pixels or more")
         var padded = [Int32](repeating: 0, count: (w + 2) * (h + 2)), fifo = [Int32](repeating: 0, count: n)
         var stack = [Int32](repeating: 0, count: n), columns = [Int32](repeating: 0, count: w + 1)
         var count: Int32 = 0

@@ -36,8 +36,9 @@ public enum ChallengeScores {
         }
     }
 
-    /// The overlap as Fiji's fractions of the n GT-foreground pixels, summed
-    /// in Fiji's order: p_ij per overlapping pair, b_j per proposal segment,
+    /// The overlap as Fiji's fractions of the n GT-foreground pixels (summed
+    /// in label order; Fiji's labels are numbered otherwise, so sums may
+    /// differ from Fiji's in the last bits): p_ij per overlapping pair, b_j per proposal segment,
     /// a_i per GT cell and c = Σ_i p_i0 (the unlabelled pixels).
     private struct Fractions {
         let n: Double

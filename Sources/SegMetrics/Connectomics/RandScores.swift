@@ -21,7 +21,9 @@ public struct RandScores: Sendable, Equatable {
         let gtSquares = t.gtSquares - t.n
         let proposalSquares = t.proposalSquares + t.unlabelledTotal * t.unlabelledTotal - t.n
         let skimagePrecision = pairs / gtSquares, skimageRecall = pairs / proposalSquares
-        let f = pairs / (0.5 * gtSquares + 0.5 * proposalSquares)
+        // scikit-image's own expression, so that its NaNs (0/0 when no pixel pair is shared,
+        // or a side of single-pixel segments) come out alike.
+        let f = 2 * skimagePrecision * skimageRecall / (skimagePrecision + skimageRecall)
         return RandScores(precision: skimageRecall, recall: skimagePrecision, fScore: f)
     }
 

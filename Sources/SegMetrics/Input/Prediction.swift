@@ -44,7 +44,8 @@ public struct Prediction: Sendable {
         switch resolved {
         case .probability, .auto:
             // Levels below the first with level / top ≥ threshold are 0, the rest 1 (the ratio grows with the level).
-            var first = min(max(Int((threshold * top).rounded(.down)) - 1, 0), count)
+            var first = threshold.isFinite && threshold >= 0 && threshold <= 1 ? max(Int((threshold * top).rounded(.down)) - 1, 0) : 0
+            if threshold.isNaN { first = count }  // NaN: no level reaches it
             while first < count && !(Double(first) / top >= threshold) { first += 1 }
             classOfLevel = [Int](repeating: 0, count: first) + [Int](repeating: 1, count: count - first)
         case .index:

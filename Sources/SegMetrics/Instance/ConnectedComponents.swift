@@ -16,6 +16,7 @@ public enum ConnectedComponents {
     /// union-find, in C: `seg_components`).
     public static func label(_ mask: [UInt8], width: Int, height: Int, connectivity: Connectivity) -> InstanceLabels {
         precondition(mask.count == width * height, "mask does not fill \(width)×\(height)")
+        precondition(mask.count < Int(Int32.max), "an image of 2³¹ pixels or more")
         var parent = [Int32](repeating: 0, count: mask.count + 1)
         var count: Int32 = 0
         let labels = [Int32](unsafeUninitializedCapacity: mask.count) { out, initialized in

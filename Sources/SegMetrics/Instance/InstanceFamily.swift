@@ -101,8 +101,8 @@ extension MetricFamily {
                 result.sums[key + "@" + text] = [value.isNaN ? nil : value]
             }
             // An image left out (`skip`) adds nothing to the dataset's counts.
-            result.sums[countsName(text)] = skipped ? [0, 0, 0, 0, 0, 0]
-                : [m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount].map { Double($0) } + [m.matchedIoUSum]
+            result.sums[countsName(text)] = skipped ? [0, 0, 0, 0, 0, 0, 0]
+                : [m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount].map { Double($0) } + [m.matchedIoUSum, 1]
         }
         for (key, value) in [("AJI", AggregatedJaccardIndex.aji(overlap)), ("AJI+", AggregatedJaccardIndex.ajiPlus(overlap))] {
             let resolved = resolveEmpty(o, overlap, key: key, value)
@@ -136,12 +136,14 @@ extension MetricFamily {
                 for m in InstanceMetrics.all where m.shape == .perThreshold { out.scalars[m.key + "@" + text] = mean(m.key + "@" + text) }
                 continue
             }
-            let sums = state.sums(instanceID, countsName(text))?.sums.map(\.value) ?? Array(repeating: 0, count: 6)
+            let sums = state.sums(instanceID, countsName(text))?.sums.map(\.value) ?? Array(repeating: 0, count: 7)
             var m = InstanceMatching()
             (m.truePositives, m.falsePositives, m.falseNegatives, m.gtCount, m.predictionCount) = (Int(sums[0]), Int(sums[1]), Int(sums[2]), Int(sums[3]), Int(sums[4]))
             m.matchedIoUSum = sums[5]
+            // No image counted (every one skipped under the empty-GT rule): nothing to score.
+            let counted = sums[6] > 0
             let values = scores(m)
-            for (key, value) in values { out.scalars[key + "@" + text] = value }
+            for (key, value) in values { out.scalars[key + "@" + text] = counted ? value : .nan }
             if o.pqConvention == .hovernet { for key in ["PQ", "SQ", "RQ"] { out.scalars[key + "@" + text] = mean(key + "@" + text) } }
         }
         out.scalars["AJI"] = mean("AJI")
