@@ -43,6 +43,39 @@ HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_
     }
 }
 
+HOT void seg_im2col_strided(const float *input, int32_t channels, int32_t height, int32_t width,
+                            int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                            int32_t row0, int32_t row1, float *col, int64_t ld) {
+    const int64_t plane = (int64_t)height * width;
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + c * plane;
+        for (int32_t ky = 0; ky < kh; ky++) {
+            for (int32_t kx = 0; kx < kw; kx++) {
+                float *dst = col + ((int64_t)(c * kh + ky) * kw + kx) * ld;
+                const int32_t dx = kx * dil - pad;
+                // Output columns whose source column x·stride + dx lies inside the image.
+                int32_t x0 = dx < 0 ? (-dx + stride - 1) / stride : 0;
+                int32_t x1 = dx < width ? (width - dx + stride - 1) / stride : 0;
+                if (x0 > out_width) x0 = out_width;
+                if (x1 > out_width) x1 = out_width;
+                if (x1 < x0) x1 = x0;
+                for (int32_t y = row0; y < row1; y++) {
+                    float *d = dst + (int64_t)(y - row0) * out_width;
+                    const int32_t sy = y * stride + ky * dil - pad;
+                    if (sy < 0 || sy >= height) {
+                        memset(d, 0, sizeof(float) * (size_t)out_width);
+                        continue;
+                    }
+                    const float *s = src + (int64_t)sy * width + dx;
+                    for (int32_t x = 0; x < x0; x++) d[x] = 0;
+                    for (int32_t x = x0; x < x1; x++) d[x] = s[(int64_t)x * stride];
+                    for (int32_t x = x1; x < out_width; x++) d[x] = 0;
+                }
+            }
+        }
+    }
+}
+
 HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
                       const float *bias, int32_t relu) {
     for (int32_t c = 0; c < channels; c++) {
@@ -57,14 +90,16 @@ HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t coun
 }
 
 void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
-                 int32_t k, int32_t oh, int32_t ow, float *out) {
+                 int32_t k, int32_t stride, int32_t pad, int32_t oh, int32_t ow, float *out) {
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
         float *dst = out + (int64_t)c * oh * ow;
         for (int32_t y = 0; y < oh; y++) {
-            const int32_t ya = y * k, yb = ya + k < height ? ya + k : height;
+            int32_t ya = y * stride - pad, yb = ya + k < height ? ya + k : height;
+            if (ya < 0) ya = 0;
             for (int32_t x = 0; x < ow; x++) {
-                const int32_t xa = x * k, xb = xa + k < width ? xa + k : width;
+                int32_t xa = x * stride - pad, xb = xa + k < width ? xa + k : width;
+                if (xa < 0) xa = 0;
                 float m = -INFINITY;
                 for (int32_t yy = ya; yy < yb; yy++)
                     for (int32_t xx = xa; xx < xb; xx++) {

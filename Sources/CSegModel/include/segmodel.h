@@ -27,6 +27,13 @@ void seg_sgemm_at(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
 void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
                 int32_t kh, int32_t kw, int32_t dil, int32_t pad,
                 int32_t row0, int32_t row1, float *col, int64_t ld);
+// Column matrix for output rows [row0, row1) of a convolution with any
+// stride and zero padding (PyTorch's Conv2d(stride, padding, dilation)):
+// output pixel (y, x) reads input (y·stride + ky·dil − pad, x·stride + kx·dil − pad),
+// 0 outside; `out_width` output columns per row; `col` has ld columns per row.
+void seg_im2col_strided(const float *input, int32_t channels, int32_t height, int32_t width,
+                        int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                        int32_t row0, int32_t row1, float *col, int64_t ld);
 // out[c][i] = act(out[c][i] + bias[c]) for `count` values per channel at
 // `stride` apart; act 0 = none, 1 = ReLU.
 void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
@@ -53,9 +60,11 @@ void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t height, 
 void seg_wino_weights(const float *w, int32_t kout, int32_t channels, float *u);
 
 // ---- Resampling and pooling ----------------------------------------------------
-// k×k max pooling with stride k; ceil_mode keeps partial windows at the edges.
+// k×k max pooling with a stride and padding (PyTorch's MaxPool2d: padding is
+// −inf, so windows are clipped to the image; `oh` × `ow` outputs, ceil mode's
+// partial windows included when the caller sizes the output so).
 void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
-                 int32_t k, int32_t oh, int32_t ow, float *out);
+                 int32_t k, int32_t stride, int32_t pad, int32_t oh, int32_t ow, float *out);
 // Bilinear resize of every channel, PyTorch semantics (align_corners on or off;
 // no antialiasing).
 void seg_bilinear(const float *input, int32_t channels, int32_t height, int32_t width,

@@ -2,12 +2,15 @@ import CSegModel
 import Dispatch
 import Foundation
 
-/// A stride-1, zero-padded "same" 2-D convolution (any odd square kernel, any
-/// dilation) with BatchNorm folded in and an optional ReLU fused into the
-/// output pass. Several inputs are read as if concatenated along channels, so
-/// U-Net's skip concatenations never copy.
+/// A zero-padded 2-D convolution (any odd square kernel, any dilation;
+/// "same" at stride 1 by default, or PyTorch's `Conv2d(stride, padding)` —
+/// ResNet's 7×7/2 stem, 3×3/2 and 1×1/2 shortcuts) with BatchNorm folded in
+/// and an optional ReLU fused into the output pass. Several inputs are read
+/// as if concatenated along channels, so U-Net's skip concatenations never copy.
 public final class Conv2D: @unchecked Sendable {
     public let inChannels: Int, outChannels: Int, kernel: Int, dilation: Int
+    /// Step between output pixels on the input, and zero padding on each side.
+    public let stride: Int, padding: Int
     public let relu: Bool
     /// Folded weights, [out][in][ky][kx].
     let weights: [Float]
@@ -16,14 +19,18 @@ public final class Conv2D: @unchecked Sendable {
     private var winogradWeights: [Float]?
     private let lock = NSLock()
 
-    /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional.
+    /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional;
+    /// `padding` nil is "same" (dilation · (k − 1) / 2).
     public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
-                batchNorm: BatchNorm? = nil, dilation: Int = 1, relu: Bool) {
+                batchNorm: BatchNorm? = nil, dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool) {
         precondition(kernel % 2 == 1 && weight.count == outChannels * inChannels * kernel * kernel)
+        precondition(stride >= 1 && dilation >= 1 && (padding ?? 0) >= 0, "stride, dilation ≥ 1, padding ≥ 0")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernel = kernel
         self.dilation = dilation
+        self.stride = stride
+        self.padding = padding ?? dilation * (kernel - 1) / 2
         self.relu = relu
         var w = weight
         var b = bias ?? [Float](repeating: 0, count: outChannels)
@@ -42,16 +49,27 @@ public final class Conv2D: @unchecked Sendable {
     /// Multiply-adds per output pixel, for FLOP counts.
     public var macsPerPixel: Int { outChannels * inChannels * kernel * kernel }
 
+    /// Whether the output has the input's size with the centred window (stride 1, "same" padding).
+    var isSame: Bool { stride == 1 && padding == dilation * (kernel - 1) / 2 }
+
+    /// The output side for an input side, as PyTorch computes it.
+    public func outputSide(_ side: Int) -> Int { (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1 }
+
     /// Applies the convolution to `inputs` stacked along channels (all the same size).
     public func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute) -> FeatureMap {
         let h = inputs[0].height, w = inputs[0].width
         precondition(inputs.allSatisfy { $0.height == h && $0.width == w }, "stacked inputs differ in size")
         precondition(inputs.reduce(0) { $0 + $1.channels } == inChannels, "channel count does not match the layer")
-        let out = FeatureMap(channels: outChannels, height: h, width: w)
-        compute.multiplyAdds += macsPerPixel * h * w
+        let oh = outputSide(h), ow = outputSide(w)
+        precondition(oh > 0 && ow > 0, "input \(h)x\(w) is too small for a \(kernel)x\(kernel)/\(stride) convolution")
+        let out = FeatureMap(channels: outChannels, height: oh, width: ow)
+        compute.multiplyAdds += macsPerPixel * oh * ow
         let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
         let kind: String
-        if kernel == 1 {
+        if !isSame {
+            kind = "conv\(kernel)x\(kernel)/\(stride)\(dilation > 1 ? " dilated" : "") im2col"
+            im2col(inputs, out, compute)
+        } else if kernel == 1 {
             kind = "conv1x1"
             pointwise(inputs, out, compute)
         } else if kernel == 3 && inChannels <= 4 && inputs.count == 1 {
@@ -119,12 +137,13 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
+    /// The column matrix of each strip of output rows (stride-1 "same" windows copied by rows,
+    /// others gathered with the stride), then one matrix product per strip.
     private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w, k2 = kernel * kernel
         let depth = inChannels * k2
         let rows = Self.stripRows(height: h, width: w, bytesPerRow: depth * w * 4)
         let strips = (h + rows - 1) / rows
-        let pad = dilation * (kernel - 1) / 2
         weights.withUnsafeBufferPointer { wp in
             bias.withUnsafeBufferPointer { bp in
                 compute.parallel(strips) { worker, range in
@@ -133,8 +152,14 @@ public final class Conv2D: @unchecked Sendable {
                         let r0 = s * rows, r1 = min(h, r0 + rows), n = (r1 - r0) * w
                         var channel = 0
                         for input in inputs {
-                            seg_im2col(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(kernel), Int32(kernel),
-                                       Int32(dilation), Int32(pad), Int32(r0), Int32(r1), col + channel * k2 * n, Int64(n))
+                            if isSame {
+                                seg_im2col(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(kernel), Int32(kernel),
+                                           Int32(dilation), Int32(padding), Int32(r0), Int32(r1), col + channel * k2 * n, Int64(n))
+                            } else {
+                                seg_im2col_strided(input.data, Int32(input.channels), Int32(input.height), Int32(input.width), Int32(kernel),
+                                                   Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(w), Int32(r0), Int32(r1),
+                                                   col + channel * k2 * n, Int64(n))
+                            }
                             channel += input.channels
                         }
                         seg_sgemm(Int32(outChannels), Int32(n), Int32(depth), wp.baseAddress!, Int32(depth),

@@ -8,10 +8,24 @@ public enum Operations {
     public static func maxPool(_ input: FeatureMap, _ k: Int, ceilMode: Bool, _ compute: Compute) -> FeatureMap {
         let oh = ceilMode ? (input.height + k - 1) / k : input.height / k
         let ow = ceilMode ? (input.width + k - 1) / k : input.width / k
-        let out = FeatureMap(channels: input.channels, height: max(1, oh), width: max(1, ow))
+        return maxPool(input, k, stride: k, padding: 0, height: max(1, oh), width: max(1, ow), compute)
+    }
+
+    /// `MaxPool2d(k, stride, padding)` (floor mode), e.g. ResNet's 3×3/2 with
+    /// padding 1: windows clipped to the image (PyTorch pads with −inf).
+    public static func maxPool(_ input: FeatureMap, _ k: Int, stride: Int, padding: Int, _ compute: Compute) -> FeatureMap {
+        precondition(padding <= k / 2, "MaxPool2d's padding is at most half the kernel")
+        let oh = (input.height + 2 * padding - k) / stride + 1, ow = (input.width + 2 * padding - k) / stride + 1
+        precondition(oh > 0 && ow > 0, "input \(input.height)x\(input.width) is too small for a \(k)x\(k) max-pool")
+        return maxPool(input, k, stride: stride, padding: padding, height: oh, width: ow, compute)
+    }
+
+    /// The pooling itself, into `height` × `width` outputs.
+    private static func maxPool(_ input: FeatureMap, _ k: Int, stride: Int, padding: Int, height: Int, width: Int, _ compute: Compute) -> FeatureMap {
+        let out = FeatureMap(channels: input.channels, height: height, width: width)
         compute.parallel(input.channels) { _, range in
             seg_maxpool(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
-                        Int32(k), Int32(out.height), Int32(out.width), out.channel(range.lowerBound))
+                        Int32(k), Int32(stride), Int32(padding), Int32(out.height), Int32(out.width), out.channel(range.lowerBound))
         }
         return out
     }

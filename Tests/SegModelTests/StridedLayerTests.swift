@@ -1,0 +1,92 @@
+import Foundation
+import SegCore
+import XCTest
+@testable import SegModel
+
+/// Strided, padded and dilated convolutions and padded max-pooling (the
+/// layers of ResNet encoders: 7×7/2 stem, 3×3/2 pool, 3×3/2 and 1×1/2
+/// shortcuts) against PyTorch's definitions computed directly in Double.
+final class StridedLayerTests: XCTestCase {
+    /// out[o][y][x] = b[o] + Σ w[o][c][ky][kx] · in[c][y·s + ky·d − p][x·s + kx·d − p] (0 outside).
+    static func naiveConv(_ input: [Float], channels: Int, height: Int, width: Int, weight: [Float], bias: [Float], outChannels: Int,
+                          kernel k: Int, stride s: Int, padding p: Int, dilation d: Int) -> (values: [Double], height: Int, width: Int) {
+        let oh = (height + 2 * p - d * (k - 1) - 1) / s + 1, ow = (width + 2 * p - d * (k - 1) - 1) / s + 1
+        var out = [Double](repeating: 0, count: outChannels * oh * ow)
+        for o in 0..<outChannels {
+            for y in 0..<oh {
+                for x in 0..<ow {
+                    var sum = Double(bias[o])
+                    for c in 0..<channels {
+                        for ky in 0..<k {
+                            for kx in 0..<k {
+                                let sy = y * s + ky * d - p, sx = x * s + kx * d - p
+                                guard sy >= 0, sy < height, sx >= 0, sx < width else { continue }
+                                sum += Double(weight[((o * channels + c) * k + ky) * k + kx]) * Double(input[(c * height + sy) * width + sx])
+                            }
+                        }
+                    }
+                    out[(o * oh + y) * ow + x] = sum
+                }
+            }
+        }
+        return (out, oh, ow)
+    }
+
+    func testStridedPaddedAndDilatedConvolutionsMatchTheDefinition() throws {
+        var generator = SeededGenerator(seed: 34)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let compute = try Compute(workers: 2)
+        // (kernel, stride, padding, dilation): ResNet's stem, its 3×3/2 and 1×1/2, a valid (unpadded)
+        // 3×3, DeepLab's dilated 3×3 at stride 1 and 2, and a "same" 3×3 for comparison.
+        let shapes = [(7, 2, 3, 1), (3, 2, 1, 1), (1, 2, 0, 1), (3, 1, 0, 1), (3, 1, 2, 2), (3, 2, 2, 2), (3, 1, 1, 1)]
+        for (k, s, p, d) in shapes {
+            for (h, w) in [(13, 11), (8, 8), (7, 16)] {
+                let channels = 3, outChannels = 5
+                let input = random(channels * h * w), weight = random(outChannels * channels * k * k), bias = random(outChannels)
+                let conv = Conv2D(weight: weight, outChannels: outChannels, inChannels: channels, kernel: k, bias: bias,
+                                  dilation: d, stride: s, padding: p, relu: false)
+                let want = Self.naiveConv(input, channels: channels, height: h, width: w, weight: weight, bias: bias,
+                                          outChannels: outChannels, kernel: k, stride: s, padding: p, dilation: d)
+                // Two stacked inputs (a skip concatenation) read as one.
+                let first = FeatureMap(channels: 1, height: h, width: w, values: Array(input[0..<(h * w)]))
+                let rest = FeatureMap(channels: 2, height: h, width: w, values: Array(input[(h * w)...]))
+                let got = conv([first, rest], compute)
+                XCTAssertEqual([got.height, got.width], [want.height, want.width], "k\(k)/s\(s) p\(p) d\(d) on \(h)x\(w)")
+                let values = got.values
+                for i in want.values.indices {
+                    XCTAssertEqual(Double(values[i]), want.values[i], accuracy: 1e-5, "k\(k)/s\(s) p\(p) d\(d) on \(h)x\(w) at \(i)")
+                }
+                let relu = Conv2D(weight: weight, outChannels: outChannels, inChannels: channels, kernel: k, bias: bias,
+                                  dilation: d, stride: s, padding: p, relu: true)([first, rest], compute).values
+                XCTAssertEqual(relu, values.map { max($0, 0) })
+            }
+        }
+    }
+
+    /// MaxPool2d(3, stride 2, padding 1) as ResNet's stem applies it, and
+    /// stride-k pooling unchanged: the maximum over each window clipped to the image.
+    func testPaddedMaxPoolMatchesTheDefinition() throws {
+        var generator = SeededGenerator(seed: 3)
+        let compute = try Compute(workers: 2)
+        for (h, w) in [(13, 11), (8, 8), (1, 5)] {
+            let values = (0..<(2 * h * w)).map { _ in Float.random(in: -5...5, using: &generator) }
+            let input = FeatureMap(channels: 2, height: h, width: w, values: values)
+            let got = Operations.maxPool(input, 3, stride: 2, padding: 1, compute)
+            let oh = (h + 2 - 3) / 2 + 1, ow = (w + 2 - 3) / 2 + 1
+            XCTAssertEqual([got.height, got.width], [oh, ow])
+            var want: [Float] = []
+            for c in 0..<2 {
+                for y in 0..<oh {
+                    for x in 0..<ow {
+                        var m = -Float.infinity
+                        for sy in (y * 2 - 1)...(y * 2 + 1) where sy >= 0 && sy < h {
+                            for sx in (x * 2 - 1)...(x * 2 + 1) where sx >= 0 && sx < w { m = max(m, values[(c * h + sy) * w + sx]) }
+                        }
+                        want.append(m)
+                    }
+                }
+            }
+            XCTAssertEqual(got.values, want, "\(h)x\(w)")
+        }
+    }
+}
