@@ -42,6 +42,32 @@ public enum Operations {
         return out
     }
 
+    /// `F.interpolate(mode="nearest", size=(height, width))`: output pixel
+    /// (y, x) copies input (⌊y · in/out⌋, ⌊x · in/out⌋), the scale in float32
+    /// as PyTorch computes it.
+    public static func nearestResize(_ input: FeatureMap, height: Int, width: Int) -> FeatureMap {
+        if height == input.height && width == input.width { return input }
+        func sources(_ out: Int, _ size: Int) -> [Int] {
+            let scale = Float(size) / Float(out)
+            return (0..<out).map { min(Int((Float($0) * scale).rounded(.down)), size - 1) }
+        }
+        let ys = sources(height, input.height), xs = sources(width, input.width)
+        let out = FeatureMap(channels: input.channels, height: height, width: width)
+        for c in 0..<input.channels {
+            let src = input.channel(c), dst = out.channel(c)
+            for y in 0..<height {
+                let row = src + ys[y] * input.width, target = dst + y * width
+                for x in 0..<width { target[x] = row[xs[x]] }
+            }
+        }
+        return out
+    }
+
+    /// ReLU in place.
+    public static func reluInPlace(_ map: FeatureMap) {
+        for i in 0..<map.count where !(map.data[i] > 0) && !map.data[i].isNaN { map.data[i] = 0 }
+    }
+
     /// `F.pad(x, [left, right, top, bottom])` with zeros to reach `height` × `width`,
     /// splitting the difference as milesial's `Up` does (`diff // 2` before,
     /// the rest after); negative differences crop.

@@ -21,8 +21,8 @@ public struct LoadedModel: Sendable {
         let detected = Self.detect(store)
         let arch = architecture ?? detected
         guard let arch else {
-            throw ModelError(path: file.path, "not a U-Net, U²-Net or UNet 3+ state_dict: none of 'inc.double_conv.0.weight', "
-                             + "'inc.conv.conv.0.weight', 'stage1.rebnconvin.conv_s1.weight', 'conv1.conv1.0.weight' is present "
+            throw ModelError(path: file.path, "not a U-Net, U²-Net, UNet 3+ or smp Unet state_dict: none of 'inc.double_conv.0.weight', "
+                             + "'inc.conv.conv.0.weight', 'stage1.rebnconvin.conv_s1.weight', 'conv1.conv1.0.weight', 'decoder.blocks.0.conv1.0.weight' is present "
                              + "(\(file.entries.count) tensors, e.g. \(file.entries.keys.sorted().prefix(2).map { "'\($0)'" }.joined(separator: ", ")))")
         }
         let network: any SegmentationNetwork
@@ -30,6 +30,7 @@ public struct LoadedModel: Sendable {
         case .unet: network = try UNet(store)
         case .u2net, .u2netp: network = try U2Net(store)
         case .unet3plus: network = try UNet3Plus(store)
+        case .smpUnet: network = try SMPUnet(store)
         }
         try store.checkAllUsed(architecture: arch.displayName)
         self.network = network
@@ -44,6 +45,7 @@ public struct LoadedModel: Sendable {
             return (store.shape("stage1.rebnconv1.conv_s1.weight")?.first ?? 32) <= 16 ? .u2netp : .u2net
         }
         if store.has("conv1.conv1.0.weight") && store.has("h1_PT_hd4_conv.weight") { return .unet3plus }
+        if store.has("encoder.conv1.weight") && store.has("decoder.blocks.0.conv1.0.weight") && store.has("segmentation_head.0.weight") { return .smpUnet }
         return nil
     }
 }

@@ -38,14 +38,14 @@ final class WeightStore {
     /// required), optionally followed by BatchNorm `bn`. `inChannels` is checked
     /// when given; the output width is read from the file.
     func conv(_ name: String, inChannels: Int?, kernel: Int, bias: Bool? = nil, batchNorm bn: String? = nil,
-              dilation: Int = 1, relu: Bool) throws -> Conv2D {
+              dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool) throws -> Conv2D {
         let (w, shape) = try tensor(name + ".weight", [nil, inChannels, kernel, kernel])
         let out = shape[0]
         var b: [Float]?
         if bias == true || (bias == nil && has(name + ".bias")) { b = try tensor(name + ".bias", [out]).values }
         let norm = try bn.map { try batchNorm($0, channels: out) }
         return Conv2D(weight: w, outChannels: out, inChannels: shape[1], kernel: kernel, bias: b, batchNorm: norm,
-                      dilation: dilation, relu: relu)
+                      dilation: dilation, stride: stride, padding: padding, relu: relu)
     }
 
     /// BatchNorm2d parameters and running statistics; `num_batches_tracked` is
@@ -56,6 +56,12 @@ final class WeightStore {
                          bias: try tensor(name + ".bias", [channels]).values,
                          mean: try tensor(name + ".running_mean", [channels]).values,
                          variance: try tensor(name + ".running_var", [channels]).values)
+    }
+
+    /// Marks every tensor under `prefix` as used: parts of a file the network
+    /// does not run (an smp encoder's stages beyond its depth).
+    func ignore(prefix name: String) {
+        for key in file.entries.keys where key.hasPrefix(prefix + name) { used.insert(key) }
     }
 
     /// Fails on tensors no layer used, naming the first few.

@@ -1,0 +1,63 @@
+/// segmentation_models.pytorch 0.6's `Unet` on a ResNet encoder, from smp's
+/// own key names: `encoder.*` (torchvision ResNet), `decoder.blocks.{i}.conv{1,2}.{0,1}`
+/// (3×3 convolution + BatchNorm + ReLU), `segmentation_head.0` (3×3 convolution
+/// with bias). Each decoder block upsamples to the next shallower feature's
+/// size (nearest, as `F.interpolate(mode="nearest")`), concatenates that
+/// feature (none for the last block) and applies its two convolutions. The
+/// encoder depth is the number of decoder blocks.
+final class SMPUnet: SegmentationNetwork {
+    /// One decoder block.
+    struct Block: Sendable {
+        let conv1: Conv2D, conv2: Conv2D
+    }
+
+    let encoder: ResNetEncoder
+    let blocks: [Block]
+    let head: Conv2D
+    var architecture: Architecture { .smpUnet }
+    var inputChannels: Int { encoder.stem.inChannels }
+    var outputChannels: Int { head.outChannels }
+    var endsInSigmoid: Bool { false }
+    var description: String {
+        "smp Unet (ResNet encoder of \(encoder.blockKind)s, depth \(blocks.count), decoder channels "
+            + blocks.map { String($0.conv2.outChannels) }.joined(separator: "/") + ")"
+    }
+
+    init(_ store: WeightStore) throws {
+        var depth = 0
+        while store.has("decoder.blocks.\(depth).conv1.0.weight") { depth += 1 }
+        guard (1...5).contains(depth) else {
+            throw ModelError(path: store.file.path, "an smp Unet has 1 to 5 decoder blocks ('decoder.blocks.N.conv1.0.weight'); found \(depth)")
+        }
+        encoder = try ResNetEncoder(store, prefix: "encoder.", depth: depth)
+        let features = encoder.featureChannels
+        var below = features.last!
+        var blocks: [Block] = []
+        for i in 0..<depth {
+            // Skips from the deepest but one down to the stem; the last block has none.
+            let skip = i + 2 < features.count ? features[features.count - 2 - i] : 0
+            let p = "decoder.blocks.\(i)."
+            let conv1 = try store.conv(p + "conv1.0", inChannels: below + skip, kernel: 3, bias: false, batchNorm: p + "conv1.1", relu: true)
+            let conv2 = try store.conv(p + "conv2.0", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "conv2.1", relu: true)
+            blocks.append(Block(conv1: conv1, conv2: conv2))
+            below = conv2.outChannels
+        }
+        self.blocks = blocks
+        head = try store.conv("segmentation_head.0", inChannels: below, kernel: 3, bias: true, relu: false)
+    }
+
+    /// Every stage halves the size: the input must allow 2^depth.
+    var minimumSide: Int { 1 << blocks.count }
+
+    func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
+        var features = encoder.features(input, compute)
+        var x = features.removeLast()
+        for block in blocks {
+            // The next shallower feature sets the size; it is concatenated unless it is the input.
+            let target = features.removeLast()
+            let up = Operations.nearestResize(x, height: target.height, width: target.width)
+            x = block.conv2(block.conv1(features.isEmpty ? [up] : [up, target], compute), compute)
+        }
+        return head(x, compute)
+    }
+}
