@@ -16,7 +16,8 @@ Writes, per model NAME:
   never uses (the ResNet stages beyond encoder_depth, num_batches_tracked), to keep the file small.
 - NAME/expected.safetensors: `input` (1 x C x H x W, uniform [0, 1)) and `logits`, the model's output.
 
-Committed models are small: ResNet-18 at encoder depth 3 (stem, layer1, layer2: 0.7 M parameters).
+Committed models are small: ResNet-18 at encoder depth 3 (stem, layer1, layer2: 0.7 M parameters),
+ResNet-50 at depth 2 with scSE attention (stem, layer1: 0.3 M).
 """
 import json
 import os
@@ -36,6 +37,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = {
     "unet-resnet18-d3": (smp.Unet, dict(encoder_name="resnet18", encoder_weights=None, encoder_depth=3,
                                         decoder_channels=(32, 16, 8), in_channels=1, classes=2), (64, 96)),
+    # Bottleneck blocks; scSE attention (cSE's middle has C/16 channels: at least 16 channels).
+    "unet-resnet50-d2-scse": (smp.Unet, dict(encoder_name="resnet50", encoder_weights=None, encoder_depth=2,
+                                             decoder_channels=(32, 16), decoder_attention_type="scse", in_channels=3,
+                                             classes=1), (40, 56)),
 }
 
 

@@ -63,6 +63,19 @@ public enum Operations {
         return out
     }
 
+    /// The maps stacked along channels in one map (`torch.cat(dim=1)`).
+    public static func concatenated(_ maps: [FeatureMap]) -> FeatureMap {
+        if maps.count == 1 { return maps[0] }
+        let out = FeatureMap(channels: maps.reduce(0) { $0 + $1.channels }, height: maps[0].height, width: maps[0].width)
+        var offset = 0
+        for m in maps {
+            precondition(m.height == out.height && m.width == out.width, "concatenated maps differ in size")
+            (out.data + offset).update(from: m.data, count: m.count)
+            offset += m.count
+        }
+        return out
+    }
+
     /// ReLU in place.
     public static func reluInPlace(_ map: FeatureMap) {
         for i in 0..<map.count where !(map.data[i] > 0) && !map.data[i].isNaN { map.data[i] = 0 }

@@ -1,14 +1,15 @@
 /// segmentation_models.pytorch 0.6's `Unet` on a ResNet encoder, from smp's
 /// own key names: `encoder.*` (torchvision ResNet), `decoder.blocks.{i}.conv{1,2}.{0,1}`
 /// (3×3 convolution + BatchNorm + ReLU), `segmentation_head.0` (3×3 convolution
-/// with bias). Each decoder block upsamples to the next shallower feature's
+/// with bias), with smp's scSE attention when the file holds it. Each decoder block upsamples to the next shallower feature's
 /// size (nearest, as `F.interpolate(mode="nearest")`), concatenates that
 /// feature (none for the last block) and applies its two convolutions. The
 /// encoder depth is the number of decoder blocks.
 final class SMPUnet: SegmentationNetwork {
-    /// One decoder block.
+    /// One decoder block, with scSE attention on the concatenation and on its output when the file has it.
     struct Block: Sendable {
         let conv1: Conv2D, conv2: Conv2D
+        let attention1: SCSEAttention?, attention2: SCSEAttention?
     }
 
     let encoder: ResNetEncoder
@@ -39,7 +40,13 @@ final class SMPUnet: SegmentationNetwork {
             let p = "decoder.blocks.\(i)."
             let conv1 = try store.conv(p + "conv1.0", inChannels: below + skip, kernel: 3, bias: false, batchNorm: p + "conv1.1", relu: true)
             let conv2 = try store.conv(p + "conv2.0", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "conv2.1", relu: true)
-            blocks.append(Block(conv1: conv1, conv2: conv2))
+            let attention1 = skip > 0 && store.has(p + "attention1.attention.sSE.0.weight")
+                ? try SCSEAttention(store, prefix: p + "attention1.attention.", channels: below + skip) : nil
+            // smp builds the last block's first attention too but never runs it (there is no skip).
+            if skip == 0 { store.ignore(prefix: p + "attention1.") }
+            let attention2 = store.has(p + "attention2.attention.sSE.0.weight")
+                ? try SCSEAttention(store, prefix: p + "attention2.attention.", channels: conv2.outChannels) : nil
+            blocks.append(Block(conv1: conv1, conv2: conv2, attention1: attention1, attention2: attention2))
             below = conv2.outChannels
         }
         self.blocks = blocks
@@ -56,7 +63,10 @@ final class SMPUnet: SegmentationNetwork {
             // The next shallower feature sets the size; it is concatenated unless it is the input.
             let target = features.removeLast()
             let up = Operations.nearestResize(x, height: target.height, width: target.width)
-            x = block.conv2(block.conv1(features.isEmpty ? [up] : [up, target], compute), compute)
+            var inputs = features.isEmpty ? [up] : [up, target]
+            if let attention = block.attention1 { inputs = [attention(Operations.concatenated(inputs))] }
+            x = block.conv2(block.conv1(inputs, compute), compute)
+            if let attention = block.attention2 { x = attention(x) }
         }
         return head(x, compute)
     }
