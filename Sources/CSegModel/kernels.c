@@ -11,38 +11,6 @@
 #define HOT
 #endif
 
-HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
-                    int32_t kh, int32_t kw, int32_t dil, int32_t pad,
-                    int32_t row0, int32_t row1, float *col, int64_t ld) {
-    const int64_t plane = (int64_t)height * width;
-    for (int32_t c = 0; c < channels; c++) {
-        const float *src = input + c * plane;
-        for (int32_t ky = 0; ky < kh; ky++) {
-            for (int32_t kx = 0; kx < kw; kx++) {
-                float *dst = col + ((int64_t)(c * kh + ky) * kw + kx) * ld;
-                const int32_t dx = kx * dil - pad;
-                // Output columns whose source column lies inside the image.
-                int32_t x0 = dx < 0 ? -dx : 0;
-                int32_t x1 = dx > 0 ? width - dx : width;
-                if (x0 > width) x0 = width;
-                if (x1 < x0) x1 = x0;
-                for (int32_t y = row0; y < row1; y++) {
-                    float *d = dst + (int64_t)(y - row0) * width;
-                    const int32_t sy = y + ky * dil - pad;
-                    if (sy < 0 || sy >= height) {
-                        memset(d, 0, sizeof(float) * (size_t)width);
-                        continue;
-                    }
-                    const float *s = src + (int64_t)sy * width + dx;
-                    for (int32_t x = 0; x < x0; x++) d[x] = 0;
-                    for (int32_t x = x0; x < x1; x++) d[x] = s[x];
-                    for (int32_t x = x1; x < width; x++) d[x] = 0;
-                }
-            }
-        }
-    }
-}
-
 HOT void seg_im2col_strided(const float *input, int32_t channels, int32_t height, int32_t width,
                             int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
                             int32_t row0, int32_t row1, float *col, int64_t ld) {
@@ -68,12 +36,22 @@ HOT void seg_im2col_strided(const float *input, int32_t channels, int32_t height
                     }
                     const float *s = src + (int64_t)sy * width + dx;
                     for (int32_t x = 0; x < x0; x++) d[x] = 0;
-                    for (int32_t x = x0; x < x1; x++) d[x] = s[(int64_t)x * stride];
+                    if (stride == 1) {
+                        for (int32_t x = x0; x < x1; x++) d[x] = s[x];
+                    } else {
+                        for (int32_t x = x0; x < x1; x++) d[x] = s[(int64_t)x * stride];
+                    }
                     for (int32_t x = x1; x < out_width; x++) d[x] = 0;
                 }
             }
         }
     }
+}
+
+HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
+                    int32_t kh, int32_t kw, int32_t dil, int32_t pad,
+                    int32_t row0, int32_t row1, float *col, int64_t ld) {
+    seg_im2col_strided(input, channels, height, width, kh, kw, 1, dil, pad, width, row0, row1, col, ld);
 }
 
 HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,

@@ -22,7 +22,7 @@ struct SegPredict: ParsableCommand {
     /// Parses, runs, and reports failures as every SegKit tool does.
     static func main() { CommandLineTool.main(Self.self) }
 
-    @Option(name: .long, help: "Weights: a safetensors file of a PyTorch state_dict.")
+    @Option(name: .long, help: "Weights: a safetensors file of a PyTorch state_dict, or a segmentation_models.pytorch save_pretrained folder (model.safetensors + config.json).")
     var weights: String
 
     @Option(name: .long, parsing: .singleValue, help: "Image folder, image file, manifest, or - for a list on stdin (repeatable).")
@@ -129,7 +129,7 @@ struct SegPredict: ParsableCommand {
         // Outputs are planned over all inputs, so every shard finds the same collisions.
         let items = sharding.value.select(try PredictJob.plan(inputs: input, out: out, format: mask ? .png : format))
         let model = try LoadedModel(path: weights, architecture: arch.architecture)
-        let settings = try ResolvedPreprocessing(try Preprocessing(metadata: model.metadata, source: weights).overridden(by: flags),
+        let settings = try ResolvedPreprocessing(try model.preprocessing().overridden(by: flags),
                                                  network: model.network, source: weights)
         let compute = try Compute(workers: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let predictor = Predictor(model: model, settings: settings, tile: tile, overlap: overlap, flipTTA: tta == .flip,

@@ -1,4 +1,5 @@
 import Foundation
+import SegCore
 import SegImage
 import SegTestSupport
 import XCTest
@@ -23,6 +24,51 @@ final class SegPredictCLITests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         for (name, source) in files { try FileManager.default.copyItem(atPath: source, toPath: dir + "/" + name) }
         return dir
+    }
+
+    /// smp's save_pretrained folder: config.json gives the encoder's ImageNet
+    /// normalisation (3 channels) and is checked against the tensors; the
+    /// probabilities written equal the network's on the normalised image.
+    /// An unsupported architecture or a config that contradicts the weights
+    /// is a one-line error (exit 1).
+    func testSMPSavePretrainedFolder() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let model = Repo.fixtures + "/models/smp/unet-resnet50-d2-scse"
+        var generator = SeededGenerator(seed: 5)
+        let rgb = (0..<(40 * 56 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for sub in ["in", "odd"] { try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true) }
+        try ImageWriter.write(Image(width: 56, height: 40, colorModel: .rgb, samples: .uint8(rgb)), to: dir + "/in/a.png", as: .png(level: 3, filtered: true))
+        let run = try segpredict(["--weights", model, "--input", dir + "/in", "--out", dir + "/out", "--format", "tiff32"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("smp Unet") && run.stderr.contains("mean 0.485,0.456,0.406 std 0.229,0.224,0.225"), run.stderr)
+        let written = try FloatTIFF.read(dir + "/out/a.tif")
+        // The same computation through the library: ImageNet normalisation, the network, a sigmoid.
+        let loaded = try LoadedModel(path: model)
+        let mean: [Float] = [0.485, 0.456, 0.406], std: [Float] = [0.229, 0.224, 0.225]
+        var planes = [Float](repeating: 0, count: rgb.count)
+        for c in 0..<3 { for i in 0..<(40 * 56) { planes[c * 40 * 56 + i] = (Float(rgb[3 * i + c]) / 255 - mean[c]) / std[c] } }
+        let logits = try loaded.network.forward(FeatureMap(channels: 3, height: 40, width: 56, values: planes), try Compute(workers: 1)).values
+        let got = try XCTUnwrap(written.first?.values)
+        XCTAssertEqual(got.count, logits.count)
+        for (p, z) in zip(got, logits) { XCTAssertEqual(p, 1 / (1 + exp(-z)), accuracy: 1e-5) }
+
+        // Sides that are not multiples of 2^depth are refused, as smp does.
+        try ImageWriter.write(Image(width: 57, height: 40, colorModel: .rgb, samples: .uint8(Array(repeating: 9, count: 57 * 40 * 3))),
+                              to: dir + "/odd/b.png", as: .png(level: 3, filtered: true))
+        let odd = try segpredict(["--weights", model, "--input", dir + "/odd/b.png", "--out", dir + "/odd-out"])
+        XCTAssertEqual(odd.status, 1, odd.stderr)
+        XCTAssertTrue(odd.stderr.contains("b.png") && odd.stderr.contains("multiples of 4"), odd.stderr)
+
+        let bad = try makeTemporaryDirectory(self)
+        try FileManager.default.copyItem(atPath: model + "/model.safetensors", toPath: bad + "/model.safetensors")
+        let config = try String(contentsOfFile: model + "/config.json", encoding: .utf8)
+        for (edit, message) in [(config.replacingOccurrences(of: "\"Unet\"", with: "\"FPN\""), "smp FPN is not supported yet"),
+                                (config.replacingOccurrences(of: "\"classes\": 1", with: "\"classes\": 4"), "do not match the weights")] {
+            try edit.write(toFile: bad + "/config.json", atomically: true, encoding: .utf8)
+            let refused = try segpredict(["--weights", bad, "--input", dir + "/in", "--out", dir + "/bad", "--force"])
+            XCTAssertEqual(refused.status, 1, refused.stderr)
+            XCTAssertTrue(refused.stderr.contains(message) && refused.stderr.contains("config.json"), refused.stderr)
+        }
     }
 
     /// A second run into a folder that holds its maps refuses before writing

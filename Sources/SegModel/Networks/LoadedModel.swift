@@ -6,13 +6,26 @@ public struct LoadedModel: Sendable {
     /// The safetensors `__metadata__` map.
     public let metadata: [String: String]
     public let path: String
+    /// smp's `config.json` when the weights came as a `save_pretrained` folder.
+    public private(set) var smpConfig: SMPConfig?
 
-    /// Loads `path`. `architecture` nil recognises it from the tensor names; a
-    /// file with missing, unexpected or wrongly shaped tensors is an error
-    /// naming the tensor and the expected shape.
+    /// Loads `path`: a safetensors file, or smp's `save_pretrained` folder
+    /// (`model.safetensors` and `config.json`, checked against each other).
+    /// `architecture` nil recognises it from the tensor names; a file with
+    /// missing, unexpected or wrongly shaped tensors is an error naming the
+    /// tensor and the expected shape.
     public init(path: String, architecture: Architecture? = nil) throws {
-        let file = try SafeTensors(contentsOf: path)
-        try self.init(file, architecture: architecture)
+        let located = try SMPConfig.locate(path)
+        let file = try SafeTensors(contentsOf: located.weights)
+        try self.init(file, architecture: architecture ?? (located.config != nil ? .smpUnet : nil))
+        try located.config?.check(network)
+        smpConfig = located.config
+    }
+
+    /// The preprocessing the weights come with: smp's config (its encoder's
+    /// normalisation, its activation), then the file's metadata over it.
+    public func preprocessing() throws -> Preprocessing {
+        (smpConfig?.preprocessing ?? Preprocessing()).overridden(by: try Preprocessing(metadata: metadata, source: path))
     }
 
     /// Builds the network from parsed tensors.

@@ -18,7 +18,6 @@ final class SMPUnet: SegmentationNetwork {
     var architecture: Architecture { .smpUnet }
     var inputChannels: Int { encoder.stem.inChannels }
     var outputChannels: Int { head.outChannels }
-    var endsInSigmoid: Bool { false }
     var description: String {
         "smp Unet (ResNet encoder of \(encoder.blockKind)s, depth \(blocks.count), decoder channels "
             + blocks.map { String($0.conv2.outChannels) }.joined(separator: "/") + ")"
@@ -57,6 +56,12 @@ final class SMPUnet: SegmentationNetwork {
     var minimumSide: Int { 1 << blocks.count }
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
+        // smp refuses other sizes too (its check_input_shape): the skips would not line up as trained.
+        let multiple = 1 << blocks.count
+        guard input.height % multiple == 0 && input.width % multiple == 0 else {
+            throw ModelError(path: "", "an smp Unet of encoder depth \(blocks.count) needs sides that are multiples of \(multiple), as smp checks; "
+                             + "the input is \(input.width)x\(input.height) (resize it, or predict in tiles of a multiple of \(multiple))")
+        }
         var features = encoder.features(input, compute)
         var x = features.removeLast()
         for block in blocks {

@@ -17,3 +17,8 @@ public protocol SegmentationNetwork: AnyObject, Sendable, CustomStringConvertibl
     /// at the input's size.
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap
 }
+
+extension SegmentationNetwork {
+    /// Most networks end in logits (U²-Net and UNet 3+ declare their sigmoid).
+    var endsInSigmoid: Bool { false }
+}

@@ -31,7 +31,6 @@ final class UNet: SegmentationNetwork {
     var architecture: Architecture { .unet }
     var inputChannels: Int { inc.first.inChannels }
     var outputChannels: Int { outc.outChannels }
-    var endsInSigmoid: Bool { false }
     var description: String {
         "U-Net (\(variant), \(ups.first?.transposed == nil ? "bilinear" : "transposed") up, depth \(downs.count), widths "
             + ([inc.second.outChannels] + downs.map { $0.second.outChannels }).map(String.init).joined(separator: "/") + ")"
