@@ -11,7 +11,10 @@ Models (random but deterministic weights, eval mode, written once to --work,
 default /dev/shm/segkit-predict-bench; --fresh rewrites them):
 
   * unet    milesial U-Net, UNet(1, 1, bilinear=True, base=64), input 1x1x512x512, x/255, sigmoid;
-  * u2netp  U2NETP(3, 1), input 1x3x320x320, x/255 then ImageNet mean/std, built-in sigmoid (output d0).
+  * u2netp  U2NETP(3, 1), input 1x3x320x320, x/255 then ImageNet mean/std, built-in sigmoid (output d0);
+  * smp-unet34  segmentation_models.pytorch 0.6.0 smp.Unet("resnet34", in_channels=1, classes=1), input
+    1x1x512x512, x/255, sigmoid (issue 17; smp needs torchvision, whose PyPI wheel's compiled ops do
+    not load with torch+cpu: its `_meta_registrations` import is skipped, as in Fixtures/models/smp).
 
 Conv weights are He-normal, BatchNorm layers get random statistics and affine
 parameters (so folding BatchNorm is actually exercised), and the last 1x1 conv
@@ -78,7 +81,18 @@ MODELS = {
                    mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225],
                    meta={"arch": "u2netp", "scale": repr(1 / 255), "mean": "0.485,0.456,0.406",
                          "std": "0.229,0.224,0.225", "in_channels": "3"}),
+    "smp-unet34": dict(channels=1, size=512, output="logits", mean=None, std=None,
+                       meta={"arch": "smp-unet", "scale": repr(1 / 255), "in_channels": "1", "activation": "sigmoid"}),
 }
+SEED_OFFSET = {"unet": 0, "u2netp": 1, "smp-unet34": 2}
+
+
+def smp_module():
+    """segmentation_models_pytorch, with torchvision's operator registrations skipped (see the docstring)."""
+    import types
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import segmentation_models_pytorch as smp
+    return smp
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,10 +108,13 @@ def build_model(name, randomise=True):
     sys.path.insert(0, str(REPO / "Fixtures" / "models"))
     import reference_models as rm
 
-    model = rm.UNet(1, 1, bilinear=True, base=64) if name == "unet" else rm.U2NETP(3, 1)
+    if name == "smp-unet34":
+        model = smp_module().Unet("resnet34", encoder_weights=None, in_channels=1, classes=1)
+    else:
+        model = rm.UNet(1, 1, bilinear=True, base=64) if name == "unet" else rm.U2NETP(3, 1)
     if not randomise:
         return model.eval()
-    torch.manual_seed(SEED + (0 if name == "unet" else 1))
+    torch.manual_seed(SEED + SEED_OFFSET[name])
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
@@ -115,7 +132,7 @@ def build_model(name, randomise=True):
     # Calibration: logits of the last 1x1 convolution (U-Net outc.conv, U2NETP outconv, whose output is d0
     # before its sigmoid) on one synthetic, preprocessed 256x256 image -> rescale to mean 0, std 2.
     cfg = MODELS[name]
-    final = model.outc.conv if name == "unet" else model.outconv
+    final = {"unet": lambda: model.outc.conv, "u2netp": lambda: model.outconv, "smp-unet34": lambda: model.segmentation_head[0]}[name]()
     rng = np.random.default_rng(SEED + 7)
     x = np.stack([synthetic_plane(rng, 256) for _ in range(cfg["channels"])]).astype(np.float32)
     if cfg["mean"] is not None:
@@ -169,7 +186,7 @@ def export_model(name, work):
     st_path, onnx_path = work / f"{name}.safetensors", work / f"{name}.onnx"
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(st_path), metadata=cfg["meta"])
     example = torch.zeros(1, cfg["channels"], cfg["size"], cfg["size"])
-    n_out = 1 if name == "unet" else 7
+    n_out = 7 if name == "u2netp" else 1
     # No onnxscript in the reference environment, hence the legacy (TorchScript) exporter (and its deprecation warning).
     warnings.filterwarnings("ignore", message="You are using the legacy TorchScript")
     warnings.filterwarnings("ignore", message="Constant folding")
@@ -206,7 +223,7 @@ def write_images(name, work, count):
     for d in (folder, single):
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir(parents=True)
-    rng = np.random.default_rng(SEED + (100 if name == "unet" else 200))
+    rng = np.random.default_rng(SEED + 100 * (1 + SEED_OFFSET[name]))
     for i in range(count):
         planes = [synthetic_plane(rng, cfg["size"]) for _ in range(cfg["channels"])]
         pixels = np.round(np.stack(planes, axis=-1) * 255).astype(np.uint8)

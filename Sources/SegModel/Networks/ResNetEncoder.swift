@@ -63,7 +63,7 @@ final class ResNetEncoder: Sendable {
             guard !blocks.isEmpty else { throw ModelError(path: store.file.path, "missing tensor '\(prefix)layer\(stage).0.conv1.weight'") }
             stages.append(blocks)
         }
-        for stage in depth...4 { store.ignore(prefix: "\(prefix)layer\(stage).") }
+        for stage in depth..<5 { store.ignore(prefix: "\(prefix)layer\(stage).") }
         self.stages = stages
     }
 
