@@ -11,9 +11,9 @@
 #define HOT
 #endif
 
-HOT void seg_im2col_strided(const float *input, int32_t channels, int32_t height, int32_t width,
-                            int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
-                            int32_t row0, int32_t row1, float *col, int64_t ld) {
+HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
+                    int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                    int32_t row0, int32_t row1, float *col, int64_t ld) {
     const int64_t plane = (int64_t)height * width;
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + c * plane;
@@ -46,12 +46,6 @@ HOT void seg_im2col_strided(const float *input, int32_t channels, int32_t height
             }
         }
     }
-}
-
-HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
-                    int32_t kh, int32_t kw, int32_t dil, int32_t pad,
-                    int32_t row0, int32_t row1, float *col, int64_t ld) {
-    seg_im2col_strided(input, channels, height, width, kh, kw, 1, dil, pad, width, row0, row1, col, ld);
 }
 
 HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,

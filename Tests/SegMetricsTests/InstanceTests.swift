@@ -191,16 +191,20 @@ final class InstanceTests: XCTestCase {
         func check(_ g: [UInt16], _ p: [UInt16], width: Int, height: Int, _ what: String) {
             let gt = InstanceLabels(ids: g, width: width, height: height), prediction = InstanceLabels(ids: p, width: width, height: height)
             var shared: [Int: Int] = [:], gtAreas = [Int](repeating: 0, count: gt.count + 1), predAreas = [Int](repeating: 0, count: prediction.count + 1)
+            var unlabelled = gtAreas, onGT = predAreas
             for i in g.indices {
                 let t = Int(gt.labels[i]), q = Int(prediction.labels[i])
                 gtAreas[t] += 1
                 predAreas[q] += 1
-                if t != 0 && q != 0 { shared[t << 32 | q, default: 0] += 1 }
+                if t != 0 && q != 0 { shared[t << 32 | q, default: 0] += 1; onGT[q] += 1 }
+                if t != 0 && q == 0 { unlabelled[t] += 1 }
             }
             (gtAreas[0], predAreas[0]) = (0, 0)
             let overlap = InstanceOverlap(gt: gt, prediction: prediction)
             XCTAssertEqual(overlap.gtAreas, gtAreas, what)
             XCTAssertEqual(overlap.predictionAreas, predAreas, what)
+            XCTAssertEqual(overlap.gtUnlabelled, unlabelled, what)
+            XCTAssertEqual(overlap.predictionOnGT, onGT, what)
             XCTAssertEqual(overlap.pairs, shared.keys.sorted().map { InstanceOverlap.Pair(gt: $0 >> 32, prediction: $0 & 0xFFFF_FFFF, shared: shared[$0]!) }, what)
         }
         for n in 1...70 {

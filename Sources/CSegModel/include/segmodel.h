@@ -21,19 +21,13 @@ void seg_sgemm_at(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
                   const float *b, int32_t ldb, float beta, float *c, int32_t ldc);
 
 // ---- Convolution pieces ------------------------------------------------------
-// Column matrix for output rows [row0, row1) of a stride-1 "same" convolution
-// with a kh×kw kernel, dilation `dil`, zero padding `pad`: rows are
-// (channel, ky, kx), columns are output pixels; `col` has ld columns per row.
-void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
-                int32_t kh, int32_t kw, int32_t dil, int32_t pad,
-                int32_t row0, int32_t row1, float *col, int64_t ld);
 // Column matrix for output rows [row0, row1) of a convolution with any
 // stride and zero padding (PyTorch's Conv2d(stride, padding, dilation)):
 // output pixel (y, x) reads input (y·stride + ky·dil − pad, x·stride + kx·dil − pad),
 // 0 outside; `out_width` output columns per row; `col` has ld columns per row.
-void seg_im2col_strided(const float *input, int32_t channels, int32_t height, int32_t width,
-                        int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
-                        int32_t row0, int32_t row1, float *col, int64_t ld);
+void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
+                int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                int32_t row0, int32_t row1, float *col, int64_t ld);
 // out[c][i] = act(out[c][i] + bias[c]) for `count` values per channel at
 // `stride` apart; act 0 = none, 1 = ReLU.
 void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,

@@ -50,18 +50,17 @@ public enum ChallengeScores {
             let n = Double(overlap.gtAreas.dropFirst().reduce(0, +))
             guard n > 0 else { return nil }
             self.n = n
-            var rest = overlap.gtAreas
             var columns = [Double](repeating: 0, count: overlap.predictionCount + 1)
+            // Column sums of the fractions themselves, as Fiji adds them.
             pairs = overlap.pairs.map { pair in
                 let p = Double(pair.shared) / n
                 columns[pair.prediction] += p
-                rest[pair.gt] -= pair.shared
                 return p
             }
             self.columns = columns
             areas = overlap.gtAreas.map { Double($0) / n }
             var c = 0.0
-            for i in 1..<rest.count { c += Double(rest[i]) / n }
+            for i in 1..<overlap.gtUnlabelled.count { c += Double(overlap.gtUnlabelled[i]) / n }
             unlabelled = c
         }
     }

@@ -33,16 +33,14 @@ public struct RandScores: Sendable, Equatable {
     public static func variationOfInformation(_ overlap: InstanceOverlap) -> (split: Double, merge: Double) {
         let t = Tallies(overlap)
         guard t.n > 0 else { return (.nan, .nan) }
-        // Proposal segment sizes on the GT foreground (index 0: unlabelled).
-        var proposal = [Double](repeating: 0, count: overlap.predictionCount + 1)
+        // Cells n_ij, the unlabelled proposal pixels as segment 0; segment sizes on the GT foreground.
         var cells: [(gt: Int, proposal: Int, count: Double)] = overlap.pairs.map { ($0.gt, $0.prediction, Double($0.shared)) }
-        for (i, rest) in t.unlabelled.enumerated() where rest > 0 { cells.append((i, 0, Double(rest))) }
-        for c in cells { proposal[c.proposal] += c.count }
+        for (i, rest) in overlap.gtUnlabelled.enumerated() where i > 0 && rest > 0 { cells.append((i, 0, Double(rest))) }
         var split = 0.0, merge = 0.0
         for c in cells {
-            let p = c.count / t.n
+            let p = c.count / t.n, segment = c.proposal == 0 ? t.unlabelledTotal : Double(overlap.predictionOnGT[c.proposal])
             split -= p * log2(c.count / Double(overlap.gtAreas[c.gt]))
-            merge -= p * log2(c.count / proposal[c.proposal])
+            merge -= p * log2(c.count / segment)
         }
         return (split, merge)
     }
@@ -59,27 +57,21 @@ public struct RandScores: Sendable, Equatable {
         var gtSquares = 0.0
         /// Σ_j b_j² over proposal objects j ≥ 1, b_j counted on the GT foreground.
         var proposalSquares = 0.0
-        /// n_i0 per GT object (index 0 unused).
-        var unlabelled: [Int]
 
+        /// From the overlap table and its margins (integer sums: exact in Double).
         init(_ overlap: InstanceOverlap) {
-            unlabelled = overlap.gtAreas
-            unlabelled[0] = 0
-            var proposal = [Double](repeating: 0, count: overlap.predictionCount + 1)
             for pair in overlap.pairs {
                 let s = Double(pair.shared)
                 sharedSquares += s * s
-                proposal[pair.prediction] += s
-                unlabelled[pair.gt] -= pair.shared
             }
             for i in 1..<overlap.gtAreas.count {
-                let a = Double(overlap.gtAreas[i]), u = Double(unlabelled[i])
+                let a = Double(overlap.gtAreas[i]), u = Double(overlap.gtUnlabelled[i])
                 n += a
                 gtSquares += a * a
                 unlabelledPerObjectSquares += u * u
                 unlabelledTotal += u
             }
-            proposalSquares = proposal.reduce(0) { $0 + $1 * $1 }
+            proposalSquares = overlap.predictionOnGT.dropFirst().reduce(0) { $0 + Double($1) * Double($1) }
         }
     }
 }

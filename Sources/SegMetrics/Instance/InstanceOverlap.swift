@@ -15,6 +15,10 @@ public struct InstanceOverlap: Sendable {
     public let pairs: [Pair]
     /// Areas by object number (entry 0 unused).
     public let gtAreas: [Int], predictionAreas: [Int]
+    /// Pixels of each ground-truth object outside every predicted object, and
+    /// of each predicted object inside ground-truth objects (entry 0 unused):
+    /// the table's margins the Rand and VI scores restrict to the GT foreground.
+    public let gtUnlabelled: [Int], predictionOnGT: [Int]
     /// Each pair's intersection over union, in the order of ``pairs``.
     public let ious: [Double]
 
@@ -45,17 +49,24 @@ public struct InstanceOverlap: Sendable {
             log2Capacity += 1
         }
         var gtAreas = [Int](repeating: 0, count: gt.count + 1), predictionAreas = [Int](repeating: 0, count: prediction.count + 1)
+        var gtUnlabelled = gtAreas, predictionOnGT = predictionAreas
         var objectPairs: [(key: UInt64, shared: Int64)] = []
         objectPairs.reserveCapacity(table.count)
         for entry in table {
-            let t = Int(entry.key >> 32), q = Int(entry.key & 0xFFFF_FFFF)
-            gtAreas[t] += Int(entry.shared)
-            predictionAreas[q] += Int(entry.shared)
-            if t != 0 && q != 0 { objectPairs.append(entry) }
+            let t = Int(entry.key >> 32), q = Int(entry.key & 0xFFFF_FFFF), count = Int(entry.shared)
+            gtAreas[t] += count
+            predictionAreas[q] += count
+            if t != 0 && q == 0 { gtUnlabelled[t] += count }
+            if t != 0 && q != 0 {
+                predictionOnGT[q] += count
+                objectPairs.append(entry)
+            }
         }
         (gtAreas[0], predictionAreas[0]) = (0, 0)
         self.gtAreas = gtAreas
         self.predictionAreas = predictionAreas
+        self.gtUnlabelled = gtUnlabelled
+        self.predictionOnGT = predictionOnGT
         // Key order is GT object, then predicted object.
         let pairs = objectPairs.sorted { $0.key < $1.key }.map { Pair(gt: Int($0.key >> 32), prediction: Int($0.key & 0xFFFF_FFFF), shared: Int($0.shared)) }
         self.pairs = pairs

@@ -66,20 +66,18 @@ public final class Conv2D: @unchecked Sendable {
         compute.multiplyAdds += macsPerPixel * oh * ow
         let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
         let kind: String
-        if !isSame {
-            kind = "conv\(kernel)x\(kernel)/\(stride)\(dilation > 1 ? " dilated" : "") im2col"
-            im2col(inputs, out, compute)
-        } else if kernel == 1 {
+        // The specialised paths assume stride 1 and "same" padding; im2col takes any.
+        if isSame && kernel == 1 {
             kind = "conv1x1"
             pointwise(inputs, out, compute)
-        } else if kernel == 3 && inChannels <= 4 && inputs.count == 1 {
+        } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 {
             kind = "conv3x3 direct"
             direct(inputs[0], out, compute)
-        } else if kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
+        } else if isSame && kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
             kind = "conv3x3 winograd"
             winograd(inputs, out, compute)
         } else {
-            kind = "conv\(kernel)x\(kernel)\(dilation > 1 ? " dilated" : "") im2col"
+            kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
             im2col(inputs, out, compute)
         }
         if compute.profile {
@@ -137,8 +135,8 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
-    /// The column matrix of each strip of output rows (stride-1 "same" windows copied by rows,
-    /// others gathered with the stride), then one matrix product per strip.
+    /// The column matrix of each strip of output rows (any stride and padding), then one
+    /// matrix product per strip.
     private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w, k2 = kernel * kernel
         let depth = inChannels * k2
@@ -152,14 +150,9 @@ public final class Conv2D: @unchecked Sendable {
                         let r0 = s * rows, r1 = min(h, r0 + rows), n = (r1 - r0) * w
                         var channel = 0
                         for input in inputs {
-                            if isSame {
-                                seg_im2col(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(kernel), Int32(kernel),
-                                           Int32(dilation), Int32(padding), Int32(r0), Int32(r1), col + channel * k2 * n, Int64(n))
-                            } else {
-                                seg_im2col_strided(input.data, Int32(input.channels), Int32(input.height), Int32(input.width), Int32(kernel),
-                                                   Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(w), Int32(r0), Int32(r1),
-                                                   col + channel * k2 * n, Int64(n))
-                            }
+                            seg_im2col(input.data, Int32(input.channels), Int32(input.height), Int32(input.width), Int32(kernel),
+                                       Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(w), Int32(r0), Int32(r1),
+                                       col + channel * k2 * n, Int64(n))
                             channel += input.channels
                         }
                         seg_sgemm(Int32(outChannels), Int32(n), Int32(depth), wp.baseAddress!, Int32(depth),
