@@ -53,7 +53,9 @@ HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t coun
     for (int32_t c = 0; c < channels; c++) {
         float *p = out + c * stride;
         const float b = bias ? bias[c] : 0.0f;
-        if (relu) {
+        if (relu == 2) {
+            for (int64_t i = 0; i < count; i++) { float v = p[i] + b; v = v > 0 ? v : 0; p[i] = v < 6 ? v : 6; }
+        } else if (relu) {
             for (int64_t i = 0; i < count; i++) { float v = p[i] + b; p[i] = v > 0 ? v : 0; }
         } else {
             for (int64_t i = 0; i < count; i++) p[i] += b;
@@ -152,6 +154,47 @@ HOT void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height
                 }
             if (relu)
                 for (int32_t x = 0; x < width; x++) d[x] = d[x] > 0 ? d[x] : 0;
+            if (relu == 2)
+                for (int32_t x = 0; x < width; x++) d[x] = d[x] < 6 ? d[x] : 6;
+        }
+    }
+}
+
+HOT void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t width,
+                       const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
+                       int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out) {
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + (int64_t)c * height * width;
+        const float *wc = weights + (int64_t)c * k * k;
+        const float b = bias ? bias[c] : 0.0f;
+        for (int32_t y = 0; y < oh; y++) {
+            float *restrict d = out + ((int64_t)c * oh + y) * ow;
+            for (int32_t x = 0; x < ow; x++) d[x] = 0;
+            for (int32_t ky = 0; ky < k; ky++) {
+                const int32_t iy = y * stride + ky * dil - pad;
+                if (iy < 0 || iy >= height) continue;
+                const float *restrict row = src + (int64_t)iy * width;
+                for (int32_t kx = 0; kx < k; kx++) {
+                    const float w = wc[ky * k + kx];
+                    // Output columns whose tap lands inside the row: 0 <= x·stride + off < width.
+                    const int32_t off = kx * dil - pad;
+                    int32_t x0 = off < 0 ? (-off + stride - 1) / stride : 0;
+                    int32_t x1 = width - 1 - off < 0 ? -1 : (width - 1 - off) / stride;
+                    if (x1 > ow - 1) x1 = ow - 1;
+                    if (stride == 1) {
+                        const float *restrict r = row + off;
+                        for (int32_t x = x0; x <= x1; x++) d[x] += w * r[x];
+                    } else {
+                        for (int32_t x = x0; x <= x1; x++) d[x] += w * row[x * stride + off];
+                    }
+                }
+            }
+            for (int32_t x = 0; x < ow; x++) {
+                float v = d[x] + b;
+                if (relu) v = v > 0 ? v : 0;
+                if (relu == 2) v = v < 6 ? v : 6;
+                d[x] = v;
+            }
         }
     }
 }

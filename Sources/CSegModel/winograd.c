@@ -107,16 +107,16 @@ HOT void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t heig
                 r[p] = y < height ? dst + (int64_t)y * width : junk;  // rows past the bottom edge are discarded
             }
             float *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
-            const float lo = relu ? 0.0f : -__builtin_inff();
+            const float lo = relu ? 0.0f : -__builtin_inff(), hi = relu == 2 ? 6.0f : __builtin_inff();
             for (int32_t x = 0; x < width; x++) {
                 const float a1 = s[1][x] + s[2][x], a2 = s[1][x] - s[2][x];
                 const float b1 = s[3][x] + s[4][x], b2 = s[3][x] - s[4][x];
                 const float v0 = s[0][x] + a1 + b1 + b, v1 = a2 + 2 * b2 + b;
                 const float v2 = a1 + 4 * b1 + b, v3 = a2 + 8 * b2 + s[5][x] + b;
-                r0[x] = v0 > lo ? v0 : lo;
-                r1[x] = v1 > lo ? v1 : lo;
-                r2[x] = v2 > lo ? v2 : lo;
-                r3[x] = v3 > lo ? v3 : lo;
+                r0[x] = v0 > lo ? (v0 < hi ? v0 : hi) : lo;
+                r1[x] = v1 > lo ? (v1 < hi ? v1 : hi) : lo;
+                r2[x] = v2 > lo ? (v2 < hi ? v2 : hi) : lo;
+                r3[x] = v3 > lo ? (v3 < hi ? v3 : hi) : lo;
             }
         }
     }

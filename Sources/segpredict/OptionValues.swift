@@ -9,7 +9,7 @@ extension Activation: ExpressibleByArgument {}
 /// `--arch`: recognised from the tensor names (`auto`) or named.
 enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     case auto, unet, u2net, u2netp, unet3plus
-    case smpUnet = "smp-unet"
+    case smpUnet = "smp-unet", smpUnetPlusPlus = "smp-unetplusplus", smpFPN = "smp-fpn", smpDeepLabV3Plus = "smp-deeplabv3plus"
 
     /// The named architecture, nil for `auto`.
     var architecture: Architecture? { Architecture(rawValue: rawValue) }

@@ -8,26 +8,81 @@ import XCTest
 /// (Fixtures/models/smp/generate.py: random weights, random BatchNorm
 /// statistics, smp's key names): logits within 1e-4 (relative, or absolute below 1).
 final class SMPAgreementTests: XCTestCase {
-    /// ResNet-18 (BasicBlocks) at encoder depth 3, 1 → 2 channels.
-    func testUnetResNet18MatchesPyTorch() throws { try check("unet-resnet18-d3", channels: [1, 2]) }
+    /// ResNet-18 (BasicBlocks) at encoder depth 3, 1 → 2 channels; also at 50×38, which smp's Unet runs as it is.
+    func testUnetResNet18MatchesPyTorch() throws {
+        try check("unet-resnet18-d3", .smpUnet, channels: [1, 2], encoder: "resnet18", odd: true)
+    }
 
     /// ResNet-50 (Bottlenecks) at depth 2 with scSE attention in the decoder, 3 → 1 channels.
-    func testUnetResNet50WithSCSEMatchesPyTorch() throws { try check("unet-resnet50-d2-scse", channels: [3, 1]) }
+    func testUnetResNet50WithSCSEMatchesPyTorch() throws {
+        try check("unet-resnet50-d2-scse", .smpUnet, channels: [3, 1], encoder: "resnet50")
+    }
 
-    private func check(_ name: String, channels: [Int]) throws {
+    /// Unet++'s nested nodes with scSE; 50×38 padded to 56×40 and cropped back.
+    func testUnetPlusPlusMatchesPyTorch() throws {
+        try check("unetplusplus-resnet18-d3-scse", .smpUnetPlusPlus, channels: [1, 1], encoder: "resnet18", odd: true)
+    }
+
+    /// FPN at depth 3 (its finest pyramid level reads the input itself), merge add, nearest, upsampling 1.
+    func testFPNOnResNetMatchesPyTorch() throws {
+        try check("fpn-resnet18-d3", .smpFPN, channels: [1, 1], encoder: "resnet18")
+    }
+
+    /// FPN on MobileNet-V2 (depthwise convolutions, ReLU6, inverted residuals) at depth 4,
+    /// merge cat, bilinear top-down path, upsampling 2, smp's softmax.
+    func testFPNOnMobileNetMatchesPyTorch() throws {
+        try check("fpn-mobilenet_v2-d4-cat", .smpFPN, channels: [3, 2], encoder: "mobilenet_v2", odd: true)
+    }
+
+    /// DeepLabV3+ at output stride 8 on MobileNet-V2: modules 7–13 dilated (depthwise at rate 2),
+    /// separable ASPP at rates 2/4/6.
+    func testDeepLabV3PlusOnMobileNetMatchesPyTorch() throws {
+        try check("deeplabv3plus-mobilenet_v2-d4-os8", .smpDeepLabV3Plus, channels: [3, 3], encoder: "mobilenet_v2", odd: true)
+    }
+
+    /// DeepLabV3+ at output stride 8 on a ResNet (layer3 dilated by 2), plain ASPP at rates 3/5/7,
+    /// as a plain state_dict whose metadata names the architecture and those settings.
+    func testDeepLabV3PlusOnDilatedResNetFromMetadataMatchesPyTorch() throws {
+        try check("deeplabv3plus-resnet10tiny-d4-os8-plain", nil, channels: [1, 1], encoder: "ResNet (BasicBlock 1-1-1)", odd: true)
+    }
+
+    /// Loads the fixture (the folder when it has config.json, else the file), checks what was
+    /// recognised and compares the logits (and smp's activated output, and the odd-size run)
+    /// with PyTorch's.
+    private func check(_ name: String, _ architecture: Architecture?, channels: [Int], encoder: String, odd: Bool = false) throws {
         let base = Repo.root + "/Fixtures/models/smp/" + name
-        let model = try LoadedModel(path: base + "/model.safetensors")
-        XCTAssertEqual(model.network.architecture, .smpUnet)
+        let hasConfig = FileManager.default.fileExists(atPath: base + "/config.json")
+        let model = try LoadedModel(path: hasConfig ? base : base + "/model.safetensors")
+        XCTAssertEqual(model.network.architecture, architecture ?? .smpDeepLabV3Plus)
+        XCTAssertEqual((model.network as? any SMPNetwork)?.encoder.name, encoder)
         XCTAssertEqual([model.network.inputChannels, model.network.outputChannels], channels)
         let expected = try SafeTensors(contentsOf: base + "/expected.safetensors")
-        let inputShape = try XCTUnwrap(expected.entries["input"]?.shape), logitsShape = try XCTUnwrap(expected.entries["logits"]?.shape)
-        let input = FeatureMap(channels: inputShape[1], height: inputShape[2], width: inputShape[3], values: try expected.floats("input"))
-        let got = try model.network.forward(input, try Compute(workers: 2))
-        XCTAssertEqual([got.channels, got.height, got.width], Array(logitsShape.dropFirst()))
-        let want = try expected.floats("logits")
+        let compute = try Compute(workers: 2)
+        let logits = try compare(model, expected, "input", "logits", compute, name)
+        if expected.entries["output"] != nil {
+            // smp's activation as config.json declares it, applied the way segpredict applies it.
+            let predictor = try Predictor(model: model, settings: try ResolvedPreprocessing(model.preprocessing(), network: model.network), compute: compute)
+            predictor.activate(logits)
+            try assertClose(logits, try expected.floats("output"), name + " after the activation")
+        }
+        if odd { _ = try compare(model, expected, "input_odd", "logits_odd", compute, name + " at an odd size") }
+    }
+
+    private func compare(_ model: LoadedModel, _ expected: SafeTensors, _ inputName: String, _ outputName: String,
+                         _ compute: Compute, _ label: String) throws -> FeatureMap {
+        let shape = try XCTUnwrap(expected.entries[inputName]?.shape), outShape = try XCTUnwrap(expected.entries[outputName]?.shape)
+        let input = FeatureMap(channels: shape[1], height: shape[2], width: shape[3], values: try expected.floats(inputName))
+        let got = try model.network.forward(input, compute)
+        XCTAssertEqual([got.channels, got.height, got.width], Array(outShape.dropFirst()), label)
+        try assertClose(got, try expected.floats(outputName), label)
+        return got
+    }
+
+    private func assertClose(_ got: FeatureMap, _ want: [Float], _ label: String) throws {
+        XCTAssertEqual(got.count, want.count, label)
         var worst = 0.0
         for (a, b) in zip(got.values, want) { worst = max(worst, Double(abs(a - b)) / max(1, Double(abs(b)))) }
-        XCTAssertLessThan(worst, 1e-4, "\(name): largest difference from PyTorch")
+        XCTAssertLessThan(worst, 1e-4, "\(label): largest difference from PyTorch")
     }
 
     /// smp's files hold every ResNet stage whatever the encoder depth: a
@@ -70,11 +125,14 @@ final class SMPAgreementTests: XCTestCase {
             tensors += [tensor("segmentation_head.0.weight", [2, 4, 3, 3]), tensor("segmentation_head.0.bias", [2])]
             let model = try LoadedModel(try SafeTensors(bytes: safetensorsBytes(tensors), path: "d\(depth).safetensors"))
             XCTAssertEqual(model.network.architecture, .smpUnet)
-            XCTAssertEqual(model.network.minimumSide, 1 << depth)
-            let input = FeatureMap(channels: 1, height: 64, width: 96, values: (0..<(64 * 96)).map { Float($0 % 7) / 7 })
-            let out = try model.network.forward(input, try Compute(workers: 2))
-            XCTAssertEqual([out.channels, out.height, out.width], [2, 64, 96], "depth \(depth)")
-            XCTAssertTrue(out.values.allSatisfy(\.isFinite))
+            // smp's Unet upsamples to each skip's size: any input size runs.
+            XCTAssertEqual(model.network.minimumSide, 1)
+            for (h, w) in [(64, 96), (37, 45)] {
+                let input = FeatureMap(channels: 1, height: h, width: w, values: (0..<(h * w)).map { Float($0 % 7) / 7 })
+                let out = try model.network.forward(input, try Compute(workers: 2))
+                XCTAssertEqual([out.channels, out.height, out.width], [2, h, w], "depth \(depth)")
+                XCTAssertTrue(out.values.allSatisfy(\.isFinite))
+            }
         }
     }
 }

@@ -52,23 +52,65 @@ final class SegPredictCLITests: XCTestCase {
         XCTAssertEqual(got.count, logits.count)
         for (p, z) in zip(got, logits) { XCTAssertEqual(p, 1 / (1 + exp(-z)), accuracy: 1e-5) }
 
-        // Sides that are not multiples of 2^depth are refused, as smp does.
-        try ImageWriter.write(Image(width: 57, height: 40, colorModel: .rgb, samples: .uint8(Array(repeating: 9, count: 57 * 40 * 3))),
+        // smp's Unet runs any size (each block upsamples to its skip's size): so does segpredict.
+        try ImageWriter.write(Image(width: 57, height: 39, colorModel: .rgb, samples: .uint8(Array(repeating: 9, count: 57 * 39 * 3))),
                               to: dir + "/odd/b.png", as: .png(level: 3, filtered: true))
         let odd = try segpredict(["--weights", model, "--input", dir + "/odd/b.png", "--out", dir + "/odd-out"])
-        XCTAssertEqual(odd.status, 1, odd.stderr)
-        XCTAssertTrue(odd.stderr.contains("b.png") && odd.stderr.contains("multiples of 4"), odd.stderr)
+        XCTAssertEqual(odd.status, 0, odd.stderr)
+        let mask = try ImageReader.read(dir + "/odd-out/b.png")
+        XCTAssertEqual([mask.width, mask.height], [57, 39])
 
         let bad = try makeTemporaryDirectory(self)
         try FileManager.default.copyItem(atPath: model + "/model.safetensors", toPath: bad + "/model.safetensors")
         let config = try String(contentsOfFile: model + "/config.json", encoding: .utf8)
-        for (edit, message) in [(config.replacingOccurrences(of: "\"Unet\"", with: "\"FPN\""), "smp FPN is not supported yet"),
+        for (edit, message) in [(config.replacingOccurrences(of: "\"Unet\"", with: "\"PSPNet\""), "smp PSPNet is not supported"),
+                                (config.replacingOccurrences(of: "\"Unet\"", with: "\"FPN\""), "describes an smp FPN but the weights are smp Unet"),
+                                (config.replacingOccurrences(of: "\"resnet50\"", with: "\"resnet34\""), "encoder 'resnet34' at depth 2 does not match"),
+                                (config.replacingOccurrences(of: "\"scse\"", with: "null"), "decoder_attention_type none does not match the weights (scse)"),
                                 (config.replacingOccurrences(of: "\"classes\": 1", with: "\"classes\": 4"), "do not match the weights")] {
             try edit.write(toFile: bad + "/config.json", atomically: true, encoding: .utf8)
             let refused = try segpredict(["--weights", bad, "--input", dir + "/in", "--out", dir + "/bad", "--force"])
             XCTAssertEqual(refused.status, 1, refused.stderr)
             XCTAssertTrue(refused.stderr.contains(message) && refused.stderr.contains("config.json"), refused.stderr)
         }
+    }
+
+    /// A plain state_dict whose metadata names the architecture and smp's
+    /// settings (DeepLabV3+ at output stride 8, sigmoid) runs at a size smp
+    /// refuses: padded to the output stride and cropped back, the
+    /// probabilities equal the library's. The wrong `--arch` names what is
+    /// missing; an FPN whose `upsampling` does not undo its stride is refused
+    /// naming the image and both sizes.
+    func testSMPPlainStateDictAndPaddedSizes() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let weights = Repo.fixtures + "/models/smp/deeplabv3plus-resnet10tiny-d4-os8-plain/model.safetensors"
+        var generator = SeededGenerator(seed: 9)
+        let grey = (0..<(45 * 70)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try ImageWriter.write(Image(width: 70, height: 45, colorModel: .gray, samples: .uint8(grey)), to: dir + "/a.png", as: .png(level: 3, filtered: true))
+        let run = try segpredict(["--weights", weights, "--input", dir + "/a.png", "--out", dir + "/out", "--format", "tiff32"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("smp DeepLabV3Plus") && run.stderr.contains("output stride 8"), run.stderr)
+        let written = try XCTUnwrap(try FloatTIFF.read(dir + "/out/a.tif").first)
+        XCTAssertEqual([written.width, written.height], [70, 45])
+        let loaded = try LoadedModel(path: weights)
+        let logits = try loaded.network.forward(FeatureMap(channels: 1, height: 45, width: 70, values: grey.map { Float($0) / 255 }),
+                                                try Compute(workers: 1)).values
+        for (p, z) in zip(written.values, logits) { XCTAssertEqual(p, 1 / (1 + exp(-z)), accuracy: 1e-5) }
+
+        let wrong = try segpredict(["--weights", weights, "--arch", "smp-fpn", "--input", dir + "/a.png", "--out", dir + "/wrong"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("decoder.p5.weight"), wrong.stderr)
+
+        let fpn = try makeTemporaryDirectory(self)
+        let source = Repo.fixtures + "/models/smp/fpn-mobilenet_v2-d4-cat"
+        try FileManager.default.copyItem(atPath: source + "/model.safetensors", toPath: fpn + "/model.safetensors")
+        let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
+        try config.replacingOccurrences(of: "\"upsampling\": 2", with: "\"upsampling\": 4").write(toFile: fpn + "/config.json", atomically: true, encoding: .utf8)
+        let rgb = [UInt8](repeating: 100, count: 64 * 64 * 3)
+        try ImageWriter.write(Image(width: 64, height: 64, colorModel: .rgb, samples: .uint8(rgb)), to: dir + "/rgb.png", as: .png(level: 3, filtered: true))
+        let refused = try segpredict(["--weights", fpn, "--input", dir + "/rgb.png", "--out", dir + "/fpn"])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("rgb.png") && refused.stderr.contains("outputs 128x128 for an input padded to 64x64"), refused.stderr)
     }
 
     /// A second run into a folder that holds its maps refuses before writing

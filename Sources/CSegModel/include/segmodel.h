@@ -29,7 +29,7 @@ void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t wi
                 int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
                 int32_t row0, int32_t row1, float *col, int64_t ld);
 // out[c][i] = act(out[c][i] + bias[c]) for `count` values per channel at
-// `stride` apart; act 0 = none, 1 = ReLU.
+// `stride` apart; act 0 = none, 1 = ReLU, 2 = ReLU6 (MobileNet's min(max(x, 0), 6)).
 void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
                   const float *bias, int32_t relu);
 
@@ -39,6 +39,14 @@ void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
 void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height, int32_t width,
                         const float *weights, const float *bias, int32_t kout, int32_t dil, int32_t relu,
                         int32_t row0, int32_t row1, float *out);
+
+// Depthwise k×k convolution (PyTorch's Conv2d with groups = channels: MobileNet's
+// and DeepLabV3+'s separable convolutions): any stride, dilation and zero
+// padding, `oh` × `ow` outputs per channel, bias and activation (0/1/2 as
+// seg_bias_act) included.
+void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t width,
+                   const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
+                   int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out);
 
 // ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows

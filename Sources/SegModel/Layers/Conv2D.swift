@@ -12,6 +12,8 @@ public final class Conv2D: @unchecked Sendable {
     /// Step between output pixels on the input, and zero padding on each side.
     public let stride: Int, padding: Int
     public let relu: Bool
+    /// ReLU6 (`min(max(x, 0), 6)`, MobileNet's) instead of ReLU.
+    public let relu6: Bool
     /// Folded weights, [out][in][ky][kx].
     let weights: [Float]
     /// Folded bias, one per output channel.
@@ -22,7 +24,7 @@ public final class Conv2D: @unchecked Sendable {
     /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional;
     /// `padding` nil is "same" (dilation · (k − 1) / 2).
     public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
-                batchNorm: BatchNorm? = nil, dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool) {
+                batchNorm: BatchNorm? = nil, dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool, relu6: Bool = false) {
         precondition(kernel % 2 == 1 && weight.count == outChannels * inChannels * kernel * kernel)
         precondition(stride >= 1 && dilation >= 1 && (padding ?? 0) >= 0, "stride, dilation ≥ 1, padding ≥ 0")
         self.inChannels = inChannels
@@ -31,20 +33,15 @@ public final class Conv2D: @unchecked Sendable {
         self.dilation = dilation
         self.stride = stride
         self.padding = padding ?? dilation * (kernel - 1) / 2
-        self.relu = relu
-        var w = weight
-        var b = bias ?? [Float](repeating: 0, count: outChannels)
-        if let bn = batchNorm {
-            let span = inChannels * kernel * kernel
-            for o in 0..<outChannels {
-                let scale = Double(bn.weight[o]) / (Double(bn.variance[o]) + bn.epsilon).squareRoot()
-                for i in 0..<span { w[o * span + i] = Float(Double(w[o * span + i]) * scale) }
-                b[o] = Float((Double(b[o]) - Double(bn.mean[o])) * scale + Double(bn.bias[o]))
-            }
-        }
-        weights = w
-        self.bias = b
+        self.relu = relu || relu6
+        self.relu6 = relu6
+        let folded = BatchNorm.fold(batchNorm, weight: weight, bias: bias, outChannels: outChannels)
+        weights = folded.weight
+        self.bias = folded.bias
     }
+
+    /// The kernels' activation argument: 0 none, 1 ReLU, 2 ReLU6.
+    var activationCode: Int32 { relu6 ? 2 : relu ? 1 : 0 }
 
     /// Multiply-adds per output pixel, for FLOP counts.
     public var macsPerPixel: Int { outChannels * inChannels * kernel * kernel }
@@ -116,7 +113,7 @@ public final class Conv2D: @unchecked Sendable {
                                       input.data + r0 * w, Int32(plane), channel == 0 ? 0 : 1, out.data + r0 * w, Int32(plane))
                             channel += input.channels
                         }
-                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, relu ? 1 : 0)
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, activationCode)
                     }
                 }
             }
@@ -129,7 +126,7 @@ public final class Conv2D: @unchecked Sendable {
             bias.withUnsafeBufferPointer { bp in
                 compute.parallel(h) { _, range in
                     seg_conv3x3_direct(input.data, Int32(inChannels), Int32(h), Int32(out.width), wp.baseAddress!, bp.baseAddress!,
-                                       Int32(outChannels), Int32(dilation), relu ? 1 : 0, Int32(range.lowerBound), Int32(range.upperBound), out.data)
+                                       Int32(outChannels), Int32(dilation), activationCode, Int32(range.lowerBound), Int32(range.upperBound), out.data)
                 }
             }
         }
@@ -157,7 +154,7 @@ public final class Conv2D: @unchecked Sendable {
                         }
                         seg_sgemm(Int32(outChannels), Int32(n), Int32(depth), wp.baseAddress!, Int32(depth),
                                   col, Int32(n), 0, out.data + r0 * w, Int32(plane))
-                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, relu ? 1 : 0)
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, activationCode)
                     }
                 }
             }
@@ -202,7 +199,7 @@ public final class Conv2D: @unchecked Sendable {
                                       Int32(inChannels), v + e * inChannels * n, Int32(n), 0, m + e * outChannels * n, Int32(n))
                         }
                         seg_wino_output(m, Int64(n), Int32(outChannels), Int32(h), Int32(w), Int32(t0), Int32(t1), bp.baseAddress!,
-                                        relu ? 1 : 0, out.data)
+                                        activationCode, out.data)
                     }
                 }
             }

@@ -107,6 +107,25 @@ public enum Operations {
         return out
     }
 
+    /// `body` on `input` zero-padded at the bottom and right to multiples of
+    /// `multiple`; its output cropped at the top left to the input's size when
+    /// it has the padded size (returned as it is otherwise, for the caller to judge).
+    public static func padded(_ input: FeatureMap, toMultipleOf multiple: Int, _ body: (FeatureMap) throws -> FeatureMap) rethrows -> FeatureMap {
+        let h = input.height, w = input.width
+        let ph = (h + multiple - 1) / multiple * multiple, pw = (w + multiple - 1) / multiple * multiple
+        if ph == h && pw == w { return try body(input) }
+        let out = try body(place(input, height: ph, width: pw, top: 0, left: 0))
+        guard out.height == ph && out.width == pw else { return out }
+        return place(out, height: h, width: w, top: 0, left: 0)
+    }
+
+    /// Upsampling to `height` × `width` as smp's decoders do it:
+    /// `F.interpolate(mode="nearest")`, or `mode="bilinear"` with
+    /// `align_corners=False`.
+    public static func upsampled(_ input: FeatureMap, height: Int, width: Int, bilinear: Bool, _ compute: Compute) -> FeatureMap {
+        bilinear ? resize(input, height: height, width: width, alignCorners: false, compute) : nearestResize(input, height: height, width: width)
+    }
+
     /// Element-wise sum (U²-Net's residual connections), written into `a`.
     public static func addInPlace(_ a: FeatureMap, _ b: FeatureMap) {
         precondition(a.count == b.count, "added maps differ in size")

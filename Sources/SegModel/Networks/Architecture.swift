@@ -1,10 +1,11 @@
-
-
 /// The architectures SegKit runs.
 public enum Architecture: String, Sendable, CaseIterable {
     case unet, u2net, u2netp, unet3plus
-    /// segmentation_models.pytorch's `Unet` on a ResNet encoder.
+    /// segmentation_models.pytorch's `Unet`, `UnetPlusPlus`, `FPN` and `DeepLabV3Plus`.
     case smpUnet = "smp-unet"
+    case smpUnetPlusPlus = "smp-unetplusplus"
+    case smpFPN = "smp-fpn"
+    case smpDeepLabV3Plus = "smp-deeplabv3plus"
 
     /// The human name used in messages and reports.
     public var displayName: String {
@@ -13,7 +14,24 @@ public enum Architecture: String, Sendable, CaseIterable {
         case .u2net: return "U²-Net"
         case .u2netp: return "U²-Net-lite (U2NETP)"
         case .unet3plus: return "UNet 3+"
-        case .smpUnet: return "smp Unet"
+        case .smpUnet, .smpUnetPlusPlus, .smpFPN, .smpDeepLabV3Plus: return "smp " + smpClass!
         }
+    }
+
+    /// smp's class name (`_model_class` in its config.json), nil for the others.
+    public var smpClass: String? {
+        switch self {
+        case .smpUnet: return "Unet"
+        case .smpUnetPlusPlus: return "UnetPlusPlus"
+        case .smpFPN: return "FPN"
+        case .smpDeepLabV3Plus: return "DeepLabV3Plus"
+        default: return nil
+        }
+    }
+
+    /// The architecture of smp class `name`, nil when SegKit does not run it.
+    public init?(smpClass name: String) {
+        guard let match = Self.allCases.first(where: { $0.smpClass == name }) else { return nil }
+        self = match
     }
 }

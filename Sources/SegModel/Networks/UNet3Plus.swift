@@ -50,9 +50,11 @@ final class UNet3Plus: SegmentationNetwork {
     }
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
-        let h = input.height, w = input.width
-        let ph = (h + 15) / 16 * 16, pw = (w + 15) / 16 * 16
-        let padded = ph == h && pw == w ? input : Operations.place(input, height: ph, width: pw, top: 0, left: 0)
+        Operations.padded(input, toMultipleOf: 16) { run($0, compute) }
+    }
+
+    /// The network on an input whose sides are multiples of 16.
+    private func run(_ padded: FeatureMap, _ compute: Compute) -> FeatureMap {
         var levels: [FeatureMap] = []  // h1 … h5
         var x = padded
         for (i, pair) in encoder.enumerated() {
@@ -80,7 +82,6 @@ final class UNet3Plus: SegmentationNetwork {
         }
         let logits = output(decoded[1]!, compute)
         Operations.sigmoidInPlace(logits)
-        if ph == h && pw == w { return logits }
-        return Operations.place(logits, height: h, width: w, top: 0, left: 0)
+        return logits
     }
 }

@@ -4,22 +4,22 @@ import Foundation
 /// beside `model.safetensors`: the constructor arguments of the model
 /// (`_model_class`, `encoder_name`, `in_channels`, `classes`, `activation`,
 /// decoder options). SegKit checks it against what it can run and the
-/// tensors it loaded, and takes the activation and the encoder's
-/// preprocessing from it.
+/// tensors it loaded, and takes the activation, the encoder's preprocessing
+/// and the options the tensors do not show (`SMPOptions`) from it.
 public struct SMPConfig: Sendable, Equatable {
     public let path: String
-    public let modelClass: String
+    public let architecture: Architecture
     public let encoderName: String
     public let encoderDepth: Int
     public let inChannels: Int
     public let classes: Int
-    public let decoderChannels: [Int]
-    public let attention: String?
     /// smp's `activation` (nil: logits).
     public let activation: String?
-
-    /// The encoders SegKit runs.
-    public static let encoders = ["resnet18", "resnet34", "resnet50"]
+    /// Output stride, atrous rates, upsampling, interpolation.
+    public let options: SMPOptions
+    /// The decoder's shape settings as the network reports them (`SMPNetwork.decoderSettings`),
+    /// with smp's defaults where the file is silent, for the check against the tensors.
+    public let decoderSettings: [String: String]
 
     /// Parses `path`; anything SegKit cannot run faithfully (another
     /// architecture or encoder, a decoder option it does not implement) is an
@@ -35,31 +35,25 @@ public struct SMPConfig: Sendable, Equatable {
         }
         func string(_ key: String) -> String? { object[key] as? String }
         func int(_ key: String, _ fallback: Int) throws -> Int {
-            guard let value = object[key] else { return fallback }
+            guard let value = object[key], !(value is NSNull) else { return fallback }
             guard let n = value as? Int else { throw ModelError(path: path, "'\(key)' = \(value) is not an integer") }
             return n
         }
-        modelClass = string("_model_class") ?? "Unet"
-        guard modelClass == "Unet" else {
-            throw ModelError(path: path, "smp \(modelClass) is not supported yet (supported: Unet)")
+        let modelClass = string("_model_class") ?? "Unet"
+        guard let architecture = Architecture(smpClass: modelClass) else {
+            let supported = Architecture.allCases.compactMap(\.smpClass).joined(separator: ", ")
+            throw ModelError(path: path, "smp \(modelClass) is not supported (supported: \(supported))")
         }
+        self.architecture = architecture
         encoderName = string("encoder_name") ?? "resnet34"
-        guard Self.encoders.contains(encoderName) else {
-            throw ModelError(path: path, "smp encoder '\(encoderName)' is not supported yet (supported: \(Self.encoders.joined(separator: ", ")))")
+        guard SMPEncoders.names.contains(encoderName) else {
+            throw ModelError(path: path, "smp encoder '\(encoderName)' is not supported (supported: \(SMPEncoders.names.joined(separator: ", ")))")
         }
         encoderDepth = try int("encoder_depth", 5)
         inChannels = try int("in_channels", 3)
         classes = try int("classes", 1)
-        decoderChannels = (object["decoder_channels"] as? [Int]) ?? [256, 128, 64, 32, 16]
-        attention = object["decoder_attention_type"] as? String
-        guard attention == nil || attention == "scse" else {
-            throw ModelError(path: path, "decoder_attention_type '\(attention!)' is not supported (none or scse)")
-        }
         if let norm = object["decoder_use_norm"], !(norm is NSNull), (norm as? String) != "batchnorm" && (norm as? Bool) != true {
             throw ModelError(path: path, "decoder_use_norm \(norm) is not supported (batchnorm)")
-        }
-        if let mode = string("decoder_interpolation"), mode != "nearest" {
-            throw ModelError(path: path, "decoder_interpolation '\(mode)' is not supported (nearest)")
         }
         if let aux = object["aux_params"], !(aux is NSNull) {
             throw ModelError(path: path, "aux_params (a classification head) is not supported")
@@ -67,6 +61,38 @@ public struct SMPConfig: Sendable, Equatable {
         activation = string("activation")
         guard [nil, "sigmoid", "softmax", "softmax2d", "identity"].contains(activation) else {
             throw ModelError(path: path, "activation '\(activation!)' is not supported (none, sigmoid, softmax, softmax2d, identity)")
+        }
+        options = try SMPOptions(object, source: path)
+        if options.interpolation != .nearest && architecture == .smpDeepLabV3Plus {
+            throw ModelError(path: path, "DeepLabV3Plus has no decoder_interpolation")
+        }
+        // The decoder's shape settings, in the network's notation, smp's defaults where absent.
+        var settings: [String: String] = [:]
+        for (key, fallback) in Self.decoderDefaults[architecture] ?? [:] {
+            settings[key] = object[key].map { Self.text($0, boolean: fallback == "true" || fallback == "false") } ?? fallback
+        }
+        decoderSettings = settings
+    }
+
+    /// smp 0.6's defaults of the decoder settings the tensors show, per architecture.
+    static let decoderDefaults: [Architecture: [String: String]] = [
+        .smpUnet: ["decoder_channels": "256,128,64,32,16", "decoder_attention_type": "none"],
+        .smpUnetPlusPlus: ["decoder_channels": "256,128,64,32,16", "decoder_attention_type": "none"],
+        .smpFPN: ["decoder_pyramid_channels": "256", "decoder_segmentation_channels": "128", "decoder_merge_policy": "add"],
+        .smpDeepLabV3Plus: ["decoder_channels": "256", "decoder_aspp_separable": "true"],
+    ]
+
+    /// A JSON value in `decoderSettings` notation: lists comma-joined, null as
+    /// "none", flags as "true"/"false" (JSON numbers and booleans look alike
+    /// once parsed, so the caller says which it expects).
+    static func text(_ value: Any, boolean: Bool) -> String {
+        if boolean, let flag = value as? Bool { return flag ? "true" : "false" }
+        switch value {
+        case is NSNull: return "none"
+        case let list as [Int]: return list.map(String.init).joined(separator: ",")
+        case let n as Int: return String(n)
+        case let s as String: return s
+        default: return "\(value)"
         }
     }
 
@@ -87,8 +113,9 @@ public struct SMPConfig: Sendable, Equatable {
     }
 
     /// The preprocessing and activation the config implies: ImageNet's mean
-    /// and standard deviation on [0, 1] input for 3-channel ResNet encoders
-    /// (smp's `get_preprocessing_params`), smp's activation when set.
+    /// and standard deviation on [0, 1] input for 3-channel input (smp's
+    /// `get_preprocessing_params` for every encoder SegKit runs), smp's
+    /// activation when set.
     public var preprocessing: Preprocessing {
         var p = Preprocessing()
         p.inputChannels = inChannels
@@ -106,19 +133,21 @@ public struct SMPConfig: Sendable, Equatable {
         return p
     }
 
-    /// Checks the loaded network against the config.
+    /// Checks the loaded network against the config: architecture, encoder,
+    /// depth, channels and every decoder setting the tensors show.
     public func check(_ network: any SegmentationNetwork) throws {
-        guard network.architecture == .smpUnet else {
-            throw ModelError(path: path, "describes an smp Unet but the weights are \(network.architecture.displayName)")
+        guard network.architecture == architecture, let smp = network as? any SMPNetwork else {
+            throw ModelError(path: path, "describes an \(architecture.displayName) but the weights are \(network.architecture.displayName)")
         }
         if network.inputChannels != inChannels || network.outputChannels != classes {
             throw ModelError(path: path, "in_channels \(inChannels), classes \(classes) do not match the weights (\(network.inputChannels) → \(network.outputChannels))")
         }
-        if let unet = network as? SMPUnet {
-            let channels = unet.blocks.map(\.conv2.outChannels)
-            if channels != Array(decoderChannels.prefix(channels.count)) || encoderDepth != channels.count {
-                throw ModelError(path: path, "encoder_depth \(encoderDepth), decoder_channels \(decoderChannels) do not match the weights (depth \(channels.count), \(channels))")
-            }
+        if smp.encoder.name != encoderName || smp.depth != encoderDepth {
+            throw ModelError(path: path, "encoder '\(encoderName)' at depth \(encoderDepth) does not match the weights ('\(smp.encoder.name)' at depth \(smp.depth))")
+        }
+        let found = smp.decoderSettings
+        for key in decoderSettings.keys.sorted() where found[key] != nil && found[key] != decoderSettings[key] {
+            throw ModelError(path: path, "\(key) \(decoderSettings[key]!) does not match the weights (\(found[key]!))")
         }
     }
 }

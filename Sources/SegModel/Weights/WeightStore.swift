@@ -38,14 +38,32 @@ final class WeightStore {
     /// required), optionally followed by BatchNorm `bn`. `inChannels` is checked
     /// when given; the output width is read from the file.
     func conv(_ name: String, inChannels: Int?, kernel: Int, bias: Bool? = nil, batchNorm bn: String? = nil,
-              dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool) throws -> Conv2D {
+              dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool, relu6: Bool = false) throws -> Conv2D {
         let (w, shape) = try tensor(name + ".weight", [nil, inChannels, kernel, kernel])
         let out = shape[0]
         var b: [Float]?
         if bias == true || (bias == nil && has(name + ".bias")) { b = try tensor(name + ".bias", [out]).values }
         let norm = try bn.map { try batchNorm($0, channels: out) }
         return Conv2D(weight: w, outChannels: out, inChannels: shape[1], kernel: kernel, bias: b, batchNorm: norm,
-                      dilation: dilation, stride: stride, padding: padding, relu: relu)
+                      dilation: dilation, stride: stride, padding: padding, relu: relu, relu6: relu6)
+    }
+
+    /// A depthwise convolution `name`.weight [C, 1, k, k] (`C` checked when
+    /// given), optionally followed by BatchNorm `bn`.
+    func depthwise(_ name: String, channels: Int?, kernel: Int, bias: Bool = false, batchNorm bn: String? = nil,
+                   dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool, relu6: Bool = false) throws -> DepthwiseConv2D {
+        let (w, shape) = try tensor(name + ".weight", [channels, 1, kernel, kernel])
+        let b = bias ? try tensor(name + ".bias", [shape[0]]).values : nil
+        return DepthwiseConv2D(weight: w, channels: shape[0], kernel: kernel, bias: b, batchNorm: try bn.map { try batchNorm($0, channels: shape[0]) },
+                               dilation: dilation, stride: stride, padding: padding, relu: relu, relu6: relu6)
+    }
+
+    /// GroupNorm `name` (weight and bias) over `channels` channels in `groups` groups.
+    func groupNorm(_ name: String, groups: Int, channels: Int) throws -> GroupNorm {
+        guard channels % groups == 0 else {
+            throw ModelError(path: file.path, "'\(name)' normalises \(channels) channels in \(groups) groups: not a whole number per group")
+        }
+        return GroupNorm(groups: groups, weight: try tensor(name + ".weight", [channels]).values, bias: try tensor(name + ".bias", [channels]).values)
     }
 
     /// BatchNorm2d parameters and running statistics; `num_batches_tracked` is

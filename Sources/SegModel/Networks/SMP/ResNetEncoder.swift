@@ -4,7 +4,10 @@
 /// (ResNet-18/34) or Bottlenecks (ResNet-50, stride on the 3×3 as in
 /// torchvision ≥ 0.2), each `relu(block(x) + shortcut(x))`. Returns smp's
 /// feature list: the input, the stem (stride 2), then one map per stage.
-final class ResNetEncoder: Sendable {
+/// Under an output stride of 8 or 16 (DeepLabV3+), layer3 and layer4 trade
+/// their stride for dilation as smp's `make_dilated` does: every convolution
+/// of the stage at stride 1, its 3×3s dilated by the stride they gave up.
+final class ResNetEncoder: SMPEncoder {
     /// One residual block; `conv3` is present for a Bottleneck.
     struct Block: Sendable {
         let conv1: Conv2D, conv2: Conv2D, conv3: Conv2D?
@@ -22,33 +25,35 @@ final class ResNetEncoder: Sendable {
 
     let stem: Conv2D
     let stages: [[Block]]
-    /// "BasicBlock" or "Bottleneck", for descriptions.
-    let blockKind: String
+    let outputStride: Int
+    let name: String
 
     /// Reads `prefix`conv1…, stages layer1 … layer`depth − 1` (the stages beyond are ignored).
-    init(_ store: WeightStore, prefix: String, depth: Int) throws {
+    init(_ store: WeightStore, prefix: String, depth: Int, outputStride: Int = 32) throws {
         stem = try store.conv(prefix + "conv1", inChannels: nil, kernel: 7, bias: false, batchNorm: prefix + "bn1", stride: 2, padding: 3, relu: true)
         let bottleneck = store.has(prefix + "layer1.0.conv3.weight")
-        blockKind = bottleneck ? "Bottleneck" : "BasicBlock"
         var stages: [[Block]] = []
         var channels = stem.outChannels
         for stage in 1..<depth {
+            // layer1 runs at 1/4 (after the max-pool), layer2 at 1/8, layer3 at 1/16, layer4 at 1/32.
+            let rate = SMPEncoders.dilation(stageStride: 2 << stage, outputStride: outputStride)
             var blocks: [Block] = []
             var index = 0
             while store.has("\(prefix)layer\(stage).\(index).conv1.weight") {
                 let p = "\(prefix)layer\(stage).\(index)."
-                let stride = stage > 1 && index == 0 ? 2 : 1
+                let stride = stage > 1 && index == 0 && rate == 1 ? 2 : 1
                 let conv1, conv2: Conv2D
                 var conv3: Conv2D?
                 if bottleneck {
                     conv1 = try store.conv(p + "conv1", inChannels: channels, kernel: 1, bias: false, batchNorm: p + "bn1", relu: true)
                     conv2 = try store.conv(p + "conv2", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "bn2",
-                                           stride: stride, padding: 1, relu: true)
+                                           dilation: rate, stride: stride, padding: rate, relu: true)
                     conv3 = try store.conv(p + "conv3", inChannels: conv2.outChannels, kernel: 1, bias: false, batchNorm: p + "bn3", relu: false)
                 } else {
                     conv1 = try store.conv(p + "conv1", inChannels: channels, kernel: 3, bias: false, batchNorm: p + "bn1",
-                                           stride: stride, padding: 1, relu: true)
-                    conv2 = try store.conv(p + "conv2", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "bn2", relu: false)
+                                           dilation: rate, stride: stride, padding: rate, relu: true)
+                    conv2 = try store.conv(p + "conv2", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "bn2",
+                                           dilation: rate, padding: rate, relu: false)
                 }
                 let out = (conv3 ?? conv2).outChannels
                 var downsample: Conv2D?
@@ -65,6 +70,38 @@ final class ResNetEncoder: Sendable {
         }
         for stage in depth..<5 { store.ignore(prefix: "\(prefix)layer\(stage).") }
         self.stages = stages
+        self.outputStride = min(1 << depth, outputStride)
+        // Blocks per stage as the file holds them (smp writes every stage whatever the depth).
+        let counts = (1...4).map { stage in (0...).prefix { store.has("\(prefix)layer\(stage).\($0).conv1.weight") }.count }
+        // Stages beyond the depth may have been stripped from the file.
+        name = Self.layouts.first { layout in
+            layout.bottleneck == bottleneck && (0..<4).allSatisfy { counts[$0] == layout.blocks[$0] || $0 >= depth - 1 && counts[$0] == 0 }
+        }?.name
+            ?? "ResNet (\(bottleneck ? "Bottleneck" : "BasicBlock") \(counts.prefix(depth - 1).map(String.init).joined(separator: "-")))"
+    }
+
+    /// torchvision's layouts smp names (blocks per stage).
+    static let layouts: [(name: String, bottleneck: Bool, blocks: [Int])] = [
+        ("resnet18", false, [2, 2, 2, 2]), ("resnet34", false, [3, 4, 6, 3]), ("resnet50", true, [3, 4, 6, 3]),
+    ]
+
+    /// The full-depth feature channels from the tensor shapes alone.
+    static func featureChannels(_ store: WeightStore, prefix: String) throws -> [Int] {
+        guard let stem = store.shape(prefix + "conv1.weight"), stem.count == 4 else {
+            throw ModelError(path: store.file.path, "'\(prefix)conv1.weight' is not a convolution weight")
+        }
+        var channels = [stem[1], stem[0]]
+        for stage in 1...4 {
+            var index = 0
+            var out: Int?
+            while store.has("\(prefix)layer\(stage).\(index).conv1.weight") {
+                out = (store.shape("\(prefix)layer\(stage).\(index).conv3.weight") ?? store.shape("\(prefix)layer\(stage).\(index).conv2.weight"))?.first
+                index += 1
+            }
+            guard let out else { break }
+            channels.append(out)
+        }
+        return channels
     }
 
     /// Channels of each feature smp returns (the input's first).
@@ -75,6 +112,7 @@ final class ResNetEncoder: Sendable {
     /// smp's features: input, stem output (1/2), stage outputs (1/4, 1/8, …).
     func features(_ input: FeatureMap, _ compute: Compute) -> [FeatureMap] {
         var out = [input, stem(input, compute)]
+        guard !stages.isEmpty else { return out }
         var x = Operations.maxPool(out[1], 3, stride: 2, padding: 1, compute)
         for stage in stages {
             for block in stage { x = block(x, compute) }

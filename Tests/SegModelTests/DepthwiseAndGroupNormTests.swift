@@ -1,0 +1,82 @@
+import Foundation
+import SegCore
+import XCTest
+@testable import SegModel
+
+/// MobileNet-V2's and DeepLabV3+'s depthwise convolutions, ReLU6 on every
+/// convolution path, and FPN's GroupNorm against their definitions computed
+/// directly in Double.
+final class DepthwiseAndGroupNormTests: XCTestCase {
+    /// Each channel convolved with its own filter: the dense definition with a block-diagonal weight.
+    func testDepthwiseConvolutionMatchesTheDefinition() throws {
+        var generator = SeededGenerator(seed: 71)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let compute = try Compute(workers: 2)
+        // (kernel, stride, padding, dilation): MobileNet's 3×3 at stride 1 and 2, its dilated
+        // stages (rate 2 and 4), DeepLab's separable ASPP at rates wider than the map, a 5×5, a valid 3×3.
+        let shapes = [(3, 1, 1, 1), (3, 2, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4), (3, 1, 12, 12), (5, 1, 2, 1), (3, 1, 0, 1), (3, 2, 2, 2)]
+        for (k, s, p, d) in shapes {
+            for (h, w) in [(13, 11), (8, 8), (1, 7), (20, 3)] {
+                let channels = 5
+                guard h + 2 * p - d * (k - 1) - 1 >= 0 && w + 2 * p - d * (k - 1) - 1 >= 0 else { continue }
+                let input = random(channels * h * w), weight = random(channels * k * k), bias = random(channels)
+                var dense = [Float](repeating: 0, count: channels * channels * k * k)
+                for c in 0..<channels { for i in 0..<(k * k) { dense[(c * channels + c) * k * k + i] = weight[c * k * k + i] } }
+                let want = StridedLayerTests.naiveConv(input, channels: channels, height: h, width: w, weight: dense, bias: bias,
+                                                       outChannels: channels, kernel: k, stride: s, padding: p, dilation: d)
+                let label = "k\(k)/s\(s) p\(p) d\(d) on \(h)x\(w)"
+                let layer = DepthwiseConv2D(weight: weight, channels: channels, kernel: k, bias: bias, dilation: d, stride: s, padding: p, relu: false)
+                let got = layer(FeatureMap(channels: channels, height: h, width: w, values: input), compute)
+                XCTAssertEqual([got.height, got.width], [want.height, want.width], label)
+                for (i, v) in got.values.enumerated() { XCTAssertEqual(Double(v), want.values[i], accuracy: 1e-5, "\(label) at \(i)") }
+                let six = DepthwiseConv2D(weight: weight.map { $0 * 8 }, channels: channels, kernel: k, bias: bias.map { $0 * 8 },
+                                          dilation: d, stride: s, padding: p, relu: true, relu6: true)
+                let clipped = six(FeatureMap(channels: channels, height: h, width: w, values: input), compute).values
+                for (i, v) in clipped.enumerated() { XCTAssertEqual(Double(v), min(max(want.values[i] * 8, 0), 6), accuracy: 1e-4, "ReLU6 \(label)") }
+            }
+        }
+    }
+
+    /// ReLU6 clips at 6 on the 1×1, direct, im2col and Winograd paths alike.
+    func testReLU6OnEveryConvolutionPath() throws {
+        var generator = SeededGenerator(seed: 72)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -4...4, using: &generator) } }
+        for (k, channels, winograd) in [(1, 8, false), (3, 2, false), (3, 8, false), (3, 8, true), (5, 3, false)] {
+            let compute = try Compute(workers: 2, winogradMinPixels: winograd ? 0 : Int.max)
+            let h = 12, w = 16, out = 6
+            let input = FeatureMap(channels: channels, height: h, width: w, values: random(channels * h * w))
+            let weight = random(out * channels * k * k), bias = random(out)
+            let plain = Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: k, bias: bias, relu: false)(input, compute).values
+            let six = Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: k, bias: bias, relu: false, relu6: true)(input, compute).values
+            XCTAssertTrue(plain.contains { $0 > 6 } && plain.contains { $0 < 0 }, "the case must reach both clips")
+            for (a, b) in zip(six, plain) { XCTAssertEqual(a, min(max(b, 0), 6), accuracy: 1e-4, "k\(k) c\(channels) winograd \(winograd)") }
+        }
+    }
+
+    /// Each group normalised by its own mean and biased variance, then scaled
+    /// and shifted per channel; large offsets (where a one-pass variance
+    /// would cancel) included.
+    func testGroupNormMatchesTheDefinition() throws {
+        var generator = SeededGenerator(seed: 73)
+        let compute = try Compute(workers: 2)
+        for (channels, groups, h, w, offset) in [(8, 4, 5, 7, 0.0), (64, 32, 9, 9, 0.0), (6, 1, 3, 4, 1000.0), (4, 4, 1, 1, 0.0)] {
+            let values = (0..<(channels * h * w)).map { _ in Float(Double.random(in: -2...2, using: &generator) + offset) }
+            let gamma = (0..<channels).map { _ in Float.random(in: 0.5...1.5, using: &generator) }
+            let beta = (0..<channels).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+            let map = FeatureMap(channels: channels, height: h, width: w, values: values)
+            GroupNorm(groups: groups, weight: gamma, bias: beta).apply(map, relu: false, compute)
+            let per = channels / groups, plane = h * w
+            for g in 0..<groups {
+                let slice = values[(g * per * plane)..<((g + 1) * per * plane)].map(Double.init)
+                let mean = slice.reduce(0, +) / Double(slice.count)
+                let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(slice.count)
+                for c in (g * per)..<((g + 1) * per) {
+                    for i in 0..<plane {
+                        let want = (Double(values[c * plane + i]) - mean) / (variance + 1e-5).squareRoot() * Double(gamma[c]) + Double(beta[c])
+                        XCTAssertEqual(Double(map.data[c * plane + i]), want, accuracy: 2e-4, "C\(channels) G\(groups) offset \(offset)")
+                    }
+                }
+            }
+        }
+    }
+}
