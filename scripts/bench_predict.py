@@ -14,7 +14,9 @@ default /dev/shm/segkit-predict-bench; --fresh rewrites them):
   * u2netp  U2NETP(3, 1), input 1x3x320x320, x/255 then ImageNet mean/std, built-in sigmoid (output d0);
   * smp-unet34  segmentation_models.pytorch 0.6.0 smp.Unet("resnet34", in_channels=1, classes=1), input
     1x1x512x512, x/255, sigmoid (issue 17; smp needs torchvision, whose PyPI wheel's compiled ops do
-    not load with torch+cpu: its `_meta_registrations` import is skipped, as in Fixtures/models/smp).
+    not load with torch+cpu: its `_meta_registrations` import is skipped, as in Fixtures/models/smp);
+  * smp-dlv3p50  smp.DeepLabV3Plus("resnet50", encoder_output_stride=16, in_channels=1, classes=1), input
+    1x1x512x512, x/255, sigmoid (layer4 dilated by 2, separable ASPP at rates 12/24/36).
 
 Conv weights are He-normal, BatchNorm layers get random statistics and affine
 parameters (so folding BatchNorm is actually exercised), and the last 1x1 conv
@@ -83,8 +85,11 @@ MODELS = {
                          "std": "0.229,0.224,0.225", "in_channels": "3"}),
     "smp-unet34": dict(channels=1, size=512, output="logits", mean=None, std=None,
                        meta={"arch": "smp-unet", "scale": repr(1 / 255), "in_channels": "1", "activation": "sigmoid"}),
+    "smp-dlv3p50": dict(channels=1, size=512, output="logits", mean=None, std=None,
+                        meta={"arch": "smp-deeplabv3plus", "encoder_output_stride": "16", "scale": repr(1 / 255),
+                              "in_channels": "1", "activation": "sigmoid"}),
 }
-SEED_OFFSET = {"unet": 0, "u2netp": 1, "smp-unet34": 2}
+SEED_OFFSET = {"unet": 0, "u2netp": 1, "smp-unet34": 2, "smp-dlv3p50": 3}
 
 
 def smp_module():
@@ -110,6 +115,8 @@ def build_model(name, randomise=True):
 
     if name == "smp-unet34":
         model = smp_module().Unet("resnet34", encoder_weights=None, in_channels=1, classes=1)
+    elif name == "smp-dlv3p50":
+        model = smp_module().DeepLabV3Plus("resnet50", encoder_weights=None, encoder_output_stride=16, in_channels=1, classes=1)
     else:
         model = rm.UNet(1, 1, bilinear=True, base=64) if name == "unet" else rm.U2NETP(3, 1)
     if not randomise:
@@ -132,7 +139,8 @@ def build_model(name, randomise=True):
     # Calibration: logits of the last 1x1 convolution (U-Net outc.conv, U2NETP outconv, whose output is d0
     # before its sigmoid) on one synthetic, preprocessed 256x256 image -> rescale to mean 0, std 2.
     cfg = MODELS[name]
-    final = {"unet": lambda: model.outc.conv, "u2netp": lambda: model.outconv, "smp-unet34": lambda: model.segmentation_head[0]}[name]()
+    final = {"unet": lambda: model.outc.conv, "u2netp": lambda: model.outconv, "smp-unet34": lambda: model.segmentation_head[0],
+             "smp-dlv3p50": lambda: model.segmentation_head[0]}[name]()
     rng = np.random.default_rng(SEED + 7)
     x = np.stack([synthetic_plane(rng, 256) for _ in range(cfg["channels"])]).astype(np.float32)
     if cfg["mean"] is not None:

@@ -135,4 +135,57 @@ final class SMPAgreementTests: XCTestCase {
             }
         }
     }
+
+    /// MobileNet-V2 at every depth from smp's full key layout (features.0 … 18,
+    /// tiny widths): the depth-5 encoder runs the last 1×1 module and ignores
+    /// nothing (found by scripts/smp_agreement.py: an empty ignore range used
+    /// to crash), shallower ones ignore the modules past their last output;
+    /// every output keeps the input's size and the feature channels are smp's.
+    func testMobileNetEncoderLoadsAtEveryDepth() throws {
+        var generator = SeededGenerator(seed: 51)
+        typealias Tensor = (name: String, dtype: String, shape: [Int], bytes: [UInt8])
+        func tensor(_ name: String, _ shape: [Int]) -> Tensor {
+            let count = shape.reduce(1, *)
+            let values: [Float] = name.hasSuffix("running_var") ? (0..<count).map { _ in Float.random(in: 0.5...1.5, using: &generator) }
+                : (0..<count).map { _ in Float.random(in: -0.5...0.5, using: &generator) }
+            return (name, "F32", shape, f32Bytes(values))
+        }
+        func bn(_ name: String, _ c: Int) -> [Tensor] { ["weight", "bias", "running_mean", "running_var"].map { tensor(name + "." + $0, [c]) } }
+        // Output widths per module: torchvision's 16/24/32/64/96/160/320/1280 scaled down.
+        let widths = [4, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 9]
+        var encoder = [tensor("encoder.features.0.0.weight", [widths[0], 3, 3, 3])] + bn("encoder.features.0.1", widths[0])
+        for i in 1...17 {
+            let p = "encoder.features.\(i).conv.", input = widths[i - 1], out = widths[i]
+            if i == 1 {
+                encoder += [tensor(p + "0.0.weight", [input, 1, 3, 3])] + bn(p + "0.1", input) + [tensor(p + "1.weight", [out, input, 1, 1])] + bn(p + "2", out)
+            } else {
+                let hidden = 2 * input
+                encoder += [tensor(p + "0.0.weight", [hidden, input, 1, 1])] + bn(p + "0.1", hidden) + [tensor(p + "1.0.weight", [hidden, 1, 3, 3])]
+                    + bn(p + "1.1", hidden) + [tensor(p + "2.weight", [out, hidden, 1, 1])] + bn(p + "3", out)
+            }
+        }
+        encoder += [tensor("encoder.features.18.0.weight", [widths[18], widths[17], 1, 1])] + bn("encoder.features.18.1", widths[18])
+        let outputs = [1, 3, 6, 13, 18]
+        for depth in 1...5 {
+            var tensors = encoder
+            let features = [3] + outputs.prefix(depth).map { widths[$0] }
+            var below = features.last!
+            for i in 0..<depth {
+                let skip = i + 2 < features.count ? features[features.count - 2 - i] : 0
+                tensors += [tensor("decoder.blocks.\(i).conv1.0.weight", [4, below + skip, 3, 3])] + bn("decoder.blocks.\(i).conv1.1", 4)
+                    + [tensor("decoder.blocks.\(i).conv2.0.weight", [4, 4, 3, 3])] + bn("decoder.blocks.\(i).conv2.1", 4)
+                below = 4
+            }
+            tensors += [tensor("segmentation_head.0.weight", [1, 4, 3, 3]), tensor("segmentation_head.0.bias", [1])]
+            let model = try LoadedModel(try SafeTensors(bytes: safetensorsBytes(tensors), path: "mobilenet-d\(depth).safetensors"))
+            let network = try XCTUnwrap(model.network as? SMPUnet)
+            XCTAssertEqual(network.encoder.name, "mobilenet_v2")
+            XCTAssertEqual(network.encoder.featureChannels, features, "depth \(depth)")
+            XCTAssertEqual(network.encoder.outputStride, 1 << depth)
+            let input = FeatureMap(channels: 3, height: 40, width: 56, values: (0..<(3 * 40 * 56)).map { Float($0 % 11) / 11 })
+            let out = try network.forward(input, try Compute(workers: 2))
+            XCTAssertEqual([out.channels, out.height, out.width], [1, 40, 56], "depth \(depth)")
+            XCTAssertTrue(out.values.allSatisfy(\.isFinite))
+        }
+    }
 }

@@ -76,7 +76,7 @@ final class MobileNetV2Encoder: SMPEncoder {
             if Self.stridedModules.contains(i) { stride *= 2 }
             modules.append(module)
         }
-        for i in (last + 1)...18 { store.ignore(prefix: "\(prefix)features.\(i).") }
+        for i in (last + 1)..<19 { store.ignore(prefix: "\(prefix)features.\(i).") }
         self.modules = modules
         featureChannels = features
         self.outputStride = min(stride, outputStride)
