@@ -6,6 +6,13 @@
 where p = sigmoid(model(x)) at full 512 x 512, x = pixels / 255, computed from the STORED
 F16 weights converted back to float32, eval mode.
 
+With --arch smp-unet (issue 17) it trains segmentation_models.pytorch 0.6.0's
+smp.Unet("resnet18", encoder_depth=3, decoder_channels=(64, 32, 16), in_channels=1, classes=1,
+activation="sigmoid") instead, as users train it, and writes smp's save_pretrained folder
+  Fixtures/models/isbi-smp-unet/config.json        smp's own
+  Fixtures/models/isbi-smp-unet/model.safetensors  F16 weights (ResNet stages beyond depth 3 left out)
+and the same reference files under Fixtures/models/isbi-smp-reference/.
+
 Data (referenced, never copied): ../shared/datasets/isbi2012/{train/image,train/label,test/image}/N.png
 relative to the repo root. Label 255 = cell interior, 0 = membrane.
 
@@ -41,8 +48,63 @@ DATA = os.path.normpath(os.path.join(REPO, "..", "shared", "datasets", "isbi2012
 METADATA = training.unet_metadata("ISBI 2012 train, Fixtures/models/train_isbi.py")
 
 
+ARCH = "unet"  # set by --arch before anything is built
+SMP_KWARGS = dict(encoder_name="resnet18", encoder_weights=None, encoder_depth=3, decoder_channels=(64, 32, 16),
+                  in_channels=1, classes=1, activation="sigmoid")
+
+
+def smp_module():
+    """segmentation_models_pytorch, with torchvision's operator registrations skipped (Fixtures/models/smp/generate.py)."""
+    import types
+    sys.modules.setdefault("torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations"))
+    import segmentation_models_pytorch as smp
+    return smp
+
+
+class Logits(torch.nn.Module):
+    """The smp model without its activation (training and `predict` apply the sigmoid themselves)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+        model.segmentation_head[-1] = torch.nn.Identity()
+
+    def forward(self, x):
+        return self.model(x)
+
+
 def make_model():
+    if ARCH == "smp-unet":
+        return Logits(smp_module().Unet(**SMP_KWARGS))
     return UNet(n_channels=1, n_classes=1, bilinear=True, base=16)
+
+
+def smp_state(model):
+    """smp's state_dict without the encoder stages the model never runs at depth 3."""
+    return {k: v for k, v in model.model.state_dict().items() if not k.startswith(("encoder.layer3.", "encoder.layer4."))}
+
+
+def save_model(model, out):
+    if ARCH != "smp-unet":
+        training.save_f16(model, out, METADATA)
+        return
+    import shutil
+    import tempfile
+    os.makedirs(out, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.model.save_pretrained(tmp)
+        shutil.copy(os.path.join(tmp, "config.json"), os.path.join(out, "config.json"))
+    training.save_f16(model, os.path.join(out, "model.safetensors"),
+                      {"trained_on": "ISBI 2012 train, Fixtures/models/train_isbi.py --arch smp-unet"}, state=smp_state(model))
+
+
+def load_model(out):
+    if ARCH != "smp-unet":
+        return training.load_f32(make_model(), out)
+    model = make_model()
+    missing = training.load_f32(model.model, os.path.join(out, "model.safetensors"), strict=False)
+    assert all(k.startswith(("encoder.layer3.", "encoder.layer4.")) for k in missing), missing
+    return model.eval()
 
 
 def load_split(split, with_labels):
@@ -65,7 +127,7 @@ def batch(images, labels, rng, n, side):
 
 
 def write_reference(weights, out_dir):
-    model = training.load_f32(make_model(), weights)
+    model = load_model(weights)
     names, images, _ = load_split("test", with_labels=False)
     os.makedirs(out_dir, exist_ok=True)
     probes = {}
@@ -75,20 +137,27 @@ def write_reference(weights, out_dir):
         probes[name[:-4]] = torch.from_numpy(np.ascontiguousarray(p[::8, ::8], dtype=np.float32))
     save_file(probes, os.path.join(out_dir, "probe.safetensors"),
               metadata={"what": "p[::8, ::8] of sigmoid(model(test/image/N.png / 255)), float32, one tensor per image N",
-                        "weights": "Fixtures/models/isbi-unet.safetensors (F16 read back as float32, eval mode)"})
+                        "weights": os.path.relpath(weights, REPO) + " (F16 read back as float32, eval mode)"})
     training.canonical_header(os.path.join(out_dir, "probe.safetensors"))
     total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir))
     log(f"wrote {len(names)} reference PNGs + probe.safetensors to {out_dir} ({total} bytes total)")
 
 
 def main():
+    global ARCH
     option = training.option
     args = training.parse_args(
-        __doc__, steps=500, seed=2012, batch=4, out=os.path.join(HERE, "isbi-unet.safetensors"),
+        __doc__, steps=500, seed=2012, batch=4, out=None,
         seed_help="seed for init and crops (default 2012)",
+        after_seed=[option("--arch", choices=["unet", "smp-unet"], default="unet",
+                           help="milesial U-Net (default) or smp's Unet on ResNet-18")],
         after_batch=[option("--crop", type=int, default=256, help="crop side (default 256)")],
-        after_out=[option("--reference-dir", default=os.path.join(HERE, "isbi-reference")),
+        after_out=[option("--reference-dir", default=None),
                    option("--reference-only", action="store_true", help="skip training; rewrite the reference predictions from --out")])
+    ARCH = args.arch
+    smp = ARCH == "smp-unet"
+    args.out = args.out or os.path.join(HERE, "isbi-smp-unet" if smp else "isbi-unet.safetensors")
+    args.reference_dir = args.reference_dir or os.path.join(HERE, "isbi-smp-reference" if smp else "isbi-reference")
     rng = training.deterministic(args)
 
     if not args.reference_only:
@@ -97,9 +166,9 @@ def main():
         model = make_model()
         seconds = training.train(model, lambda: batch(images, labels, rng, args.batch, args.crop), args.steps, args.lr)
         log(f"training {seconds:.0f}s")
-        training.save_f16(model, args.out, METADATA)
-        log(f"wrote {args.out} ({os.path.getsize(args.out)} bytes)")
-        acc, iou, fp, fn = training.scores(training.load_f32(make_model(), args.out), images, labels)
+        save_model(model, args.out)
+        log(f"wrote {args.out}")
+        acc, iou, fp, fn = training.scores(load_model(args.out), images, labels)
         log(f"stored F16 weights on the 30 training pairs (full 512x512): pixel accuracy {acc:.4f}, "
             f"foreground IoU {iou:.4f} (false fg {fp}, missed fg {fn})")
 

@@ -152,9 +152,10 @@ def scores(model, images, labels):
 
 # --- safetensors ------------------------------------------------------------------------------
 
-def save_f16(model, path, metadata):
+def save_f16(model, path, metadata, state=None):
+    """The state_dict (or `state`) as F16 safetensors with `metadata`, header canonical."""
     tensors = {}
-    for k, v in model.state_dict().items():
+    for k, v in (state if state is not None else model.state_dict()).items():
         v = v.detach().cpu()
         tensors[k] = (v.half() if v.is_floating_point() else v).contiguous()
     save_file(tensors, path, metadata=metadata)
@@ -175,8 +176,10 @@ def canonical_header(path):
     open(path, "wb").write(raw[:8] + text + b" " * (n - len(text)) + raw[8 + n:])
 
 
-def load_f32(model, path):
-    """Loads F16 weights from path into model as float32; returns it in eval mode."""
+def load_f32(model, path, strict=True):
+    """Loads F16 weights from path into model as float32; returns it in eval mode (with `strict`
+    False, returns the keys the file lacks instead)."""
     sd = {k: (v.float() if v.is_floating_point() else v) for k, v in load_file(path).items()}
-    model.load_state_dict(sd, strict=True)
-    return model.eval()
+    result = model.load_state_dict(sd, strict=strict)
+    model.eval()
+    return model if strict else result.missing_keys

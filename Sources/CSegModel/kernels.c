@@ -49,17 +49,19 @@ HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_
 }
 
 HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
-                      const float *bias, int32_t relu) {
+                      const float *bias, const float *residual, int32_t relu) {
+    const float lo = relu ? 0.0f : -INFINITY, hi = relu == 2 ? 6.0f : INFINITY;
     for (int32_t c = 0; c < channels; c++) {
-        float *p = out + c * stride;
+        float *restrict p = out + c * stride;
         const float b = bias ? bias[c] : 0.0f;
-        if (relu == 2) {
-            for (int64_t i = 0; i < count; i++) { float v = p[i] + b; v = v > 0 ? v : 0; p[i] = v < 6 ? v : 6; }
-        } else if (relu) {
-            for (int64_t i = 0; i < count; i++) { float v = p[i] + b; p[i] = v > 0 ? v : 0; }
+        if (residual) {
+            const float *restrict q = residual + c * stride;
+            for (int64_t i = 0; i < count; i++) p[i] += b + q[i];
         } else {
             for (int64_t i = 0; i < count; i++) p[i] += b;
         }
+        if (relu)
+            for (int64_t i = 0; i < count; i++) { float v = p[i] > lo ? p[i] : lo; p[i] = v < hi ? v : hi; }
     }
 }
 

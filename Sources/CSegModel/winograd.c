@@ -76,12 +76,13 @@ HOT void seg_wino_input(const float *input, int32_t channels, int32_t height, in
 }
 
 HOT void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t height, int32_t width,
-                         int32_t trow0, int32_t trow1, const float *bias, int32_t relu, float *out) {
+                         int32_t trow0, int32_t trow1, const float *bias, const float *residual, int32_t relu, float *out) {
     const int32_t tw = (width + 3) / 4;
     const int32_t lp = 4 * tw;
     const int64_t estride = (int64_t)kout * ldm;
     const int64_t plane = (int64_t)height * width;
-    float s[6][lp], junk[lp];
+    float s[6][lp], junk[lp], zeros[lp];
+    for (int32_t x = 0; x < lp; x++) zeros[x] = 0;
     for (int32_t k = 0; k < kout; k++) {
         const float b = bias ? bias[k] : 0.0f;
         for (int32_t ty = trow0; ty < trow1; ty++) {
@@ -107,12 +108,19 @@ HOT void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t heig
                 r[p] = y < height ? dst + (int64_t)y * width : junk;  // rows past the bottom edge are discarded
             }
             float *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
+            // The residual added before the activation (a ResNet block's shortcut), zeros when none.
+            const float *q[4];
+            for (int p = 0; p < 4; p++) {
+                const int32_t y = 4 * ty + p;
+                q[p] = residual && y < height ? residual + k * plane + (int64_t)y * width : zeros;
+            }
+            const float *q0 = q[0], *q1 = q[1], *q2 = q[2], *q3 = q[3];
             const float lo = relu ? 0.0f : -__builtin_inff(), hi = relu == 2 ? 6.0f : __builtin_inff();
             for (int32_t x = 0; x < width; x++) {
                 const float a1 = s[1][x] + s[2][x], a2 = s[1][x] - s[2][x];
                 const float b1 = s[3][x] + s[4][x], b2 = s[3][x] - s[4][x];
-                const float v0 = s[0][x] + a1 + b1 + b, v1 = a2 + 2 * b2 + b;
-                const float v2 = a1 + 4 * b1 + b, v3 = a2 + 8 * b2 + s[5][x] + b;
+                const float v0 = s[0][x] + a1 + b1 + b + q0[x], v1 = a2 + 2 * b2 + b + q1[x];
+                const float v2 = a1 + 4 * b1 + b + q2[x], v3 = a2 + 8 * b2 + s[5][x] + b + q3[x];
                 r0[x] = v0 > lo ? (v0 < hi ? v0 : hi) : lo;
                 r1[x] = v1 > lo ? (v1 < hi ? v1 : hi) : lo;
                 r2[x] = v2 > lo ? (v2 < hi ? v2 : hi) : lo;

@@ -37,8 +37,9 @@ final class DepthwiseAndGroupNormTests: XCTestCase {
         }
     }
 
-    /// ReLU6 clips at 6 on the 1×1, direct, im2col and Winograd paths alike.
-    func testReLU6OnEveryConvolutionPath() throws {
+    /// ReLU6 clips at 6, and a residual is added before the activation, on the
+    /// 1×1, direct, im2col and Winograd paths alike.
+    func testReLU6AndResidualOnEveryConvolutionPath() throws {
         var generator = SeededGenerator(seed: 72)
         func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -4...4, using: &generator) } }
         for (k, channels, winograd) in [(1, 8, false), (3, 2, false), (3, 8, false), (3, 8, true), (5, 3, false)] {
@@ -50,6 +51,16 @@ final class DepthwiseAndGroupNormTests: XCTestCase {
             let six = Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: k, bias: bias, relu: false, relu6: true)(input, compute).values
             XCTAssertTrue(plain.contains { $0 > 6 } && plain.contains { $0 < 0 }, "the case must reach both clips")
             for (a, b) in zip(six, plain) { XCTAssertEqual(a, min(max(b, 0), 6), accuracy: 1e-4, "k\(k) c\(channels) winograd \(winograd)") }
+            // A residual (a ResNet shortcut) is added before the activation, on every path.
+            let shortcut = FeatureMap(channels: out, height: h, width: w, values: random(out * h * w))
+            for (relu, relu6) in [(false, false), (true, false), (true, true)] {
+                let conv = Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: k, bias: bias, relu: relu, relu6: relu6)
+                let got = conv(input, compute, adding: shortcut).values
+                for (i, v) in got.enumerated() {
+                    let sum = plain[i] + shortcut.data[i]
+                    XCTAssertEqual(v, relu6 ? min(max(sum, 0), 6) : relu ? max(sum, 0) : sum, accuracy: 1e-4, "residual k\(k) c\(channels) winograd \(winograd)")
+                }
+            }
         }
     }
 

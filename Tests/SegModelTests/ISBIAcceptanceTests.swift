@@ -9,21 +9,29 @@ import XCTest
 #if !SEGKIT_UNIT_TESTS
 /// The U-Net trained on the real ISBI 2012 training set (`Fixtures/models/train_isbi.py`)
 /// predicts the 30 test images; the PyTorch model's own predictions, made by
-/// the same script from the stored weights, are the reference.
+/// the same script from the stored weights, are the reference. The same for
+/// the smp Unet (ResNet-18 encoder) that script trains with `--arch smp-unet`,
+/// read from its save_pretrained folder.
 final class ISBIAcceptanceTests: XCTestCase {
     static let images = Repo.shared + "/isbi2012/test/image"
-    static let weights = Repo.fixtures + "/models/isbi-unet.safetensors"
-    static let reference = Repo.fixtures + "/models/isbi-reference"
 
     func testThirtyTestImagesMatchPyTorch() throws {
+        try check(weights: Repo.fixtures + "/models/isbi-unet.safetensors", reference: Repo.fixtures + "/models/isbi-reference")
+    }
+
+    func testSMPUnetTrainedOnISBIMatchesPyTorch() throws {
+        try check(weights: Repo.fixtures + "/models/isbi-smp-unet", reference: Repo.fixtures + "/models/isbi-smp-reference")
+    }
+
+    private func check(weights: String, reference: String) throws {
         guard FileManager.default.fileExists(atPath: Self.images) else { throw XCTSkip("ISBI 2012 not found at \(Self.images)") }
         let png = try makeTemporaryDirectory(self), tiff = try makeTemporaryDirectory(self)
-        var r = try runTool("segpredict", ["--weights", Self.weights, "--input", Self.images, "--out", png])
+        var r = try runTool("segpredict", ["--weights", weights, "--input", Self.images, "--out", png])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("30 of 30 images"), r.stderr)
-        r = try runTool("segpredict", ["--weights", Self.weights, "--input", Self.images, "--out", tiff, "--format", "tiff32"])
+        r = try runTool("segpredict", ["--weights", weights, "--input", Self.images, "--out", tiff, "--format", "tiff32"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let probe = try SafeTensors(contentsOf: Self.reference + "/probe.safetensors")
+        let probe = try SafeTensors(contentsOf: reference + "/probe.safetensors")
         var worstFloat: Float = 0, worstLevel = 0, foreground = 0
         for n in 0..<30 {
             // Probabilities on every 8th row and column, to 1e-4.
@@ -36,7 +44,7 @@ final class ISBIAcceptanceTests: XCTestCase {
             }
             // The 8-bit maps, every pixel, within one level (rounding of values within 1e-4 of a half level).
             guard case .uint8(let ours) = try ImageReader.read("\(png)/\(n).png").samples,
-                  case .uint8(let theirs) = try ImageReader.read("\(Self.reference)/\(n).png").samples else { return XCTFail("not 8-bit") }
+                  case .uint8(let theirs) = try ImageReader.read("\(reference)/\(n).png").samples else { return XCTFail("not 8-bit") }
             XCTAssertEqual(ours.count, theirs.count)
             worstLevel = max(worstLevel, zip(ours, theirs).map { abs(Int($0) - Int($1)) }.max()!)
             foreground += ours.filter { $0 >= 128 }.count

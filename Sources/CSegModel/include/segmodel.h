@@ -28,10 +28,12 @@ void seg_sgemm_at(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
 void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
                 int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
                 int32_t row0, int32_t row1, float *col, int64_t ld);
-// out[c][i] = act(out[c][i] + bias[c]) for `count` values per channel at
-// `stride` apart; act 0 = none, 1 = ReLU, 2 = ReLU6 (MobileNet's min(max(x, 0), 6)).
+// out[c][i] = act(out[c][i] + bias[c] + residual[c][i]) for `count` values per
+// channel at `stride` apart (the residual in the same layout, NULL for none: a
+// ResNet block's shortcut added before its ReLU); act 0 = none, 1 = ReLU,
+// 2 = ReLU6 (MobileNet's min(max(x, 0), 6)).
 void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t count,
-                  const float *bias, int32_t relu);
+                  const float *bias, const float *residual, int32_t relu);
 
 // Direct 3×3 convolution (dilation `dil`, zero padding `dil`) of output rows
 // [row0, row1), bias and optional ReLU included: for layers with very few input
@@ -55,9 +57,9 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
 void seg_wino_input(const float *input, int32_t channels, int32_t height, int32_t width,
                     int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride);
 // Output transform: M[36][K][tiles] → out rows of tile rows [trow0, trow1), with
-// bias and optional ReLU.
+// bias, an optional residual (out's layout, NULL for none) and activation as seg_bias_act.
 void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t height, int32_t width,
-                     int32_t trow0, int32_t trow1, const float *bias, int32_t relu, float *out);
+                     int32_t trow0, int32_t trow1, const float *bias, const float *residual, int32_t relu, float *out);
 // Weight transform: w[K][C][3][3] → U[36][K][C].
 void seg_wino_weights(const float *w, int32_t kout, int32_t channels, float *u);
 

@@ -52,30 +52,33 @@ public final class Conv2D: @unchecked Sendable {
     /// The output side for an input side, as PyTorch computes it.
     public func outputSide(_ side: Int) -> Int { (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1 }
 
-    /// Applies the convolution to `inputs` stacked along channels (all the same size).
-    public func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute) -> FeatureMap {
+    /// Applies the convolution to `inputs` stacked along channels (all the same size);
+    /// `residual` (the output's shape) is added before the activation, in the same
+    /// pass over each strip while it is in cache (a ResNet block's `relu(bn(conv(x)) + shortcut)`).
+    public func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute, adding residual: FeatureMap? = nil) -> FeatureMap {
         let h = inputs[0].height, w = inputs[0].width
         precondition(inputs.allSatisfy { $0.height == h && $0.width == w }, "stacked inputs differ in size")
         precondition(inputs.reduce(0) { $0 + $1.channels } == inChannels, "channel count does not match the layer")
         let oh = outputSide(h), ow = outputSide(w)
         precondition(oh > 0 && ow > 0, "input \(h)x\(w) is too small for a \(kernel)x\(kernel)/\(stride) convolution")
         let out = FeatureMap(channels: outChannels, height: oh, width: ow)
+        if let residual { precondition(residual.channels == outChannels && residual.height == oh && residual.width == ow, "residual differs in shape") }
         compute.multiplyAdds += macsPerPixel * oh * ow
         let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
         let kind: String
         // The specialised paths assume stride 1 and "same" padding; im2col takes any.
         if isSame && kernel == 1 {
             kind = "conv1x1"
-            pointwise(inputs, out, compute)
-        } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 {
+            pointwise(inputs, out, residual, compute)
+        } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 && residual == nil {
             kind = "conv3x3 direct"
             direct(inputs[0], out, compute)
         } else if isSame && kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
             kind = "conv3x3 winograd"
-            winograd(inputs, out, compute)
+            winograd(inputs, out, residual, compute)
         } else {
             kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
-            im2col(inputs, out, compute)
+            im2col(inputs, out, residual, compute)
         }
         if compute.profile {
             compute.layerSeconds["\(kind) \(h)x\(w) \(inChannels)->\(outChannels)", default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -84,7 +87,9 @@ public final class Conv2D: @unchecked Sendable {
     }
 
     /// Convenience for a single input.
-    public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap { self([input], compute) }
+    public func callAsFunction(_ input: FeatureMap, _ compute: Compute, adding residual: FeatureMap? = nil) -> FeatureMap {
+        self([input], compute, adding: residual)
+    }
 
     /// Rows per strip: enough columns for an efficient matrix product, a column
     /// buffer that stays in cache, and at least four strips to share among
@@ -98,7 +103,7 @@ public final class Conv2D: @unchecked Sendable {
         return max(1, min(rows, (height + 3) / 4))
     }
 
-    private func pointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+    private func pointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w
         let rows = Self.stripRows(height: h, width: w, bytesPerRow: 0)
         let strips = (h + rows - 1) / rows
@@ -113,7 +118,8 @@ public final class Conv2D: @unchecked Sendable {
                                       input.data + r0 * w, Int32(plane), channel == 0 ? 0 : 1, out.data + r0 * w, Int32(plane))
                             channel += input.channels
                         }
-                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, activationCode)
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!,
+                                     residual.map { $0.data + r0 * w }, activationCode)
                     }
                 }
             }
@@ -134,7 +140,7 @@ public final class Conv2D: @unchecked Sendable {
 
     /// The column matrix of each strip of output rows (any stride and padding), then one
     /// matrix product per strip.
-    private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+    private func im2col(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
         let h = out.height, w = out.width, plane = h * w, k2 = kernel * kernel
         let depth = inChannels * k2
         let rows = Self.stripRows(height: h, width: w, bytesPerRow: depth * w * 4)
@@ -154,7 +160,8 @@ public final class Conv2D: @unchecked Sendable {
                         }
                         seg_sgemm(Int32(outChannels), Int32(n), Int32(depth), wp.baseAddress!, Int32(depth),
                                   col, Int32(n), 0, out.data + r0 * w, Int32(plane))
-                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!, activationCode)
+                        seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!,
+                                     residual.map { $0.data + r0 * w }, activationCode)
                     }
                 }
             }
@@ -175,7 +182,7 @@ public final class Conv2D: @unchecked Sendable {
         return u
     }
 
-    private func winograd(_ inputs: [FeatureMap], _ out: FeatureMap, _ compute: Compute) {
+    private func winograd(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
         let h = out.height, w = out.width
         let tilesWide = (w + 3) / 4, tilesHigh = (h + 3) / 4
         let u = transformedWeights()
@@ -199,7 +206,7 @@ public final class Conv2D: @unchecked Sendable {
                                       Int32(inChannels), v + e * inChannels * n, Int32(n), 0, m + e * outChannels * n, Int32(n))
                         }
                         seg_wino_output(m, Int64(n), Int32(outChannels), Int32(h), Int32(w), Int32(t0), Int32(t1), bp.baseAddress!,
-                                        activationCode, out.data)
+                                        residual.map { UnsafePointer($0.data) }, activationCode, out.data)
                     }
                 }
             }

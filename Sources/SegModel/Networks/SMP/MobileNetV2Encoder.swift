@@ -18,9 +18,7 @@ final class MobileNetV2Encoder: SMPEncoder {
             var y = x
             if let expand { y = expand(y, compute) }
             if let depthwise { y = depthwise(y, compute) }
-            y = project(y, compute)
-            if residual { Operations.addInPlace(y, x) }
-            return y
+            return project(y, compute, adding: residual ? x : nil)
         }
     }
 

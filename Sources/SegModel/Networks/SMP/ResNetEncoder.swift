@@ -13,13 +13,12 @@ final class ResNetEncoder: SMPEncoder {
         let conv1: Conv2D, conv2: Conv2D, conv3: Conv2D?
         let downsample: Conv2D?
 
+        /// The block's last convolution carries the ReLU and adds the shortcut before it, in one pass.
         func callAsFunction(_ x: FeatureMap, _ compute: Compute) -> FeatureMap {
-            var y = conv2(conv1(x, compute), compute)
-            if let conv3 { y = conv3(y, compute) }
             let shortcut = downsample.map { $0(x, compute) } ?? x
-            Operations.addInPlace(y, shortcut)
-            Operations.reluInPlace(y)
-            return y
+            let y = conv1(x, compute)
+            guard let conv3 else { return conv2(y, compute, adding: shortcut) }
+            return conv3(conv2(y, compute), compute, adding: shortcut)
         }
     }
 
@@ -48,12 +47,12 @@ final class ResNetEncoder: SMPEncoder {
                     conv1 = try store.conv(p + "conv1", inChannels: channels, kernel: 1, bias: false, batchNorm: p + "bn1", relu: true)
                     conv2 = try store.conv(p + "conv2", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "bn2",
                                            dilation: rate, stride: stride, padding: rate, relu: true)
-                    conv3 = try store.conv(p + "conv3", inChannels: conv2.outChannels, kernel: 1, bias: false, batchNorm: p + "bn3", relu: false)
+                    conv3 = try store.conv(p + "conv3", inChannels: conv2.outChannels, kernel: 1, bias: false, batchNorm: p + "bn3", relu: true)
                 } else {
                     conv1 = try store.conv(p + "conv1", inChannels: channels, kernel: 3, bias: false, batchNorm: p + "bn1",
                                            dilation: rate, stride: stride, padding: rate, relu: true)
                     conv2 = try store.conv(p + "conv2", inChannels: conv1.outChannels, kernel: 3, bias: false, batchNorm: p + "bn2",
-                                           dilation: rate, padding: rate, relu: false)
+                                           dilation: rate, padding: rate, relu: true)
                 }
                 let out = (conv3 ?? conv2).outChannels
                 var downsample: Conv2D?
