@@ -45,7 +45,7 @@ public enum Operations {
     /// `F.interpolate(mode="nearest", size=(height, width))`: output pixel
     /// (y, x) copies input (⌊y · in/out⌋, ⌊x · in/out⌋), the scale in float32
     /// as PyTorch computes it.
-    public static func nearestResize(_ input: FeatureMap, height: Int, width: Int) -> FeatureMap {
+    public static func nearestResize(_ input: FeatureMap, height: Int, width: Int, _ compute: Compute) -> FeatureMap {
         if height == input.height && width == input.width { return input }
         func sources(_ out: Int, _ size: Int) -> [Int] {
             let scale = Float(size) / Float(out)
@@ -53,11 +53,19 @@ public enum Operations {
         }
         let ys = sources(height, input.height), xs = sources(width, input.width)
         let out = FeatureMap(channels: input.channels, height: height, width: width)
-        for c in 0..<input.channels {
-            let src = input.channel(c), dst = out.channel(c)
-            for y in 0..<height {
-                let row = src + ys[y] * input.width, target = dst + y * width
-                for x in 0..<width { target[x] = row[xs[x]] }
+        compute.parallel(input.channels) { _, range in
+            for c in range {
+                let src = input.channel(c), dst = out.channel(c)
+                for y in 0..<height {
+                    let target = dst + y * width
+                    // A row repeated from the one above (2× upsampling: every other row) is a copy.
+                    if y > 0 && ys[y] == ys[y - 1] {
+                        target.update(from: target - width, count: width)
+                        continue
+                    }
+                    let row = src + ys[y] * input.width
+                    for x in 0..<width { target[x] = row[xs[x]] }
+                }
             }
         }
         return out
@@ -123,7 +131,7 @@ public enum Operations {
     /// `F.interpolate(mode="nearest")`, or `mode="bilinear"` with
     /// `align_corners=False`.
     public static func upsampled(_ input: FeatureMap, height: Int, width: Int, bilinear: Bool, _ compute: Compute) -> FeatureMap {
-        bilinear ? resize(input, height: height, width: width, alignCorners: false, compute) : nearestResize(input, height: height, width: width)
+        bilinear ? resize(input, height: height, width: width, alignCorners: false, compute) : nearestResize(input, height: height, width: width, compute)
     }
 
     /// Element-wise sum (U²-Net's residual connections), written into `a`.
