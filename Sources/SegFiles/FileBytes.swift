@@ -35,6 +35,37 @@ public enum FileBytes {
         return bytes
     }
 
+    /// The bytes `range` of a regular file (pread), for formats read piece by
+    /// piece so that a large file never sits in memory whole (model weights).
+    /// A file shorter than the range is an error.
+    public static func read(_ path: String, range: Range<Int>) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileError(.unreadable, path: path, openFailure(path, errno: errno)) }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        try bytes.withUnsafeMutableBytes { buf in
+            while done < range.count {
+                let n = pread(fd, buf.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError(.unreadable, path: path, "read failed: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { throw FileError(.unreadable, path: path, "file ended at byte \(range.lowerBound + done), expected \(range.upperBound) (changed while reading?)") }
+                done += n
+            }
+        }
+        return bytes
+    }
+
+    /// The size of a regular file, nil for anything else (pipes, devices,
+    /// directories) or when it cannot be examined.
+    public static func regularFileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
+
     /// Why `path` could not be opened; a symbolic link whose target is missing
     /// (git-annex or DVC content that was never fetched) is named as such.
     static func openFailure(_ path: String, errno code: Int32) -> String {

@@ -45,6 +45,27 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertThrowsError(try file.floats("n"))
     }
 
+    /// A file is parsed from its header and each tensor read from disk when
+    /// converted (weights never sit in memory twice): the values equal the
+    /// in-memory parse, a malformed header is refused as before, and a file
+    /// cut short after parsing is an error naming it, not a crash.
+    func testFilesAreReadTensorByTensor() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let bytes = safetensorsBytes([("a", "F32", [3], f32Bytes([1, -2, 0.25])), ("b", "F32", [2], f32Bytes([7, 8]))], metadata: ["arch": "unet"])
+        let path = dir + "/m.safetensors"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let file = try SafeTensors(contentsOf: path)
+        XCTAssertEqual(try file.floats("a"), [1, -2, 0.25])
+        XCTAssertEqual(try file.floats("b"), [7, 8])
+        XCTAssertEqual(file.metadata, ["arch": "unet"])
+        XCTAssertEqual(file.rawBytes("b"), f32Bytes([7, 8]))
+        try Data(bytes.dropLast(4)).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try file.floats("b")) { XCTAssertTrue("\($0)".contains("m.safetensors") && "\($0)".contains("ended"), "\($0)") }
+        XCTAssertThrowsError(try SafeTensors(contentsOf: path)) { XCTAssertTrue("\($0)".contains("outside"), "\($0)") }
+        try Data(bytes.prefix(5)).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try SafeTensors(contentsOf: path)) { XCTAssertTrue("\($0)".contains("shorter than the 8-byte header"), "\($0)") }
+    }
+
     func testEveryHalfPrecisionValueMatchesTheHardwareConversion() {
         for bits in 0...UInt16.max {
             let expected = Float(Float16(bitPattern: bits))

@@ -46,40 +46,67 @@ public struct SafeTensors: Sendable {
     public let entries: [String: Entry]
     /// The `__metadata__` string map (empty when absent).
     public let metadata: [String: String]
-    private let data: [UInt8]
+    /// Where the tensor bytes are: in memory, or read from the file tensor by
+    /// tensor (a model's weights are never all in memory twice).
+    private enum Storage: Sendable {
+        case memory([UInt8])
+        case file(String)
+    }
+    private let storage: Storage
     private let dataStart: Int
 
     /// Largest header accepted; real headers are kilobytes.
     static let maxHeaderBytes = 100 << 20
 
-    /// Reads and validates a safetensors file.
+    /// Reads and validates a safetensors file: the header now, each tensor's
+    /// bytes when it is converted (a regular file; a pipe is read whole).
     public init(contentsOf path: String) throws {
-        let bytes: [UInt8]
-        do { bytes = try FileBytes.read(path, limit: 1 << 34) } catch let error as FileError {
+        do {
+            guard let size = FileBytes.regularFileSize(path) else {
+                try self.init(bytes: try FileBytes.read(path, limit: 1 << 34), path: path)
+                return
+            }
+            let prefix = try FileBytes.read(path, range: 0..<min(size, 8))
+            let length = try Self.headerLength(prefix, fileSize: size, path: path)
+            let header = try FileBytes.read(path, range: 8..<(8 + length))
+            try self.init(header: header, dataLength: size - 8 - length, storage: .file(path), path: path)
+        } catch let error as FileError {
             throw ModelError(path: path, error.message)
         }
-        try self.init(bytes: bytes, path: path)
     }
 
     /// Parses safetensors bytes; `path` only names the source in errors.
     public init(bytes: [UInt8], path: String = "") throws {
-        func fail(_ message: String) -> ModelError { ModelError(path: path, "not a valid safetensors file: \(message)") }
-        guard bytes.count >= 8 else { throw fail("\(bytes.count) bytes, shorter than the 8-byte header length") }
+        let length = try Self.headerLength(Array(bytes.prefix(8)), fileSize: bytes.count, path: path)
+        try self.init(header: Array(bytes[8..<(8 + length)]), dataLength: bytes.count - 8 - length, storage: .memory(bytes), path: path)
+    }
+
+    private static func failure(_ path: String, _ message: String) -> ModelError {
+        ModelError(path: path, "not a valid safetensors file: \(message)")
+    }
+
+    /// The header length from the first 8 bytes, checked against the file size.
+    private static func headerLength(_ prefix: [UInt8], fileSize: Int, path: String) throws -> Int {
+        guard prefix.count >= 8 else { throw failure(path, "\(fileSize) bytes, shorter than the 8-byte header length") }
         var length: UInt64 = 0
-        for i in 0..<8 { length |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard length <= UInt64(bytes.count - 8) else {
-            throw fail("header length \(length) runs past the end of the file (\(bytes.count) bytes)")
+        for i in 0..<8 { length |= UInt64(prefix[i]) << (8 * UInt64(i)) }
+        guard length <= UInt64(fileSize - 8) else {
+            throw failure(path, "header length \(length) runs past the end of the file (\(fileSize) bytes)")
         }
-        guard length <= UInt64(Self.maxHeaderBytes) else { throw fail("header length \(length) is implausibly large") }
-        let headerEnd = 8 + Int(length)
+        guard length <= UInt64(Self.maxHeaderBytes) else { throw failure(path, "header length \(length) is implausibly large") }
+        return Int(length)
+    }
+
+    /// Parses and validates the JSON header against `dataLength` bytes of tensor data.
+    private init(header headerBytes: [UInt8], dataLength: Int, storage: Storage, path: String) throws {
+        func fail(_ message: String) -> ModelError { Self.failure(path, message) }
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: Data(bytes[8..<headerEnd]), options: [])
+            json = try JSONSerialization.jsonObject(with: Data(headerBytes), options: [])
         } catch {
             throw fail("the header is not valid JSON")
         }
         guard let header = json as? [String: Any] else { throw fail("the header is not a JSON object") }
-        let dataLength = bytes.count - headerEnd
         var entries: [String: Entry] = [:]
         var metadata: [String: String] = [:]
         for (name, value) in header {
@@ -128,8 +155,8 @@ public struct SafeTensors: Sendable {
         self.path = path
         self.entries = entries
         self.metadata = metadata
-        self.data = bytes
-        self.dataStart = headerEnd
+        self.storage = storage
+        self.dataStart = 8 + headerBytes.count
     }
 
     /// A floating tensor converted to Float32 (row-major, PyTorch order).
@@ -141,8 +168,9 @@ public struct SafeTensors: Sendable {
             throw ModelError(path: path, "tensor '\(name)' has dtype \(entry.dtype.rawValue), expected a floating type")
         }
         var out = [Float](repeating: 0, count: entry.count)
-        data.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + dataStart + entry.range.lowerBound
+        let bytes = try tensorBytes(entry)
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             out.withUnsafeMutableBufferPointer { dst in
                 switch entry.dtype {
                 case .f32:
@@ -165,8 +193,20 @@ public struct SafeTensors: Sendable {
     }
 
     /// The stored bytes of tensor `name` (little-endian, as in the file).
-    func rawBytes(_ name: String) -> ArraySlice<UInt8>? {
-        entries[name].map { data[(dataStart + $0.range.lowerBound)..<(dataStart + $0.range.upperBound)] }
+    func rawBytes(_ name: String) -> [UInt8]? {
+        entries[name].flatMap { try? tensorBytes($0) }
+    }
+
+    /// The stored bytes of `entry`, from memory or read from the file.
+    private func tensorBytes(_ entry: Entry) throws -> [UInt8] {
+        let range = (dataStart + entry.range.lowerBound)..<(dataStart + entry.range.upperBound)
+        switch storage {
+        case .memory(let bytes): return Array(bytes[range])
+        case .file(let file):
+            do { return try FileBytes.read(file, range: range) } catch let error as FileError {
+                throw ModelError(path: path, error.message)
+            }
+        }
     }
 
     /// IEEE 754 binary16 → binary32, exact for every input (subnormals included).
