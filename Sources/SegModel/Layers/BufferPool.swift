@@ -5,7 +5,7 @@ import Foundation
 /// (tenths of a second per 512² U-Net image). The pool holds at most `limit`
 /// bytes, so peak memory stays close to what is actually in use.
 final class BufferPool: @unchecked Sendable {
-    static let shared = BufferPool(limit: 48 << 20)
+    static let shared = BufferPool(limit: 24 << 20)
     private let limit: Int
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]

@@ -33,6 +33,25 @@ public final class DepthwiseConv2D: Sendable {
     /// Applies the filters, channels shared among the workers.
     public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         precondition(input.channels == channels, "depthwise convolution over \(channels) channels got \(input.channels)")
+        return apply(input, firstChannel: 0, compute)
+    }
+
+    /// Applies the filters to maps stacked along channels (as if concatenated),
+    /// one output per map: each channel has its own filter, so a separable
+    /// convolution's pointwise half can read the outputs stacked and no
+    /// concatenated copy is ever made.
+    public func callAsFunction(stacked inputs: [FeatureMap], _ compute: Compute) -> [FeatureMap] {
+        precondition(inputs.reduce(0) { $0 + $1.channels } == channels, "stacked inputs do not have \(channels) channels")
+        var first = 0
+        return inputs.map { input in
+            defer { first += input.channels }
+            return apply(input, firstChannel: first, compute)
+        }
+    }
+
+    /// The filters of channels `firstChannel`… applied to `input`'s channels.
+    private func apply(_ input: FeatureMap, firstChannel: Int, _ compute: Compute) -> FeatureMap {
+        let channels = input.channels
         let oh = outputSide(input.height), ow = outputSide(input.width)
         precondition(oh > 0 && ow > 0, "input \(input.height)x\(input.width) is too small for a \(kernel)x\(kernel)/\(stride) depthwise convolution")
         let out = FeatureMap(channels: channels, height: oh, width: ow)
@@ -43,7 +62,7 @@ public final class DepthwiseConv2D: Sendable {
             bias.withUnsafeBufferPointer { bp in
                 compute.parallel(channels) { _, range in
                     seg_depthwise(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
-                                  wp.baseAddress! + range.lowerBound * kernel * kernel, bp.baseAddress! + range.lowerBound,
+                                  wp.baseAddress! + (firstChannel + range.lowerBound) * kernel * kernel, bp.baseAddress! + firstChannel + range.lowerBound,
                                   Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(oh), Int32(ow), code,
                                   out.channel(range.lowerBound))
                 }

@@ -8,8 +8,18 @@ protocol SMPEncoder: Sendable {
     var outputStride: Int { get }
     /// smp's encoder name ("resnet34", "mobilenet_v2"), for descriptions and config checks.
     var name: String { get }
-    /// The feature list for `input` (its first entry is `input` itself).
-    func features(_ input: FeatureMap, _ compute: Compute) -> [FeatureMap]
+    /// The feature list for `input` (its first entry is `input` itself), with
+    /// nil for the features `keeping` rejects: released as soon as the next
+    /// stage has read them, so a decoder that needs two of them (DeepLabV3+)
+    /// does not hold the rest.
+    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int) -> Bool) -> [FeatureMap?]
+}
+
+extension SMPEncoder {
+    /// Every feature.
+    func features(_ input: FeatureMap, _ compute: Compute) -> [FeatureMap] {
+        features(input, compute, keeping: { _ in true }).map { $0! }
+    }
 }
 
 /// Recognises and loads the encoder an smp state_dict holds.

@@ -79,10 +79,12 @@ final class SMPFPN: SMPNetwork {
     }
 
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
-        let features = encoder.features(input, compute)
-        var pyramid = [top(features[depth], compute)]
+        // FPN reads the last four features only.
+        let depth = depth
+        let features = encoder.features(input, compute, keeping: { $0 >= depth - 3 })
+        var pyramid = [top(features[depth]!, compute)]
         for (i, skip) in lateral.enumerated() {
-            let above = pyramid.last!, c = features[depth - 1 - i]
+            let above = pyramid.last!, c = features[depth - 1 - i]!
             let sum = skip(c, compute)
             Operations.addInPlace(sum, Operations.upsampled(above, height: 2 * above.height, width: 2 * above.width, bilinear: bilinear, compute))
             pyramid.append(sum)
