@@ -31,10 +31,11 @@ void seg_wino_weights(const float *w, int32_t kout, int32_t channels, float *u) 
 }
 
 HOT void seg_wino_input(const float *input, int32_t channels, int32_t height, int32_t width,
+                        const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
                         int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride) {
     const int32_t tw = (width + 3) / 4;
     const int32_t lp = 4 * tw + 2;  // padded row: column p holds input x = p - 1
-    const int64_t plane = (int64_t)height * width;
+    const int64_t plane = rowmap ? (int64_t)src_height * src_width : (int64_t)height * width;
     float rows[6][lp], t[6][lp];
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + c * plane;
@@ -42,7 +43,14 @@ HOT void seg_wino_input(const float *input, int32_t channels, int32_t height, in
             for (int r = 0; r < 6; r++) {
                 const int32_t y = 4 * ty - 1 + r;
                 memset(rows[r], 0, sizeof(float) * (size_t)lp);
-                if (y >= 0 && y < height) memcpy(rows[r] + 1, src + (int64_t)y * width, sizeof(float) * (size_t)width);
+                if (y < 0 || y >= height) continue;
+                if (rowmap) {
+                    // A nearest-resized view: row y is source row rowmap[y], column x source column colmap[x].
+                    const float *s = src + (int64_t)rowmap[y] * src_width;
+                    for (int32_t x = 0; x < width; x++) rows[r][1 + x] = s[colmap[x]];
+                } else {
+                    memcpy(rows[r] + 1, src + (int64_t)y * width, sizeof(float) * (size_t)width);
+                }
             }
             for (int32_t p = 0; p < lp; p++) {
                 const float d0 = rows[0][p], d1 = rows[1][p], d2 = rows[2][p];

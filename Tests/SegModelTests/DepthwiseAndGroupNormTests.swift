@@ -64,6 +64,28 @@ final class DepthwiseAndGroupNormTests: XCTestCase {
         }
     }
 
+    /// A 3×3 convolution of a nearest-resized map stacked with a skip, with the
+    /// resize read in place on the Winograd path, equals the convolution of the
+    /// resized copy: exact 2× and uneven ratios, with and without a skip, and
+    /// below the Winograd size (where the copy is made).
+    func testConvolutionOfAResizedViewEqualsTheResizedCopy() throws {
+        var generator = SeededGenerator(seed: 74)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &generator) } }
+        for winograd in [true, false] {
+            let compute = try Compute(workers: 2, winogradMinPixels: winograd ? 0 : Int.max)
+            for (sh, sw, h, w, skip) in [(8, 12, 16, 24, 5), (7, 9, 16, 20, 0), (5, 5, 11, 13, 3), (13, 6, 26, 12, 0)] {
+                let channels = 9, out = 7
+                let small = FeatureMap(channels: channels, height: sh, width: sw, values: random(channels * sh * sw))
+                let skips = skip > 0 ? [FeatureMap(channels: skip, height: h, width: w, values: random(skip * h * w))] : []
+                let conv = Conv2D(weight: random(out * (channels + skip) * 9), outChannels: out, inChannels: channels + skip, kernel: 3,
+                                  bias: random(out), relu: true)
+                let want = conv([Operations.nearestResize(small, height: h, width: w, compute)] + skips, compute).values
+                let got = conv(resizing: small, toHeight: h, width: w, then: skips, compute).values
+                XCTAssertEqual(got, want, "\(sh)x\(sw) -> \(h)x\(w), skip \(skip), winograd \(winograd)")
+            }
+        }
+    }
+
     /// Each group normalised by its own mean and biased variance, then scaled
     /// and shifted per channel; large offsets (where a one-pass variance
     /// would cancel) included.

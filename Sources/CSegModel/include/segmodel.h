@@ -54,7 +54,11 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows
 // [trow0, trow1): V[36][C][tiles], `ldv` values per (element, channel) row and
 // `estride` values per element (C_total × ldv when several inputs are stacked).
+// With `rowmap` non-NULL the input is a nearest-resized view of a
+// src_height × src_width map (height × width is the view's size): view pixel
+// (y, x) is source pixel (rowmap[y], colmap[x]), so an upsampled copy is never made.
 void seg_wino_input(const float *input, int32_t channels, int32_t height, int32_t width,
+                    const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
                     int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride);
 // Output transform: M[36][K][tiles] → out rows of tile rows [trow0, trow1), with
 // bias, an optional residual (out's layout, NULL for none) and activation as seg_bias_act.

@@ -73,9 +73,9 @@ public final class Conv2D: @unchecked Sendable {
         } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 && residual == nil {
             kind = "conv3x3 direct"
             direct(inputs[0], out, compute)
-        } else if isSame && kernel == 3 && dilation == 1 && h * w >= compute.winogradMinPixels && inChannels >= 8 {
+        } else if usesWinograd(height: h, width: w, compute) {
             kind = "conv3x3 winograd"
-            winograd(inputs, out, residual, compute)
+            winograd(inputs, view: nil, out, residual, compute)
         } else {
             kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
             im2col(inputs, out, residual, compute)
@@ -84,6 +84,48 @@ public final class Conv2D: @unchecked Sendable {
             compute.layerSeconds["\(kind) \(h)x\(w) \(inChannels)->\(outChannels)", default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         return out
+    }
+
+    /// The convolution of `first` resized nearest-neighbour to `height` ×
+    /// `width` (`F.interpolate(mode="nearest")`) stacked with `rest` (smp's
+    /// decoder blocks: the upsampled map, then the skip). On the Winograd path
+    /// the resized map is read through an index view and never made; other
+    /// paths make it.
+    public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
+                               _ compute: Compute) -> FeatureMap {
+        let view = NearestView(first, height: height, width: width)
+        guard usesWinograd(height: height, width: width, compute), rest.allSatisfy({ $0.height == height && $0.width == width }),
+              first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
+            return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
+        }
+        let out = FeatureMap(channels: outChannels, height: height, width: width)
+        compute.multiplyAdds += macsPerPixel * height * width
+        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
+        winograd(rest, view: view, out, nil, compute)
+        if compute.profile {
+            compute.layerSeconds["conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)", default: 0]
+                += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+        return out
+    }
+
+    /// A nearest-neighbour resize as source rows and columns (`Operations.nearestSources`).
+    struct NearestView {
+        let source: FeatureMap, height: Int, width: Int
+        let rows: [Int32], columns: [Int32]
+
+        init(_ source: FeatureMap, height: Int, width: Int) {
+            self.source = source
+            self.height = height
+            self.width = width
+            rows = Operations.nearestSources(height, source.height).map { Int32($0) }
+            columns = Operations.nearestSources(width, source.width).map { Int32($0) }
+        }
+    }
+
+    /// Whether a "same" 3×3 convolution at this size takes the Winograd path.
+    private func usesWinograd(height: Int, width: Int, _ compute: Compute) -> Bool {
+        isSame && kernel == 3 && dilation == 1 && height * width >= compute.winogradMinPixels && inChannels >= 8
     }
 
     /// Convenience for a single input.
@@ -182,7 +224,8 @@ public final class Conv2D: @unchecked Sendable {
         return u
     }
 
-    private func winograd(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
+    /// `view`, when given, is the first of the stacked inputs (read through its index maps).
+    private func winograd(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
         let h = out.height, w = out.width
         let tilesWide = (w + 3) / 4, tilesHigh = (h + 3) / 4
         let u = transformedWeights()
@@ -196,8 +239,18 @@ public final class Conv2D: @unchecked Sendable {
                     for s in range {
                         let t0 = s * rows, t1 = min(tilesHigh, t0 + rows), n = (t1 - t0) * tilesWide
                         var channel = 0
+                        if let view {
+                            view.rows.withUnsafeBufferPointer { rows in
+                                view.columns.withUnsafeBufferPointer { columns in
+                                    seg_wino_input(view.source.data, Int32(view.source.channels), Int32(h), Int32(w), rows.baseAddress,
+                                                   columns.baseAddress, Int32(view.source.height), Int32(view.source.width), Int32(t0), Int32(t1),
+                                                   v, Int64(n), Int64(inChannels * n))
+                                }
+                            }
+                            channel = view.source.channels
+                        }
                         for input in inputs {
-                            seg_wino_input(input.data, Int32(input.channels), Int32(h), Int32(w), Int32(t0), Int32(t1),
+                            seg_wino_input(input.data, Int32(input.channels), Int32(h), Int32(w), nil, nil, 0, 0, Int32(t0), Int32(t1),
                                            v + channel * n, Int64(n), Int64(inChannels * n))
                             channel += input.channels
                         }

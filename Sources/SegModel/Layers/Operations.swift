@@ -47,11 +47,7 @@ public enum Operations {
     /// as PyTorch computes it.
     public static func nearestResize(_ input: FeatureMap, height: Int, width: Int, _ compute: Compute) -> FeatureMap {
         if height == input.height && width == input.width { return input }
-        func sources(_ out: Int, _ size: Int) -> [Int] {
-            let scale = Float(size) / Float(out)
-            return (0..<out).map { min(Int((Float($0) * scale).rounded(.down)), size - 1) }
-        }
-        let ys = sources(height, input.height), xs = sources(width, input.width)
+        let ys = nearestSources(height, input.height), xs = nearestSources(width, input.width)
         let out = FeatureMap(channels: input.channels, height: height, width: width)
         compute.parallel(input.channels) { _, range in
             for c in range {
@@ -69,6 +65,13 @@ public enum Operations {
             }
         }
         return out
+    }
+
+    /// The source index of each of `out` positions when `size` positions are
+    /// resized nearest-neighbour: ⌊i · size/out⌋, the scale in float32 as PyTorch computes it.
+    static func nearestSources(_ out: Int, _ size: Int) -> [Int] {
+        let scale = Float(size) / Float(out)
+        return (0..<out).map { min(Int((Float($0) * scale).rounded(.down)), size - 1) }
     }
 
     /// The maps stacked along channels in one map (`torch.cat(dim=1)`).

@@ -22,9 +22,16 @@ struct SMPDecoderBlock: Sendable {
 
     /// `x` upsampled to `height` × `width`, the skips concatenated after it, then the block.
     func callAsFunction(_ x: FeatureMap, skips: [FeatureMap], height: Int, width: Int, bilinear: Bool, _ compute: Compute) -> FeatureMap {
-        var inputs = [Operations.upsampled(x, height: height, width: width, bilinear: bilinear, compute)] + skips
-        if let attention1 { inputs = [attention1(Operations.concatenated(inputs))] }
-        var y = conv2(conv1(inputs, compute), compute)
+        let first: FeatureMap
+        if bilinear || attention1 != nil {
+            var inputs = [Operations.upsampled(x, height: height, width: width, bilinear: bilinear, compute)] + skips
+            if let attention1 { inputs = [attention1(Operations.concatenated(inputs))] }
+            first = conv1(inputs, compute)
+        } else {
+            // Nearest upsampling read in place by the convolution (no upsampled copy).
+            first = conv1(resizing: x, toHeight: height, width: width, then: skips, compute)
+        }
+        var y = conv2(first, compute)
         if let attention2 { y = attention2(y) }
         return y
     }
