@@ -86,17 +86,20 @@ final class SMPDeepLabV3Plus: SMPNetwork {
     }
 
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
-        // Only the stride-4 feature and the deepest are read: the others are released as the encoder goes.
+        // Only the stride-4 feature and the deepest are read: the others are released as the encoder
+        // goes, and the stride-4 one as soon as its 1×1 branch has run.
         let depth = depth
-        let features = encoder.features(input, compute, keeping: { $0 == 2 || $0 == depth })
-        let x = features[depth]!
+        let (x, high) = { () -> (FeatureMap, FeatureMap) in
+            let features = encoder.features(input, compute, keeping: { $0 == 2 || $0 == depth })
+            return (features[depth]!, highResolution(features[2]!, compute))
+        }()
         var branches = [branch1x1(x, compute)] + atrous.map { $0([x], compute) }
         branches.append(imagePooling(x, compute))
         let aspp = asppOut([project(branches, compute)], compute)
         // smp's nn.Upsample(scale_factor=4 at output stride 16 beyond depth 3, else 2), landing on the stride-4 feature.
         let scale = outputStride == 16 && depth > 3 ? 4 : 2
         let up = Operations.resize(aspp, height: scale * aspp.height, width: scale * aspp.width, alignCorners: true, compute)
-        let fused = fuse([up, highResolution(features[2]!, compute)], compute)
+        let fused = fuse([up, high], compute)
         let logits = head(fused, compute)
         return Operations.resize(logits, height: upsampling * logits.height, width: upsampling * logits.width, alignCorners: true, compute)
     }
