@@ -113,6 +113,50 @@ final class SegPredictCLITests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("rgb.png") && refused.stderr.contains("outputs 128x128 for an input padded to 64x64"), refused.stderr)
     }
 
+    /// smp models go through the rest of segpredict unchanged: sliding
+    /// windows whose tiles are not multiples of the output stride (each tile
+    /// padded and cropped), flip TTA and softmax probabilities equal to the
+    /// library's Predictor; masks identical whatever the threads and batch
+    /// lanes; two shards write exactly the full run's files.
+    func testSMPModelsWithTilesTTALanesAndShards() throws {
+        let model = Repo.fixtures + "/models/smp/fpn-mobilenet_v2-d4-cat"
+        var generator = SeededGenerator(seed: 12)
+        let input = try makeTemporaryDirectory(self)
+        var images: [String: Image] = [:]
+        for name in ["a", "b", "c"] {
+            let rgb = (0..<(70 * 90 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            images[name] = Image(width: 90, height: 70, colorModel: .rgb, samples: .uint8(rgb))
+            try ImageWriter.write(images[name]!, to: "\(input)/\(name).png", as: .png(level: 3, filtered: true))
+        }
+        let probabilities = try makeTemporaryDirectory(self)
+        let r = try segpredict(["--weights", model, "--input", input, "--out", probabilities, "--format", "tiff32",
+                                "--tile", "40", "--overlap", "0.25", "--tta", "flip"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let loaded = try LoadedModel(path: model)
+        let predictor = Predictor(model: loaded, settings: try ResolvedPreprocessing(loaded.preprocessing(), network: loaded.network),
+                                  tile: 40, overlap: 0.25, flipTTA: true, compute: try Compute(workers: 2))
+        let want = try predictor.probabilities(images["a"]!)
+        let pages = try FloatTIFF.read(probabilities + "/a.tif")
+        XCTAssertEqual(pages.count, 2)
+        for (c, page) in pages.enumerated() {
+            XCTAssertEqual([page.width, page.height], [90, 70])
+            for (i, v) in page.values.enumerated() { XCTAssertEqual(v, want.channel(c)[i], accuracy: 1e-6) }
+        }
+
+        var runs: [String] = []
+        for settings in [["--threads", "1"], ["--threads", "2", "--batch", "2"], ["--shard", "0/2"], ["--shard", "1/2"]] {
+            let out = settings.first == "--shard" && runs.count == 3 ? runs[2] : try makeTemporaryDirectory(self)
+            let run = try segpredict(["--weights", model, "--input", input, "--out", out, "--mask"] + settings)
+            XCTAssertEqual(run.status, 0, run.stderr)
+            runs.append(out)
+        }
+        for name in ["a.png", "b.png", "c.png"] {
+            let one = try Data(contentsOf: URL(fileURLWithPath: runs[0] + "/" + name))
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: runs[1] + "/" + name)), one, name)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: runs[2] + "/" + name)), one, "shards: " + name)
+        }
+    }
+
     /// A second run into a folder that holds its maps refuses before writing
     /// anything (exit 2); --force replaces them; --threads is the old --jobs.
     func testExistingOutputsNeedForceAndThreadsIsAnAliasOfJobs() throws {

@@ -50,7 +50,12 @@ public final class Conv2D: @unchecked Sendable {
     var isSame: Bool { stride == 1 && padding == dilation * (kernel - 1) / 2 }
 
     /// The output side for an input side, as PyTorch computes it.
-    public func outputSide(_ side: Int) -> Int { (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1 }
+    public func outputSide(_ side: Int) -> Int { Self.outputSide(side, kernel: kernel, stride: stride, dilation: dilation, padding: padding) }
+
+    /// PyTorch's output size of a convolution (or pooling) window along one axis.
+    static func outputSide(_ side: Int, kernel: Int, stride: Int, dilation: Int, padding: Int) -> Int {
+        (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1
+    }
 
     /// Applies the convolution to `inputs` stacked along channels (all the same size);
     /// `residual` (the output's shape) is added before the activation, in the same

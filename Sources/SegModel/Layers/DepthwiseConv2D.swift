@@ -28,7 +28,7 @@ public final class DepthwiseConv2D: Sendable {
     }
 
     /// The output side for an input side, as PyTorch computes it.
-    public func outputSide(_ side: Int) -> Int { (side + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1 }
+    public func outputSide(_ side: Int) -> Int { Conv2D.outputSide(side, kernel: kernel, stride: stride, dilation: dilation, padding: padding) }
 
     /// Applies the filters, channels shared among the workers.
     public func callAsFunction(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {

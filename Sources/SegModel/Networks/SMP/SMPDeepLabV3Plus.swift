@@ -35,12 +35,9 @@ final class SMPDeepLabV3Plus: SMPNetwork {
     let head: Conv2D
     let upsampling: Int
     var architecture: Architecture { .smpDeepLabV3Plus }
-    var inputChannels: Int { encoder.featureChannels[0] }
-    var outputChannels: Int { head.outChannels }
-    var minimumSide: Int { 1 }
-    var description: String {
-        "smp DeepLabV3Plus (\(encoder.name), depth \(depth), output stride \(outputStride), atrous rates "
-            + atrous.map { String(($0.depthwise?.dilation ?? $0.pointwise.dilation)) }.joined(separator: "/") + ", decoder channels \(project.outChannels))"
+    var decoderSummary: String {
+        "output stride \(outputStride), atrous rates " + atrous.map { String(($0.depthwise?.dilation ?? $0.pointwise.dilation)) }.joined(separator: "/")
+            + ", decoder channels \(project.outChannels)"
     }
     var decoderSettings: [String: String] {
         ["decoder_channels": String(project.outChannels), "decoder_aspp_separable": atrous[0].depthwise != nil ? "true" : "false"]

@@ -26,12 +26,8 @@ final class SMPFPN: SMPNetwork {
     let upsampling: Int
     let bilinear: Bool
     var architecture: Architecture { .smpFPN }
-    var inputChannels: Int { encoder.featureChannels[0] }
-    var outputChannels: Int { head.outChannels }
-    var minimumSide: Int { 1 }
-    var description: String {
-        "smp FPN (\(encoder.name), depth \(depth), pyramid \(top.outChannels), segmentation \(segmentation[0][0].conv.outChannels), "
-            + "\(concatenates ? "cat" : "add"))"
+    var decoderSummary: String {
+        "pyramid \(top.outChannels), segmentation \(segmentation[0][0].conv.outChannels), \(concatenates ? "cat" : "add")"
     }
     var decoderSettings: [String: String] {
         ["decoder_pyramid_channels": String(top.outChannels), "decoder_segmentation_channels": String(segmentation[0][0].conv.outChannels),

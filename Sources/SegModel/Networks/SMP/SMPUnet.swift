@@ -11,12 +11,7 @@ final class SMPUnet: SMPNetwork {
     let bilinear: Bool
     var architecture: Architecture { .smpUnet }
     var depth: Int { blocks.count }
-    var inputChannels: Int { encoder.featureChannels[0] }
-    var outputChannels: Int { head.outChannels }
-    var minimumSide: Int { 1 }
-    var description: String {
-        "smp Unet (\(encoder.name), depth \(depth), decoder channels \(decoderSettings["decoder_channels"]!))"
-    }
+    var decoderSummary: String { "decoder channels \(decoderSettings["decoder_channels"]!)" }
     var decoderSettings: [String: String] {
         ["decoder_channels": blocks.map { String($0.outChannels) }.joined(separator: ","),
          "decoder_attention_type": blocks.contains { $0.attention2 != nil } ? "scse" : "none"]

@@ -13,12 +13,7 @@ final class SMPUnetPlusPlus: SMPNetwork {
     let bilinear: Bool
     let depth: Int
     var architecture: Architecture { .smpUnetPlusPlus }
-    var inputChannels: Int { encoder.featureChannels[0] }
-    var outputChannels: Int { head.outChannels }
-    var minimumSide: Int { 1 }
-    var description: String {
-        "smp UnetPlusPlus (\(encoder.name), depth \(depth), decoder channels \(decoderSettings["decoder_channels"]!))"
-    }
+    var decoderSummary: String { "decoder channels \(decoderSettings["decoder_channels"]!)" }
     var decoderSettings: [String: String] {
         ["decoder_channels": (0..<depth).map { String(nodes["x_0_\($0)"]!.outChannels) }.joined(separator: ","),
          "decoder_attention_type": nodes.values.contains { $0.attention2 != nil } ? "scse" : "none"]
