@@ -65,8 +65,43 @@ HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t coun
     }
 }
 
-void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
-                 int32_t k, int32_t stride, int32_t pad, int32_t oh, int32_t ow, float *out) {
+// max that propagates NaN, as PyTorch's pooling does.
+static inline float nan_max(float m, float v) { return (v > m || v != v) ? v : m; }
+
+// ResNet's stem pool (3×3, stride 2, padding 1): the column maxima of each
+// output row's three input rows first (contiguous, vectorised), then the
+// maxima of three neighbouring columns.
+static void maxpool_3x3_s2(const float *input, int32_t channels, int32_t height, int32_t width,
+                           int32_t oh, int32_t ow, float *out) {
+    float column[width];
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + (int64_t)c * height * width;
+        float *dst = out + (int64_t)c * oh * ow;
+        for (int32_t y = 0; y < oh; y++) {
+            const int32_t ya = 2 * y - 1 < 0 ? 0 : 2 * y - 1, yb = 2 * y + 2 < height ? 2 * y + 2 : height;
+            const float *r = src + (int64_t)ya * width;
+            for (int32_t x = 0; x < width; x++) column[x] = r[x];
+            for (int32_t yy = ya + 1; yy < yb; yy++) {
+                const float *q = src + (int64_t)yy * width;
+                for (int32_t x = 0; x < width; x++) column[x] = nan_max(column[x], q[x]);
+            }
+            float *d = dst + (int64_t)y * ow;
+            for (int32_t x = 0; x < ow; x++) {
+                const int32_t xa = 2 * x - 1 < 0 ? 0 : 2 * x - 1, xb = 2 * x + 2 < width ? 2 * x + 2 : width;
+                float m = column[xa];
+                for (int32_t xx = xa + 1; xx < xb; xx++) m = nan_max(m, column[xx]);
+                d[x] = m;
+            }
+        }
+    }
+}
+
+HOT void seg_maxpool(const float *input, int32_t channels, int32_t height, int32_t width,
+                     int32_t k, int32_t stride, int32_t pad, int32_t oh, int32_t ow, float *out) {
+    if (k == 3 && stride == 2 && pad == 1) {
+        maxpool_3x3_s2(input, channels, height, width, oh, ow, out);
+        return;
+    }
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
         float *dst = out + (int64_t)c * oh * ow;

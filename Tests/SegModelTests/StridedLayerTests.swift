@@ -68,8 +68,10 @@ final class StridedLayerTests: XCTestCase {
     func testPaddedMaxPoolMatchesTheDefinition() throws {
         var generator = SeededGenerator(seed: 3)
         let compute = try Compute(workers: 2)
-        for (h, w) in [(13, 11), (8, 8), (1, 5)] {
-            let values = (0..<(2 * h * w)).map { _ in Float.random(in: -5...5, using: &generator) }
+        for (h, w, nan) in [(13, 11, false), (8, 8, false), (1, 5, false), (2, 2, false), (9, 14, true), (6, 7, true)] {
+            var values = (0..<(2 * h * w)).map { _ in Float.random(in: -5...5, using: &generator) }
+            // A NaN spreads to every window holding it, as in PyTorch.
+            if nan { values[(1 * h + h / 2) * w + w / 2] = .nan }
             let input = FeatureMap(channels: 2, height: h, width: w, values: values)
             let got = Operations.maxPool(input, 3, stride: 2, padding: 1, compute)
             let oh = (h + 2 - 3) / 2 + 1, ow = (w + 2 - 3) / 2 + 1
@@ -80,13 +82,17 @@ final class StridedLayerTests: XCTestCase {
                     for x in 0..<ow {
                         var m = -Float.infinity
                         for sy in (y * 2 - 1)...(y * 2 + 1) where sy >= 0 && sy < h {
-                            for sx in (x * 2 - 1)...(x * 2 + 1) where sx >= 0 && sx < w { m = max(m, values[(c * h + sy) * w + sx]) }
+                            for sx in (x * 2 - 1)...(x * 2 + 1) where sx >= 0 && sx < w {
+                                let v = values[(c * h + sy) * w + sx]
+                                m = v.isNaN || m.isNaN ? .nan : max(m, v)
+                            }
                         }
                         want.append(m)
                     }
                 }
             }
-            XCTAssertEqual(got.values, want, "\(h)x\(w)")
+            XCTAssertEqual(got.values.map(\.bitPattern), want.map(\.bitPattern), "\(h)x\(w)")
+            XCTAssertEqual(got.values.contains { $0.isNaN }, nan)
         }
     }
 }
