@@ -9,9 +9,10 @@ import XCTest
 final class WeightErrorTests: XCTestCase {
     static let unet = Repo.fixtures + "/models/agreement/unet-bilinear.safetensors"
 
-    /// The fixture's tensors, rewritten through `edit` (name, dtype, shape, bytes) → entry or nil to drop.
-    func rewritten(_ edit: (String, String, [Int], [UInt8]) -> (String, String, [Int], [UInt8])?) throws -> SafeTensors {
-        let file = try SafeTensors(contentsOf: Self.unet)
+    /// The fixture's tensors (the U-Net, or `source`), rewritten through `edit` (name, dtype, shape, bytes) → entry or nil to drop.
+    func rewritten(_ source: String = WeightErrorTests.unet,
+                   _ edit: (String, String, [Int], [UInt8]) -> (String, String, [Int], [UInt8])?) throws -> SafeTensors {
+        let file = try SafeTensors(contentsOf: source)
         let entries = file.entries.keys.sorted().compactMap { name -> (name: String, dtype: String, shape: [Int], bytes: [UInt8])? in
             let e = file.entries[name]!
             return edit(name, e.dtype.rawValue, e.shape, Array(file.rawBytes(name)!)).map { ($0.0, $0.1, $0.2, $0.3) }
@@ -75,5 +76,43 @@ final class WeightErrorTests: XCTestCase {
         let p = try? Preprocessing(metadata: ["scale": "1/255", "mean": "0.5", "arch": "unet", "trained_on": "anything"])
         XCTAssertEqual(p?.scale, Float(1.0 / 255.0))
         XCTAssertEqual(p?.mean, [0.5])
+    }
+
+    /// smp files whose layers load but do not fit together are refused at
+    /// load time, naming the layer, instead of failing mid-prediction: a
+    /// ResNet block without its projection shortcut, an FPN lateral of the
+    /// wrong width, an empty layer.
+    func testInconsistentSMPFilesAreRefusedAtLoadTime() throws {
+        let smp = Repo.fixtures + "/models/smp/"
+        assertLoadFails(try rewritten(smp + "unet-resnet50-d2-scse/model.safetensors") { $0.contains("layer1.0.downsample") ? nil : ($0, $1, $2, $3) },
+                        "the shortcut of 'encoder.layer1.0.' has 64 channels where 256 are needed")
+        let fpn = smp + "fpn-resnet18-d3/model.safetensors"
+        assertLoadFails(try rewritten(fpn) { name, dtype, shape, bytes in
+            if name == "decoder.p4.skip_conv.weight" { return (name, "F32", [16] + shape.dropFirst(), f32Bytes([Float](repeating: 0.1, count: 16 * shape[1]))) }
+            if name == "decoder.p4.skip_conv.bias" { return (name, "F32", [16], f32Bytes([Float](repeating: 0, count: 16))) }
+            return (name, dtype, shape, bytes)
+        }, "'decoder.p4.skip_conv' has 16 channels where 32 are needed")
+        assertLoadFails(try rewritten(fpn) { name, dtype, shape, bytes in
+            name == "segmentation_head.0.bias" ? (name, "F32", [0], []) : (name, dtype, shape, bytes)
+        }, "segmentation_head.0.bias")
+    }
+
+    /// config.json: the deprecated `decoder_use_batchnorm` is checked like
+    /// `decoder_use_norm` ("inplace" is InPlaceABN, which SegKit does not run);
+    /// `"identity"` means logits exactly as null does, so segpredict's default
+    /// activation applies to both.
+    func testSMPConfigNormalisationAndIdentityActivation() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let source = Repo.fixtures + "/models/smp/unet-resnet18-d3"
+        try FileManager.default.copyItem(atPath: source + "/model.safetensors", toPath: dir + "/model.safetensors")
+        let config = try String(contentsOfFile: source + "/config.json", encoding: .utf8)
+        try config.replacingOccurrences(of: "\"decoder_use_norm\": \"batchnorm\"", with: "\"decoder_use_batchnorm\": \"inplace\"")
+            .write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try LoadedModel(path: dir)) { XCTAssertTrue("\($0)".contains("decoder_use_batchnorm inplace is not supported"), "\($0)") }
+        for activation in ["null", "\"identity\""] {
+            try config.replacingOccurrences(of: "\"activation\": null", with: "\"activation\": \(activation)")
+                .write(toFile: dir + "/config.json", atomically: true, encoding: .utf8)
+            XCTAssertNil(try LoadedModel(path: dir).preprocessing().activation, activation)
+        }
     }
 }

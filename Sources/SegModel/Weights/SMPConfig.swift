@@ -52,8 +52,11 @@ public struct SMPConfig: Sendable, Equatable {
         encoderDepth = try int("encoder_depth", 5)
         inChannels = try int("in_channels", 3)
         classes = try int("classes", 1)
-        if let norm = object["decoder_use_norm"], !(norm is NSNull), (norm as? String) != "batchnorm" && (norm as? Bool) != true {
-            throw ModelError(path: path, "decoder_use_norm \(norm) is not supported (batchnorm)")
+        // `decoder_use_batchnorm` is smp's deprecated spelling of the same setting ("inplace" is InPlaceABN).
+        for key in ["decoder_use_norm", "decoder_use_batchnorm"] {
+            if let norm = object[key], !(norm is NSNull), (norm as? String) != "batchnorm" && (norm as? Bool) != true {
+                throw ModelError(path: path, "\(key) \(norm) is not supported (batchnorm)")
+            }
         }
         if let aux = object["aux_params"], !(aux is NSNull) {
             throw ModelError(path: path, "aux_params (a classification head) is not supported")
@@ -124,10 +127,11 @@ public struct SMPConfig: Sendable, Equatable {
             p.mean = [0.485, 0.456, 0.406]
             p.std = [0.229, 0.224, 0.225]
         }
+        // null and "identity" both mean logits (smp's nn.Identity): segpredict's default
+        // activation then applies (sigmoid for one class, softmax for several), as for any model.
         switch activation {
         case "sigmoid": p.activation = .sigmoid
         case "softmax", "softmax2d": p.activation = .softmax
-        case "identity": p.activation = Activation.none
         default: break
         }
         return p
@@ -142,7 +146,7 @@ public struct SMPConfig: Sendable, Equatable {
         if network.inputChannels != inChannels || network.outputChannels != classes {
             throw ModelError(path: path, "in_channels \(inChannels), classes \(classes) do not match the weights (\(network.inputChannels) → \(network.outputChannels))")
         }
-        if smp.encoder.name != encoderName || smp.depth != encoderDepth {
+        if !smp.encoder.isNamed(encoderName) || smp.depth != encoderDepth {
             throw ModelError(path: path, "encoder '\(encoderName)' at depth \(encoderDepth) does not match the weights ('\(smp.encoder.name)' at depth \(smp.depth))")
         }
         let found = smp.decoderSettings

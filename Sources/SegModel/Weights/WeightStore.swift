@@ -19,6 +19,15 @@ final class WeightStore {
     /// Shape of tensor `name`, if present.
     func shape(_ name: String) -> [Int]? { file.entries[prefix + name]?.shape }
 
+    /// Fails naming `what` when a width read from one tensor does not match the
+    /// width another layer reads or adds to (a file that would otherwise load
+    /// and then fail mid-prediction).
+    func requireWidth(_ found: Int, _ expected: Int, _ what: String) throws {
+        guard found == expected else {
+            throw ModelError(path: file.path, "\(what) has \(found) channels where \(expected) are needed")
+        }
+    }
+
     /// Tensor `name` as floats; `expected` gives the shape, `nil` entries match
     /// any size. Returns the values and the actual shape.
     func tensor(_ name: String, _ expected: [Int?]) throws -> (values: [Float], shape: [Int]) {
@@ -29,6 +38,9 @@ final class WeightStore {
         let fits = entry.shape.count == expected.count && zip(entry.shape, expected).allSatisfy { $1 == nil || $0 == $1 }
         guard fits else {
             throw ModelError(path: file.path, "tensor '\(name)' has shape \(text(entry.shape)), expected \(text(expected))")
+        }
+        guard !entry.shape.contains(0) else {
+            throw ModelError(path: file.path, "tensor '\(name)' has shape \(text(entry.shape)): an empty layer")
         }
         used.insert(prefix + name)
         return (try file.floats(prefix + name), entry.shape)

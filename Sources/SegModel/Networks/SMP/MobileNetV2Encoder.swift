@@ -88,8 +88,8 @@ final class MobileNetV2Encoder: SMPEncoder {
         var channels = [stem[1]]
         for i in outputModules {
             let p = "\(prefix)features.\(i)."
-            guard let out = store.shape(p + "0.weight") ?? store.shape(p + "conv.3.weight") ?? store.shape(p + "conv.2.weight") else { break }
-            channels.append(out[0])
+            guard let out = (store.shape(p + "0.weight") ?? store.shape(p + "conv.3.weight") ?? store.shape(p + "conv.2.weight"))?.first else { break }
+            channels.append(out)
         }
         return channels
     }

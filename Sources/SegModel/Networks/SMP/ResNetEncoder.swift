@@ -26,6 +26,8 @@ final class ResNetEncoder: SMPEncoder {
     let stages: [[Block]]
     let outputStride: Int
     let name: String
+    /// Every smp ResNet whose layout fits the blocks the file holds.
+    let names: [String]
 
     /// Reads `prefix`conv1…, stages layer1 … layer`depth − 1` (the stages beyond are ignored).
     init(_ store: WeightStore, prefix: String, depth: Int, outputStride: Int = 32) throws {
@@ -60,6 +62,11 @@ final class ResNetEncoder: SMPEncoder {
                     downsample = try store.conv(p + "downsample.0", inChannels: channels, kernel: 1, bias: false, batchNorm: p + "downsample.1",
                                                 stride: stride, padding: 0, relu: false)
                 }
+                // The shortcut must have the block's output shape: a projection when width or stride changes.
+                try store.requireWidth(downsample?.outChannels ?? channels, out, "the shortcut of '\(p)'")
+                if downsample == nil && stride != 1 {
+                    throw ModelError(path: store.file.path, "'\(p)' halves the size but has no downsample shortcut ('\(p)downsample.0.weight')")
+                }
                 blocks.append(Block(conv1: conv1, conv2: conv2, conv3: conv3, downsample: downsample))
                 channels = out
                 index += 1
@@ -73,11 +80,14 @@ final class ResNetEncoder: SMPEncoder {
         // Blocks per stage as the file holds them (smp writes every stage whatever the depth).
         let counts = (1...4).map { stage in (0...).prefix { store.has("\(prefix)layer\(stage).\($0).conv1.weight") }.count }
         // Stages beyond the depth may have been stripped from the file.
-        name = Self.layouts.first { layout in
+        names = Self.layouts.filter { layout in
             layout.bottleneck == bottleneck && (0..<4).allSatisfy { counts[$0] == layout.blocks[$0] || $0 >= depth - 1 && counts[$0] == 0 }
-        }?.name
+        }.map(\.name)
+        name = names.first
             ?? "ResNet (\(bottleneck ? "Bottleneck" : "BasicBlock") \(counts.prefix(depth - 1).map(String.init).joined(separator: "-")))"
     }
+
+    func isNamed(_ name: String) -> Bool { names.contains(name) }
 
     /// torchvision's layouts smp names (blocks per stage).
     static let layouts: [(name: String, bottleneck: Bool, blocks: [Int])] = [

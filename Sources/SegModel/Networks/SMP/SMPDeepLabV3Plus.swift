@@ -66,12 +66,15 @@ final class SMPDeepLabV3Plus: SMPNetwork {
             return Separable(depthwise: nil, pointwise: try store.conv(p + "0", inChannels: deepest, kernel: 3, bias: false, batchNorm: p + "1",
                                                                        dilation: rate, relu: true))
         }
+        for (i, branch) in atrous.enumerated() { try store.requireWidth(branch.pointwise.outChannels, width, "'\(a)convs.\(i + 1)'") }
         pooling = try store.conv(a + "convs.4.1", inChannels: deepest, kernel: 1, bias: false, batchNorm: a + "convs.4.2", relu: true)
+        try store.requireWidth(pooling.outChannels, width, "'\(a)convs.4'")
         project = try store.conv(a + "project.0", inChannels: 5 * width, kernel: 1, bias: false, batchNorm: a + "project.1", relu: true)
-        asppOut = Separable(depthwise: try store.depthwise("decoder.aspp.1.0", channels: width, kernel: 3, relu: false),
-                            pointwise: try store.conv("decoder.aspp.1.1", inChannels: width, kernel: 1, bias: false, batchNorm: "decoder.aspp.2", relu: true))
+        asppOut = Separable(depthwise: try store.depthwise("decoder.aspp.1.0", channels: project.outChannels, kernel: 3, relu: false),
+                            pointwise: try store.conv("decoder.aspp.1.1", inChannels: project.outChannels, kernel: 1, bias: false,
+                                                      batchNorm: "decoder.aspp.2", relu: true))
         highResolution = try store.conv("decoder.block1.0", inChannels: features[2], kernel: 1, bias: false, batchNorm: "decoder.block1.1", relu: true)
-        let fused = width + highResolution.outChannels
+        let fused = asppOut.pointwise.outChannels + highResolution.outChannels
         fuse = Separable(depthwise: try store.depthwise("decoder.block2.0.0", channels: fused, kernel: 3, relu: false),
                          pointwise: try store.conv("decoder.block2.0.1", inChannels: fused, kernel: 1, bias: false, batchNorm: "decoder.block2.1", relu: true))
         head = try Self.head(store, inChannels: fuse.pointwise.outChannels, kernel: 1)

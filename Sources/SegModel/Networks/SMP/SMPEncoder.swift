@@ -8,6 +8,9 @@ protocol SMPEncoder: Sendable {
     var outputStride: Int { get }
     /// smp's encoder name ("resnet34", "mobilenet_v2"), for descriptions and config checks.
     var name: String { get }
+    /// Whether smp's encoder `name` fits these tensors (a ResNet whose stages
+    /// beyond the depth were left out can be several).
+    func isNamed(_ name: String) -> Bool
     /// The feature list for `input` (its first entry is `input` itself), with
     /// nil for the features `keeping` rejects: released as soon as the next
     /// stage has read them, so a decoder that needs two of them (DeepLabV3+)
@@ -16,6 +19,8 @@ protocol SMPEncoder: Sendable {
 }
 
 extension SMPEncoder {
+    func isNamed(_ name: String) -> Bool { name == self.name }
+
     /// Every feature.
     func features(_ input: FeatureMap, _ compute: Compute) -> [FeatureMap] {
         features(input, compute, keeping: { _ in true }).map { $0! }

@@ -47,6 +47,9 @@ final class SMPFPN: SMPNetwork {
         lateral = try (1...3).map { i in
             try store.conv("decoder.p\(5 - i).skip_conv", inChannels: features[depth - i], kernel: 1, bias: true, relu: false)
         }
+        for (i, skip) in lateral.enumerated() {
+            try store.requireWidth(skip.outChannels, top.outChannels, "'decoder.p\(4 - i).skip_conv'")
+        }
         var segmentation: [[Stage]] = []
         for (i, doublings) in [3, 2, 1, 0].enumerated() {
             var stages: [Stage] = []
@@ -61,6 +64,9 @@ final class SMPFPN: SMPNetwork {
         }
         self.segmentation = segmentation
         let width = segmentation[0][0].conv.outChannels
+        for (i, stages) in segmentation.enumerated() {
+            try store.requireWidth(stages.last!.conv.outChannels, width, "'decoder.seg_blocks.\(i)'")
+        }
         guard let headShape = store.shape("segmentation_head.0.weight"), headShape.count == 4, [width, 4 * width].contains(headShape[1]) else {
             throw ModelError(path: store.file.path, "'segmentation_head.0.weight' must read \(width) (merge add) or \(4 * width) (cat) channels")
         }

@@ -29,10 +29,10 @@ final class SMPUnetPlusPlus: SMPNetwork {
         let encoderChannels = Array(encoder.featureChannels.dropFirst().reversed())
         var decoderChannels: [Int] = []
         for l in 0..<depth {
-            guard let shape = store.shape("decoder.blocks.x_0_\(l).conv2.0.weight") else {
+            guard let width = store.shape("decoder.blocks.x_0_\(l).conv2.0.weight")?.first else {
                 throw ModelError(path: store.file.path, "missing tensor 'decoder.blocks.x_0_\(l).conv2.0.weight'")
             }
-            decoderChannels.append(shape[0])
+            decoderChannels.append(width)
         }
         let inChannels = [encoderChannels[0]] + decoderChannels.dropLast()
         let skipChannels = Array(encoderChannels.dropFirst()) + [0]
@@ -41,7 +41,10 @@ final class SMPUnetPlusPlus: SMPNetwork {
             for d in 0...layer {
                 let input = d == 0 ? inChannels[layer] : skipChannels[layer - 1]
                 let skip = skipChannels[layer] * (layer + 1 - d)
-                nodes["x_\(d)_\(layer)"] = try SMPDecoderBlock(store, prefix: "decoder.blocks.x_\(d)_\(layer).", inChannels: input, skipChannels: skip)
+                let node = try SMPDecoderBlock(store, prefix: "decoder.blocks.x_\(d)_\(layer).", inChannels: input, skipChannels: skip)
+                // Inner nodes feed the level's later nodes as skips of the encoder feature's width.
+                if d > 0 { try store.requireWidth(node.outChannels, skipChannels[layer], "'decoder.blocks.x_\(d)_\(layer)'") }
+                nodes["x_\(d)_\(layer)"] = node
             }
         }
         nodes["x_0_\(depth - 1)"] = try SMPDecoderBlock(store, prefix: "decoder.blocks.x_0_\(depth - 1).", inChannels: inChannels[depth - 1], skipChannels: 0)
