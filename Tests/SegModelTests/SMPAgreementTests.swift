@@ -40,6 +40,12 @@ final class SMPAgreementTests: XCTestCase {
         try check("deeplabv3plus-mobilenet_v2-d4-os8", .smpDeepLabV3Plus, channels: [3, 3], encoder: "mobilenet_v2", odd: true)
     }
 
+    /// DeepLabV3+ at smp's defaults, depth 5 and output stride 16, on MobileNet-V2: modules 14–18
+    /// dilated by 2, the ASPP output upsampled ×4; 50×70 padded to 64×80.
+    func testDeepLabV3PlusAtSMPDefaultsMatchesPyTorch() throws {
+        try check("deeplabv3plus-mobilenet_v2-d5-os16", .smpDeepLabV3Plus, channels: [1, 1], encoder: "mobilenet_v2", odd: true)
+    }
+
     /// DeepLabV3+ at output stride 8 on a ResNet (layer3 dilated by 2), plain ASPP at rates 3/5/7,
     /// as a plain state_dict whose metadata names the architecture and those settings.
     func testDeepLabV3PlusOnDilatedResNetFromMetadataMatchesPyTorch() throws {

@@ -4,6 +4,9 @@
 
     .venv-reference/bin/python Fixtures/models/smp/generate.py
 
+Deterministic: fixed seeds, oneDNN capped at AVX2 and safetensors headers in canonical order, as
+the other model generators (Fixtures/models/README.md); scripts/regenerate-fixtures runs it.
+
 Needs segmentation-models-pytorch==0.6.0, timm==1.0.31, torchvision==0.28.0 and huggingface-hub in
 the reference environment beside torch 2.13.0+cpu. PyPI's torchvision wheel is built against
 PyPI's (CUDA) torch: with torch+cpu its compiled operators (nms, roi_align...) do not load and its
@@ -37,12 +40,15 @@ import sys
 import tempfile
 import types
 
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX2"  # before torch loads: byte-identical outputs on any x86-64 CPU (../README.md)
 sys.modules["torchvision._meta_registrations"] = types.ModuleType("torchvision._meta_registrations")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import segmentation_models_pytorch as smp  # noqa: E402
 from segmentation_models_pytorch.encoders import encoders  # noqa: E402
 import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
+from training import canonical_header  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -76,6 +82,12 @@ MODELS = {
                                                                   encoder_depth=4, encoder_output_stride=8, decoder_channels=32,
                                                                   decoder_atrous_rates=(2, 4, 6), in_channels=3, classes=3),
                                           (64, 64), dict(half=True, odd=(45, 70))),
+    # smp's DeepLabV3Plus defaults (depth 5, output stride 16: modules 14-18 dilated by 2, ASPP
+    # output upsampled x4) on the smallest encoder.
+    "deeplabv3plus-mobilenet_v2-d5-os16": (smp.DeepLabV3Plus, dict(encoder_name="mobilenet_v2", encoder_weights=None,
+                                                                   encoder_depth=5, encoder_output_stride=16, decoder_channels=32,
+                                                                   decoder_atrous_rates=(1, 2, 3), in_channels=1, classes=1),
+                                           (64, 96), dict(half=True, odd=(50, 70))),
     # A plain state_dict (no config.json): the architecture and the settings the tensors do not
     # show travel in the metadata, under smp's argument names.
     "deeplabv3plus-resnet10tiny-d4-os8-plain": (smp.DeepLabV3Plus, dict(encoder_name="resnet10-tiny", encoder_weights=None,
@@ -167,6 +179,8 @@ def main():
                   metadata=extras.get("metadata"))
         save_file(tensors, os.path.join(out, "expected.safetensors"),
                   metadata={"smp": smp.__version__, "torch": torch.__version__})
+        for f in ("model.safetensors", "expected.safetensors"):
+            canonical_header(os.path.join(out, f))
         print(name, tuple(logits.shape), os.path.getsize(os.path.join(out, "model.safetensors")) // 1024, "KiB")
 
 
