@@ -82,9 +82,11 @@ final class SMPDeepLabV3Plus: SMPNetwork {
     }
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
-        try padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
+        // smp refuses other sizes: zero padding at the bottom and right, the output cropped back.
+        try Operations.padded(input, toMultipleOf: encoder.outputStride) { try upsampledLogits(run($0, compute), by: upsampling, toMatch: $0, compute) }
     }
 
+    /// The logits before the head's upsampling.
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         // Only the stride-4 feature and the deepest are read: the others are released as the encoder
         // goes, and the stride-4 one as soon as its 1×1 branch has run.
@@ -101,7 +103,7 @@ final class SMPDeepLabV3Plus: SMPNetwork {
         let up = Operations.resize(aspp, height: scale * aspp.height, width: scale * aspp.width, alignCorners: true, compute)
         let fused = fuse([up, high], compute)
         let logits = head(fused, compute)
-        return Operations.resize(logits, height: upsampling * logits.height, width: upsampling * logits.width, alignCorners: true, compute)
+        return logits
     }
 
     /// ASPP's image-level branch: the channel means through the 1×1 convolution

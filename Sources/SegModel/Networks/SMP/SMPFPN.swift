@@ -77,9 +77,11 @@ final class SMPFPN: SMPNetwork {
     }
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
-        try padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
+        // smp refuses other sizes: zero padding at the bottom and right, the output cropped back.
+        try Operations.padded(input, toMultipleOf: encoder.outputStride) { try upsampledLogits(run($0, compute), by: upsampling, toMatch: $0, compute) }
     }
 
+    /// The logits before the head's upsampling.
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         // FPN reads the last four features only.
         let depth = depth
@@ -109,6 +111,6 @@ final class SMPFPN: SMPNetwork {
             for m in merged.dropFirst() { Operations.addInPlace(x, m) }
         }
         let logits = head(x, compute)
-        return Operations.resize(logits, height: upsampling * logits.height, width: upsampling * logits.width, alignCorners: true, compute)
+        return logits
     }
 }

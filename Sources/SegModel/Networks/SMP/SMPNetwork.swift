@@ -25,18 +25,15 @@ extension SMPNetwork {
         try store.conv("segmentation_head.0", inChannels: inChannels, kernel: kernel, bias: true, relu: false)
     }
 
-    /// `body` on `input` zero-padded at the bottom and right to multiples of
-    /// `multiple` (smp refuses other sizes for these architectures), its
-    /// output cropped back. A decoder whose output is not at the padded
-    /// input's size (an `upsampling` that does not undo the decoder's
-    /// stride) is an error naming both sizes.
-    func padded(_ input: FeatureMap, toMultipleOf multiple: Int, _ body: (FeatureMap) throws -> FeatureMap) throws -> FeatureMap {
-        let out = try Operations.padded(input, toMultipleOf: multiple, body)
-        guard out.height == input.height && out.width == input.width else {
-            throw ModelError(path: "", "this \(architecture.displayName) outputs \(out.width)x\(out.height) for an input padded to "
-                             + "\(input.width.roundedUp(multiple))x\(input.height.roundedUp(multiple)); its upsampling factor does not undo the decoder's stride")
+    /// The head's bilinear ×`factor` upsampling (`align_corners`), refused before
+    /// any memory is spent when it would not land on the (padded) input's size.
+    func upsampledLogits(_ logits: FeatureMap, by factor: Int, toMatch input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
+        let h = factor * logits.height, w = factor * logits.width
+        guard h == input.height && w == input.width else {
+            throw ModelError(path: "", "this \(architecture.displayName) outputs \(w)x\(h) for an input padded to \(input.width)x\(input.height); "
+                             + "its upsampling factor \(factor) does not undo the decoder's stride")
         }
-        return out
+        return Operations.resize(logits, height: h, width: w, alignCorners: true, compute)
     }
 }
 

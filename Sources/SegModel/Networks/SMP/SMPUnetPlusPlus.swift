@@ -54,7 +54,8 @@ final class SMPUnetPlusPlus: SMPNetwork {
     }
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
-        try padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
+        // smp refuses other sizes: zero padding at the bottom and right, the output cropped back.
+        try Operations.padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
     }
 
     /// smp's `UnetPlusPlusDecoder.forward`, node by node.
