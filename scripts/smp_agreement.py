@@ -2,10 +2,10 @@
 """Full-size agreement of `segpredict` with segmentation_models.pytorch 0.6.0 on every architecture x
 encoder pair SegKit runs (issue 17), end to end through files.
 
-    .venv-reference/bin/python scripts/smp_agreement.py                 # all 16 pairs
+    .venv-reference/bin/python scripts/smp_agreement.py                 # all 20 pairs
     .venv-reference/bin/python scripts/smp_agreement.py --only FPN --size 192x256
 
-For each of Unet, UnetPlusPlus, FPN, DeepLabV3Plus (output stride 16, smp's default) on resnet18,
+For each of Unet, UnetPlusPlus, FPN, DeepLabV3Plus (output stride 16, smp's default) and Linknet on resnet18,
 resnet34, resnet50 and mobilenet_v2 at smp's default settings (encoder depth 5, default decoder
 widths), 3 -> 2 classes with smp's softmax:
 
@@ -41,7 +41,7 @@ import tifffile  # noqa: E402
 import torch  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-ARCHITECTURES = ["Unet", "UnetPlusPlus", "FPN", "DeepLabV3Plus"]
+ARCHITECTURES = ["Unet", "UnetPlusPlus", "FPN", "DeepLabV3Plus", "Linknet"]
 ENCODERS = ["resnet18", "resnet34", "resnet50", "mobilenet_v2"]
 MEAN, STD = np.float32([0.485, 0.456, 0.406]), np.float32([0.229, 0.224, 0.225])
 

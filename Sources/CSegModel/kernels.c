@@ -12,7 +12,7 @@
 #endif
 
 HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
-                    int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                    int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad_y, int32_t pad_x, int32_t out_width,
                     int32_t row0, int32_t row1, float *col, int64_t ld) {
     const int64_t plane = (int64_t)height * width;
     for (int32_t c = 0; c < channels; c++) {
@@ -20,7 +20,7 @@ HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_
         for (int32_t ky = 0; ky < kh; ky++) {
             for (int32_t kx = 0; kx < kw; kx++) {
                 float *dst = col + ((int64_t)(c * kh + ky) * kw + kx) * ld;
-                const int32_t dx = kx * dil - pad;
+                const int32_t dx = kx * dil - pad_x;
                 // Output columns whose source column x·stride + dx lies inside the image.
                 int32_t x0 = dx < 0 ? (-dx + stride - 1) / stride : 0;
                 int32_t x1 = dx < width ? (width - dx + stride - 1) / stride : 0;
@@ -29,7 +29,7 @@ HOT void seg_im2col(const float *input, int32_t channels, int32_t height, int32_
                 if (x1 < x0) x1 = x0;
                 for (int32_t y = row0; y < row1; y++) {
                     float *d = dst + (int64_t)(y - row0) * out_width;
-                    const int32_t sy = y * stride + ky * dil - pad;
+                    const int32_t sy = y * stride + ky * dil - pad_y;
                     if (sy < 0 || sy >= height) {
                         memset(d, 0, sizeof(float) * (size_t)out_width);
                         continue;

@@ -10,6 +10,7 @@ extension Activation: ExpressibleByArgument {}
 enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
     case auto, unet, u2net, u2netp, unet3plus
     case smpUnet = "smp-unet", smpUnetPlusPlus = "smp-unetplusplus", smpFPN = "smp-fpn", smpDeepLabV3Plus = "smp-deeplabv3plus"
+    case smpLinknet = "smp-linknet"
 
     /// The named architecture, nil for `auto`.
     var architecture: Architecture? { Architecture(rawValue: rawValue) }

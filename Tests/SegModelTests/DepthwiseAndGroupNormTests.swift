@@ -86,6 +86,42 @@ final class DepthwiseAndGroupNormTests: XCTestCase {
         }
     }
 
+    /// ConvTranspose2d(4, stride 2, padding 1) (smp Linknet) against PyTorch's
+    /// definition: out[o][y][x] = b[o] + Σ in[c][i][j] · w[c][o][y + 1 − 2i][x + 1 − 2j]
+    /// over the taps inside the kernel; BatchNorm folded and ReLU as for convolutions.
+    func testTransposedConvolutionMatchesTheDefinition() throws {
+        var generator = SeededGenerator(seed: 75)
+        func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &generator) } }
+        let compute = try Compute(workers: 2)
+        for (h, w, cin, cout) in [(1, 1, 2, 3), (3, 5, 4, 2), (8, 6, 3, 5), (13, 2, 6, 4)] {
+            let input = random(cin * h * w), weight = random(cin * cout * 16), bias = random(cout)
+            var want = [Double](repeating: 0, count: cout * 4 * h * w)
+            for o in 0..<cout {
+                for y in 0..<(2 * h) {
+                    for x in 0..<(2 * w) {
+                        var sum = Double(bias[o])
+                        for c in 0..<cin {
+                            for i in 0..<h {
+                                for j in 0..<w {
+                                    let ky = y + 1 - 2 * i, kx = x + 1 - 2 * j
+                                    guard (0..<4).contains(ky), (0..<4).contains(kx) else { continue }
+                                    sum += Double(input[(c * h + i) * w + j]) * Double(weight[((c * cout + o) * 4 + ky) * 4 + kx])
+                                }
+                            }
+                        }
+                        want[(o * 2 * h + y) * 2 * w + x] = sum
+                    }
+                }
+            }
+            let layer = ConvTranspose4x4(weight: weight, inChannels: cin, outChannels: cout, bias: bias, batchNorm: nil, relu: false)
+            let got = layer(FeatureMap(channels: cin, height: h, width: w, values: input), compute)
+            XCTAssertEqual([got.channels, got.height, got.width], [cout, 2 * h, 2 * w])
+            for (i, v) in got.values.enumerated() { XCTAssertEqual(Double(v), want[i], accuracy: 1e-5, "\(h)x\(w) \(cin)->\(cout) at \(i)") }
+            let relu = ConvTranspose4x4(weight: weight, inChannels: cin, outChannels: cout, bias: bias, batchNorm: nil, relu: true)
+            XCTAssertEqual(relu(FeatureMap(channels: cin, height: h, width: w, values: input), compute).values, got.values.map { max($0, 0) })
+        }
+    }
+
     /// Each group normalised by its own mean and biased variance, then scaled
     /// and shifted per channel; large offsets (where a one-pass variance
     /// would cancel) included.

@@ -40,6 +40,11 @@ final class SMPAgreementTests: XCTestCase {
         try check("deeplabv3plus-mobilenet_v2-d4-os8", .smpDeepLabV3Plus, channels: [3, 3], encoder: "mobilenet_v2", odd: true)
     }
 
+    /// Linknet's 4×4 stride-2 transposed convolutions (four phases) and additive skips; 45×70 padded to 48×72.
+    func testLinknetMatchesPyTorch() throws {
+        try check("linknet-resnet18-d3", .smpLinknet, channels: [1, 2], encoder: "resnet18", odd: true)
+    }
+
     /// DeepLabV3+ at smp's defaults, depth 5 and output stride 16, on MobileNet-V2: modules 14–18
     /// dilated by 2, the ASPP output upsampled ×4; 50×70 padded to 64×80.
     func testDeepLabV3PlusAtSMPDefaultsMatchesPyTorch() throws {

@@ -49,7 +49,7 @@ final class WeightErrorTests: XCTestCase {
     }
 
     func testUnknownArchitectureIsNamed() throws {
-        assertLoadFails(try rewritten { ("encoder." + $0, $1, $2, $3) }, "not a U-Net, U²-Net, UNet 3+ or smp Unet/UnetPlusPlus/FPN/DeepLabV3Plus state_dict")
+        assertLoadFails(try rewritten { ("encoder." + $0, $1, $2, $3) }, "not a U-Net, U²-Net, UNet 3+ or smp Unet/UnetPlusPlus/FPN/DeepLabV3Plus/Linknet state_dict")
         // Forcing another architecture reports its first missing tensor.
         XCTAssertThrowsError(try LoadedModel(try rewritten { ($0, $1, $2, $3) }, architecture: .u2net)) {
             XCTAssertTrue("\($0)".contains("missing tensor 'stage1.rebnconvin.conv_s1.weight'"), "\($0)")

@@ -30,8 +30,8 @@ Writes, per model NAME:
 Every architecture and encoder SegKit runs appears at a small width: ResNet-18 (BasicBlock),
 ResNet-50 (Bottleneck), MobileNet-V2, a one-block-per-stage ResNet ("resnet10-tiny", registered
 here, so that a dilated ResNet stage fits in a small file), Unet, UnetPlusPlus, FPN (add and cat,
-nearest and bilinear, depths 3 and 4) and DeepLabV3Plus (output stride 8, separable and plain
-ASPP). Full-size models are compared by scripts/bench_predict.py, not committed.
+nearest and bilinear, depths 3 and 4), DeepLabV3Plus (output strides 8 and 16, separable and plain
+ASPP) and Linknet. Full-size models are compared by scripts/smp_agreement.py, not committed.
 """
 import copy
 import os
@@ -82,6 +82,9 @@ MODELS = {
                                                                   encoder_depth=4, encoder_output_stride=8, decoder_channels=32,
                                                                   decoder_atrous_rates=(2, 4, 6), in_channels=3, classes=3),
                                           (64, 64), dict(half=True, odd=(45, 70))),
+    # Linknet: 4x4 stride-2 transposed convolutions; 45x70 padded to 48x72.
+    "linknet-resnet18-d3": (smp.Linknet, dict(encoder_name="resnet18", encoder_weights=None, encoder_depth=3,
+                                              in_channels=1, classes=2), (48, 64), dict(half=True, odd=(45, 70))),
     # smp's DeepLabV3Plus defaults (depth 5, output stride 16: modules 14-18 dilated by 2, ASPP
     # output upsampled x4) on the smallest encoder.
     "deeplabv3plus-mobilenet_v2-d5-os16": (smp.DeepLabV3Plus, dict(encoder_name="mobilenet_v2", encoder_weights=None,

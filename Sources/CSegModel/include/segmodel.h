@@ -23,10 +23,11 @@ void seg_sgemm_at(int32_t m, int32_t n, int32_t k, const float *a, int32_t lda,
 // ---- Convolution pieces ------------------------------------------------------
 // Column matrix for output rows [row0, row1) of a convolution with any
 // stride and zero padding (PyTorch's Conv2d(stride, padding, dilation)):
-// output pixel (y, x) reads input (y·stride + ky·dil − pad, x·stride + kx·dil − pad),
+// output pixel (y, x) reads input (y·stride + ky·dil − pad_y, x·stride + kx·dil − pad_x),
 // 0 outside; `out_width` output columns per row; `col` has ld columns per row.
+// (Different padding per axis serves the phases of a transposed convolution.)
 void seg_im2col(const float *input, int32_t channels, int32_t height, int32_t width,
-                int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad, int32_t out_width,
+                int32_t kh, int32_t kw, int32_t stride, int32_t dil, int32_t pad_y, int32_t pad_x, int32_t out_width,
                 int32_t row0, int32_t row1, float *col, int64_t ld);
 // out[c][i] = act(out[c][i] + bias[c] + residual[c][i]) for `count` values per
 // channel at `stride` apart (the residual in the same layout, NULL for none: a

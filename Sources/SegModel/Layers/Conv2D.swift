@@ -201,7 +201,7 @@ public final class Conv2D: @unchecked Sendable {
                         var channel = 0
                         for input in inputs {
                             seg_im2col(input.data, Int32(input.channels), Int32(input.height), Int32(input.width), Int32(kernel),
-                                       Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(w), Int32(r0), Int32(r1),
+                                       Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(padding), Int32(w), Int32(r0), Int32(r1),
                                        col + channel * k2 * n, Int64(n))
                             channel += input.channels
                         }

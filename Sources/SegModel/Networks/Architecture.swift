@@ -1,11 +1,12 @@
 /// The architectures SegKit runs.
 public enum Architecture: String, Sendable, CaseIterable {
     case unet, u2net, u2netp, unet3plus
-    /// segmentation_models.pytorch's `Unet`, `UnetPlusPlus`, `FPN` and `DeepLabV3Plus`.
+    /// segmentation_models.pytorch's `Unet`, `UnetPlusPlus`, `FPN`, `DeepLabV3Plus` and `Linknet`.
     case smpUnet = "smp-unet"
     case smpUnetPlusPlus = "smp-unetplusplus"
     case smpFPN = "smp-fpn"
     case smpDeepLabV3Plus = "smp-deeplabv3plus"
+    case smpLinknet = "smp-linknet"
 
     /// The human name used in messages and reports.
     public var displayName: String {
@@ -14,7 +15,7 @@ public enum Architecture: String, Sendable, CaseIterable {
         case .u2net: return "U²-Net"
         case .u2netp: return "U²-Net-lite (U2NETP)"
         case .unet3plus: return "UNet 3+"
-        case .smpUnet, .smpUnetPlusPlus, .smpFPN, .smpDeepLabV3Plus: return "smp " + smpClass!
+        case .smpUnet, .smpUnetPlusPlus, .smpFPN, .smpDeepLabV3Plus, .smpLinknet: return "smp " + smpClass!
         }
     }
 
@@ -25,6 +26,7 @@ public enum Architecture: String, Sendable, CaseIterable {
         case .smpUnetPlusPlus: return "UnetPlusPlus"
         case .smpFPN: return "FPN"
         case .smpDeepLabV3Plus: return "DeepLabV3Plus"
+        case .smpLinknet: return "Linknet"
         default: return nil
         }
     }

@@ -45,10 +45,10 @@ public struct LoadedModel: Sendable {
             named = arch
         }
         guard let arch = named ?? Self.detect(store) else {
-            throw ModelError(path: file.path, "not a U-Net, U²-Net, UNet 3+ or smp Unet/UnetPlusPlus/FPN/DeepLabV3Plus state_dict: none of "
+            throw ModelError(path: file.path, "not a U-Net, U²-Net, UNet 3+ or smp Unet/UnetPlusPlus/FPN/DeepLabV3Plus/Linknet state_dict: none of "
                              + "'inc.double_conv.0.weight', 'inc.conv.conv.0.weight', 'stage1.rebnconvin.conv_s1.weight', 'conv1.conv1.0.weight', "
                              + "'decoder.blocks.0.conv1.0.weight', 'decoder.blocks.x_0_0.conv1.0.weight', 'decoder.p5.weight', "
-                             + "'decoder.aspp.0.convs.0.0.weight' is present "
+                             + "'decoder.aspp.0.convs.0.0.weight', 'decoder.blocks.0.block.0.0.weight' is present "
                              + "(\(file.entries.count) tensors, e.g. \(file.entries.keys.sorted().prefix(2).map { "'\($0)'" }.joined(separator: ", ")))")
         }
         let options = try smpOptions ?? SMPOptions(file.metadata, source: file.path)
@@ -61,6 +61,7 @@ public struct LoadedModel: Sendable {
         case .smpUnetPlusPlus: network = try SMPUnetPlusPlus(store, options: options)
         case .smpFPN: network = try SMPFPN(store, options: options)
         case .smpDeepLabV3Plus: network = try SMPDeepLabV3Plus(store, options: options)
+        case .smpLinknet: network = try SMPLinknet(store, options: options)
         }
         try store.checkAllUsed(architecture: arch.displayName)
         self.network = network
@@ -80,6 +81,7 @@ public struct LoadedModel: Sendable {
         if store.has("decoder.blocks.x_0_0.conv1.0.weight") { return .smpUnetPlusPlus }
         if store.has("decoder.p5.weight") { return .smpFPN }
         if store.has("decoder.aspp.0.convs.0.0.weight") { return .smpDeepLabV3Plus }
+        if store.has("decoder.blocks.0.block.0.0.weight") { return .smpLinknet }
         return nil
     }
 }

@@ -66,8 +66,8 @@ public struct SMPConfig: Sendable, Equatable {
             throw ModelError(path: path, "activation '\(activation!)' is not supported (none, sigmoid, softmax, softmax2d, identity)")
         }
         options = try SMPOptions(object, source: path)
-        if options.interpolation != .nearest && architecture == .smpDeepLabV3Plus {
-            throw ModelError(path: path, "DeepLabV3Plus has no decoder_interpolation")
+        if options.interpolation != .nearest && [.smpDeepLabV3Plus, .smpLinknet].contains(architecture) {
+            throw ModelError(path: path, "\(modelClass) has no decoder_interpolation")
         }
         // The decoder's shape settings, in the network's notation, smp's defaults where absent.
         var settings: [String: String] = [:]
@@ -83,6 +83,7 @@ public struct SMPConfig: Sendable, Equatable {
         .smpUnetPlusPlus: ["decoder_channels": "256,128,64,32,16", "decoder_attention_type": "none"],
         .smpFPN: ["decoder_pyramid_channels": "256", "decoder_segmentation_channels": "128", "decoder_merge_policy": "add"],
         .smpDeepLabV3Plus: ["decoder_channels": "256", "decoder_aspp_separable": "true"],
+        .smpLinknet: [:],
     ]
 
     /// A JSON value in `decoderSettings` notation: lists comma-joined, null as
