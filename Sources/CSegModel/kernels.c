@@ -226,12 +226,7 @@ HOT void seg_depthwise(const float *input, int32_t channels, int32_t height, int
                     }
                 }
             }
-            for (int32_t x = 0; x < ow; x++) {
-                float v = d[x] + b;
-                if (relu) v = v > 0 ? v : 0;
-                if (relu == 2) v = v < 6 ? v : 6;
-                d[x] = v;
-            }
         }
+        seg_bias_act(out + (int64_t)c * oh * ow, 1, 0, (int64_t)oh * ow, &b, NULL, relu);
     }
 }

@@ -6,14 +6,25 @@ import SegModel
 extension PredictJob.FileFormat: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 
-/// `--arch`: recognised from the tensor names (`auto`) or named.
-enum ArchitectureChoice: String, CaseIterable, ExpressibleByArgument {
-    case auto, unet, u2net, u2netp, unet3plus
-    case smpUnet = "smp-unet", smpUnetPlusPlus = "smp-unetplusplus", smpFPN = "smp-fpn", smpDeepLabV3Plus = "smp-deeplabv3plus"
-    case smpLinknet = "smp-linknet"
-
+/// `--arch`: `auto` (recognised from the tensor names) or one of SegKit's
+/// architectures by its name (`Architecture`'s raw values: one list for both).
+struct ArchitectureChoice: ExpressibleByArgument {
     /// The named architecture, nil for `auto`.
-    var architecture: Architecture? { Architecture(rawValue: rawValue) }
+    let architecture: Architecture?
+
+    init?(argument: String) {
+        if argument == "auto" {
+            architecture = nil
+        } else if let named = Architecture(rawValue: argument) {
+            architecture = named
+        } else {
+            return nil
+        }
+    }
+
+    static let auto = ArchitectureChoice(argument: "auto")!
+    static var allValueStrings: [String] { ["auto"] + Architecture.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { architecture?.rawValue ?? "auto" }
 }
 
 /// `--tta`: the test-time augmentations offered.

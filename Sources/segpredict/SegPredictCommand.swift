@@ -10,7 +10,7 @@ import SegModel
 struct SegPredict: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segpredict",
-        abstract: "Run U-Net, U²-Net, UNet 3+ or smp Unet weights exported from PyTorch (safetensors) over images on the CPU.",
+        abstract: "Run U-Net, U²-Net, UNet 3+ or segmentation_models.pytorch weights exported from PyTorch (safetensors) over images on the CPU.",
         discussion: """
             Writes one map per input under --out, mirroring the inputs' relative paths, so that
             `segeval --pred OUT --gt LABELS` pairs them. Preprocessing comes from the weights file's
@@ -31,7 +31,7 @@ struct SegPredict: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String
 
-    @Option(name: .long, help: "auto (from the tensor names), unet, u2net, u2netp, unet3plus or smp-unet (segmentation_models.pytorch Unet, ResNet encoder).")
+    @Option(name: .long, help: "auto (recognised from the tensor names) or the architecture by name (smp-…: segmentation_models.pytorch).")
     var arch: ArchitectureChoice = .auto
 
     @Option(name: .long, help: "Multiply pixel values by this (e.g. 0.00392156862745098 or 1/255).",

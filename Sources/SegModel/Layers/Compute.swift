@@ -55,6 +55,14 @@ public final class Compute: @unchecked Sendable {
         return scratch[worker][slot]!
     }
 
+    /// Runs `body`, adding its wall time to `layerSeconds[label]` when `profile` is on.
+    func timed(_ label: @autoclosure () -> String, _ body: () -> Void) {
+        guard profile else { return body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        layerSeconds[label(), default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     /// Runs `body(worker, range)` over `0..<count` split into one contiguous range
     /// per worker.
     func parallel(_ count: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {

@@ -69,24 +69,16 @@ public final class Conv2D: @unchecked Sendable {
         let out = FeatureMap(channels: outChannels, height: oh, width: ow)
         if let residual { precondition(residual.channels == outChannels && residual.height == oh && residual.width == ow, "residual differs in shape") }
         compute.multiplyAdds += macsPerPixel * oh * ow
-        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
-        let kind: String
         // The specialised paths assume stride 1 and "same" padding; im2col takes any.
         if isSame && kernel == 1 {
-            kind = "conv1x1"
-            pointwise(inputs, out, residual, compute)
+            compute.timed("conv1x1 \(h)x\(w) \(inChannels)->\(outChannels)") { pointwise(inputs, out, residual, compute) }
         } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 && residual == nil {
-            kind = "conv3x3 direct"
-            direct(inputs[0], out, compute)
+            compute.timed("conv3x3 direct \(h)x\(w) \(inChannels)->\(outChannels)") { direct(inputs[0], out, compute) }
         } else if usesWinograd(height: h, width: w, compute) {
-            kind = "conv3x3 winograd"
-            winograd(inputs, view: nil, out, residual, compute)
+            compute.timed("conv3x3 winograd \(h)x\(w) \(inChannels)->\(outChannels)") { winograd(inputs, view: nil, out, residual, compute) }
         } else {
-            kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
-            im2col(inputs, out, residual, compute)
-        }
-        if compute.profile {
-            compute.layerSeconds["\(kind) \(h)x\(w) \(inChannels)->\(outChannels)", default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
+            compute.timed("\(kind) \(h)x\(w) \(inChannels)->\(outChannels)") { im2col(inputs, out, residual, compute) }
         }
         return out
     }
@@ -98,18 +90,15 @@ public final class Conv2D: @unchecked Sendable {
     /// paths make it.
     public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
                                _ compute: Compute) -> FeatureMap {
-        let view = NearestView(first, height: height, width: width)
         guard usesWinograd(height: height, width: width, compute), rest.allSatisfy({ $0.height == height && $0.width == width }),
               first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
             return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
         }
+        let view = NearestView(first, height: height, width: width)
         let out = FeatureMap(channels: outChannels, height: height, width: width)
         compute.multiplyAdds += macsPerPixel * height * width
-        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
-        winograd(rest, view: view, out, nil, compute)
-        if compute.profile {
-            compute.layerSeconds["conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)", default: 0]
-                += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        compute.timed("conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
+            winograd(rest, view: view, out, nil, compute)
         }
         return out
     }

@@ -1,5 +1,4 @@
 import CSegModel
-import Dispatch
 
 /// PyTorch's `ConvTranspose2d(C_in, C_out, kernel_size=4, stride=2, padding=1)`
 /// (smp Linknet's ×2 upsampling), BatchNorm folded in and ReLU fused: the
@@ -39,16 +38,10 @@ public final class ConvTranspose4x4: Sendable {
                 phases.append(w)
             }
         }
-        // One fold serves all four phases: the same output channels, the same bias.
-        var folded: [[Float]] = []
-        var foldedBias = bias ?? [Float](repeating: 0, count: outChannels)
-        for w in phases {
-            let f = BatchNorm.fold(batchNorm, weight: w, bias: bias, outChannels: outChannels)
-            folded.append(f.weight)
-            foldedBias = f.bias
-        }
-        self.phases = folded
-        self.bias = foldedBias
+        // The same BatchNorm folds into every phase; the folded bias is the same for all four.
+        let folded = phases.map { BatchNorm.fold(batchNorm, weight: $0, bias: bias, outChannels: outChannels) }
+        self.phases = folded.map(\.weight)
+        self.bias = folded[0].bias
     }
 
     /// The 2× upsampled output.
@@ -57,7 +50,13 @@ public final class ConvTranspose4x4: Sendable {
         let h = input.height, w = input.width, plane = h * w
         let out = FeatureMap(channels: outChannels, height: 2 * h, width: 2 * w)
         compute.multiplyAdds += outChannels * inChannels * 4 * 4 * plane
-        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
+        compute.timed("convtranspose4x4/2 \(h)x\(w) \(inChannels)->\(outChannels)") { run(input, out, compute) }
+        return out
+    }
+
+    /// Every phase in strips of input rows, shared among the workers.
+    private func run(_ input: FeatureMap, _ out: FeatureMap, _ compute: Compute) {
+        let h = input.height, w = input.width
         let depth = inChannels * 4
         let rows = Conv2D.stripRows(height: h, width: w, bytesPerRow: depth * w * 4)
         let strips = (h + rows - 1) / rows
@@ -85,9 +84,5 @@ public final class ConvTranspose4x4: Sendable {
                 }
             }
         }
-        if compute.profile {
-            compute.layerSeconds["convtranspose4x4/2 \(h)x\(w) \(inChannels)->\(outChannels)", default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
-        return out
     }
 }

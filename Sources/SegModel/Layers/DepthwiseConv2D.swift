@@ -1,5 +1,4 @@
 import CSegModel
-import Dispatch
 
 /// A depthwise convolution (PyTorch's `Conv2d(C, C, k, groups=C)`): one k×k
 /// filter per channel, any stride, dilation and zero padding, BatchNorm folded
@@ -56,21 +55,18 @@ public final class DepthwiseConv2D: Sendable {
         precondition(oh > 0 && ow > 0, "input \(input.height)x\(input.width) is too small for a \(kernel)x\(kernel)/\(stride) depthwise convolution")
         let out = FeatureMap(channels: channels, height: oh, width: ow)
         compute.multiplyAdds += channels * kernel * kernel * oh * ow
-        let start = compute.profile ? DispatchTime.now().uptimeNanoseconds : 0
         let code: Int32 = relu6 ? 2 : relu ? 1 : 0
-        weights.withUnsafeBufferPointer { wp in
-            bias.withUnsafeBufferPointer { bp in
-                compute.parallel(channels) { _, range in
-                    seg_depthwise(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
-                                  wp.baseAddress! + (firstChannel + range.lowerBound) * kernel * kernel, bp.baseAddress! + firstChannel + range.lowerBound,
-                                  Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(oh), Int32(ow), code,
-                                  out.channel(range.lowerBound))
+        compute.timed("depthwise\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "") \(input.height)x\(input.width) \(channels)") {
+            weights.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    compute.parallel(channels) { _, range in
+                        seg_depthwise(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
+                                      wp.baseAddress! + (firstChannel + range.lowerBound) * kernel * kernel, bp.baseAddress! + firstChannel + range.lowerBound,
+                                      Int32(kernel), Int32(stride), Int32(dilation), Int32(padding), Int32(oh), Int32(ow), code,
+                                      out.channel(range.lowerBound))
+                    }
                 }
             }
-        }
-        if compute.profile {
-            compute.layerSeconds["depthwise\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "") \(input.height)x\(input.width) \(channels)", default: 0]
-                += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         }
         return out
     }

@@ -74,6 +74,17 @@ public enum Operations {
         return (0..<out).map { min(Int((Float($0) * scale).rounded(.down)), size - 1) }
     }
 
+    /// The mean of every channel (float32 sums, as PyTorch's `mean` and
+    /// `AdaptiveAvgPool2d(1)`): scSE's squeeze and ASPP's image pooling.
+    static func channelMeans(_ x: FeatureMap) -> [Float] {
+        (0..<x.channels).map { c in
+            let p = x.channel(c)
+            var sum: Float = 0
+            for i in 0..<x.plane { sum += p[i] }
+            return sum / Float(x.plane)
+        }
+    }
+
     /// The maps stacked along channels in one map (`torch.cat(dim=1)`).
     public static func concatenated(_ maps: [FeatureMap]) -> FeatureMap {
         if maps.count == 1 { return maps[0] }
@@ -85,11 +96,6 @@ public enum Operations {
             offset += m.count
         }
         return out
-    }
-
-    /// ReLU in place.
-    public static func reluInPlace(_ map: FeatureMap) {
-        for i in 0..<map.count where !(map.data[i] > 0) && !map.data[i].isNaN { map.data[i] = 0 }
     }
 
     /// `F.pad(x, [left, right, top, bottom])` with zeros to reach `height` × `width`,
@@ -119,14 +125,13 @@ public enum Operations {
     }
 
     /// `body` on `input` zero-padded at the bottom and right to multiples of
-    /// `multiple`; its output cropped at the top left to the input's size when
-    /// it has the padded size (returned as it is otherwise, for the caller to judge).
+    /// `multiple`, its output (at the padded size) cropped at the top left to the input's size.
     public static func padded(_ input: FeatureMap, toMultipleOf multiple: Int, _ body: (FeatureMap) throws -> FeatureMap) rethrows -> FeatureMap {
         let h = input.height, w = input.width
         let ph = (h + multiple - 1) / multiple * multiple, pw = (w + multiple - 1) / multiple * multiple
         if ph == h && pw == w { return try body(input) }
         let out = try body(place(input, height: ph, width: pw, top: 0, left: 0))
-        guard out.height == ph && out.width == pw else { return out }
+        precondition(out.height == ph && out.width == pw, "the padded network's output is not at the padded size")
         return place(out, height: h, width: w, top: 0, left: 0)
     }
 

@@ -47,8 +47,7 @@ public struct LoadedModel: Sendable {
         guard let arch = named ?? Self.detect(store) else {
             throw ModelError(path: file.path, "not a U-Net, U²-Net, UNet 3+ or smp Unet/UnetPlusPlus/FPN/DeepLabV3Plus/Linknet state_dict: none of "
                              + "'inc.double_conv.0.weight', 'inc.conv.conv.0.weight', 'stage1.rebnconvin.conv_s1.weight', 'conv1.conv1.0.weight', "
-                             + "'decoder.blocks.0.conv1.0.weight', 'decoder.blocks.x_0_0.conv1.0.weight', 'decoder.p5.weight', "
-                             + "'decoder.aspp.0.convs.0.0.weight', 'decoder.blocks.0.block.0.0.weight' is present "
+                             + Self.smpDecoderKeys.map { "'\($0.key)'" }.joined(separator: ", ") + " is present "
                              + "(\(file.entries.count) tensors, e.g. \(file.entries.keys.sorted().prefix(2).map { "'\($0)'" }.joined(separator: ", ")))")
         }
         let options = try smpOptions ?? SMPOptions(file.metadata, source: file.path)
@@ -77,11 +76,13 @@ public struct LoadedModel: Sendable {
         }
         if store.has("conv1.conv1.0.weight") && store.has("h1_PT_hd4_conv.weight") { return .unet3plus }
         guard store.has("segmentation_head.0.weight") else { return nil }
-        if store.has("decoder.blocks.0.conv1.0.weight") { return .smpUnet }
-        if store.has("decoder.blocks.x_0_0.conv1.0.weight") { return .smpUnetPlusPlus }
-        if store.has("decoder.p5.weight") { return .smpFPN }
-        if store.has("decoder.aspp.0.convs.0.0.weight") { return .smpDeepLabV3Plus }
-        if store.has("decoder.blocks.0.block.0.0.weight") { return .smpLinknet }
-        return nil
+        return smpDecoderKeys.first { store.has($0.key) }?.architecture
     }
+
+    /// The tensor that tells each smp decoder apart (beside `segmentation_head.0.weight`).
+    static let smpDecoderKeys: [(architecture: Architecture, key: String)] = [
+        (.smpUnet, "decoder.blocks.0.conv1.0.weight"), (.smpUnetPlusPlus, "decoder.blocks.x_0_0.conv1.0.weight"),
+        (.smpFPN, "decoder.p5.weight"), (.smpDeepLabV3Plus, "decoder.aspp.0.convs.0.0.weight"),
+        (.smpLinknet, "decoder.blocks.0.block.0.0.weight"),
+    ]
 }

@@ -65,7 +65,7 @@ final class MobileNetV2Encoder: SMPEncoder {
                 let (w, n) = expands ? ("conv.2", "conv.3") : ("conv.1", "conv.2")
                 let project = try store.conv(p + w, inChannels: depthwise.channels, kernel: 1, bias: false, batchNorm: p + n, relu: false)
                 // torchvision decides the shortcut from the original stride, before any dilation.
-                let residual = !Self.stridedModules.contains(i) && project.outChannels == (expand?.inChannels ?? depthwise.channels)
+                let residual = !Self.stridedModules.contains(i) && project.outChannels == channels
                 module = Module(expand: expand, depthwise: depthwise, project: project, residual: residual)
             }
             if i == 0 { features.append(module.project.inChannels) }

@@ -28,14 +28,8 @@ struct SCSEAttention: Sendable {
     func callAsFunction(_ x: FeatureMap) -> FeatureMap {
         precondition(x.channels == channels, "attention over \(channels) channels got \(x.channels)")
         let plane = x.height * x.width
-        // cSE: per-channel means (float32 sums, as PyTorch), two 1×1 layers.
-        var means = [Float](repeating: 0, count: channels)
-        for c in 0..<channels {
-            let p = x.channel(c)
-            var sum: Float = 0
-            for i in 0..<plane { sum += p[i] }
-            means[c] = sum / Float(plane)
-        }
+        // cSE: per-channel means, two 1×1 layers.
+        let means = Operations.channelMeans(x)
         var hidden = [Float](repeating: 0, count: middle)
         for m in 0..<middle {
             var s = squeezeBias[m]

@@ -109,14 +109,7 @@ final class SMPDeepLabV3Plus: SMPNetwork {
     /// ASPP's image-level branch: the channel means through the 1×1 convolution
     /// (BatchNorm, ReLU), spread over the map (bilinear from 1×1 is a constant).
     private func imagePooling(_ x: FeatureMap, _ compute: Compute) -> FeatureMap {
-        let means = FeatureMap(channels: x.channels, height: 1, width: 1)
-        for c in 0..<x.channels {
-            let p = x.channel(c)
-            var sum: Float = 0
-            for i in 0..<x.plane { sum += p[i] }
-            means.data[c] = sum / Float(x.plane)
-        }
-        let pooled = pooling(means, compute)
+        let pooled = pooling(FeatureMap(channels: x.channels, height: 1, width: 1, values: Operations.channelMeans(x)), compute)
         let out = FeatureMap(channels: pooled.channels, height: x.height, width: x.width)
         for c in 0..<pooled.channels { out.channel(c).initialize(repeating: pooled.data[c], count: x.plane) }
         return out

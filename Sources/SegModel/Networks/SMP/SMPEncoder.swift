@@ -37,8 +37,12 @@ enum SMPEncoders {
     static func featureChannels(_ store: WeightStore) throws -> [Int] {
         if store.has("encoder.conv1.weight") { return try ResNetEncoder.featureChannels(store, prefix: "encoder.") }
         if store.has("encoder.features.0.0.weight") { return try MobileNetV2Encoder.featureChannels(store, prefix: "encoder.") }
-        throw ModelError(path: store.file.path, "no smp encoder SegKit knows: neither 'encoder.conv1.weight' (ResNet) nor "
-                         + "'encoder.features.0.0.weight' (MobileNet-V2) is present")
+        throw unknownEncoder(store)
+    }
+
+    private static func unknownEncoder(_ store: WeightStore) -> ModelError {
+        ModelError(path: store.file.path, "no smp encoder SegKit knows: neither 'encoder.conv1.weight' (ResNet) nor "
+                   + "'encoder.features.0.0.weight' (MobileNet-V2) is present")
     }
 
     /// The encoder of `store` at `depth` (1…5) and `outputStride` (32, or 8/16
@@ -47,8 +51,7 @@ enum SMPEncoders {
         guard (1...5).contains(depth) else { throw ModelError(path: store.file.path, "smp encoders have depth 1 to 5, not \(depth)") }
         if store.has("encoder.conv1.weight") { return try ResNetEncoder(store, prefix: "encoder.", depth: depth, outputStride: outputStride) }
         if store.has("encoder.features.0.0.weight") { return try MobileNetV2Encoder(store, prefix: "encoder.", depth: depth, outputStride: outputStride) }
-        _ = try featureChannels(store)
-        fatalError("unreachable")
+        throw unknownEncoder(store)
     }
 
     /// The depth whose deepest feature has `channels` channels, from a

@@ -36,8 +36,3 @@ extension SMPNetwork {
         return Operations.resize(logits, height: h, width: w, alignCorners: true, compute)
     }
 }
-
-extension Int {
-    /// The smallest multiple of `m` at or above this value.
-    func roundedUp(_ m: Int) -> Int { (self + m - 1) / m * m }
-}
