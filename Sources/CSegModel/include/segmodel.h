@@ -51,6 +51,29 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
                    const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
                    int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out);
 
+// ---- Register-tiled 3×3 convolution (AVX-512) ---------------------------------
+// Output channels per weight block.
+#define SEG_TILED_BLOCK 8
+// 1 when this CPU runs seg_tiled_conv3x3 (AVX-512), else 0 (callers use im2col).
+int32_t seg_tiled_available(void);
+// PyTorch weights w[K][C][3][3] → packed[⌈K/8⌉][C][9][8] (missing channels zero).
+void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, float *packed);
+// The inverse of seg_tiled_pack (for the Winograd weight transform).
+void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, float *w);
+// Copies `channels` planes into a zero-padded buffer of planes
+// (height + 2·pad) × (width + 2·pad); with `rowmap` non-NULL the input is a
+// nearest-resized view of a src_height × src_width map, as in seg_wino_input.
+void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t width,
+                   const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
+                   int32_t pad, float *padded);
+// Output rows [row0, row1) of a stride-1 3×3 convolution with dilation (and
+// padding) `dil`, read from seg_tiled_pad's buffer with pad = dil (followed by
+// 16 readable floats), packed weights from seg_tiled_pack, bias, optional
+// residual and activation as seg_bias_act.
+void seg_tiled_conv3x3(const float *padded, int32_t channels, int32_t height, int32_t width, int32_t dil,
+                       const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
+                       int32_t row0, int32_t row1, float *out);
+
 // ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows
 // [trow0, trow1): V[36][C][tiles], `ldv` values per (element, channel) row and

@@ -14,8 +14,15 @@ public final class Conv2D: @unchecked Sendable {
     public let relu: Bool
     /// ReLU6 (`min(max(x, 0), 6)`, MobileNet's) instead of ReLU.
     public let relu6: Bool
-    /// Folded weights, [out][in][ky][kx].
+    /// Folded weights, [out][in][ky][kx], or packed by `seg_tiled_pack` when `tiled`.
     let weights: [Float]
+    /// Whether this layer runs the register-tiled 3×3 kernel below Winograd's
+    /// sizes (AVX-512 CPUs; stride-1 "same" 3×3 layers with at least 8 input
+    /// channels and dilation up to 4). Its weights are then kept only packed,
+    /// so the faster path costs no memory; it never takes im2col.
+    let tiled: Bool
+    /// Whether this CPU runs the register-tiled kernel.
+    static let tilingAvailable = seg_tiled_available() != 0
     /// Folded bias, one per output channel.
     let bias: [Float]
     private var winogradWeights: [Float]?
@@ -23,8 +30,15 @@ public final class Conv2D: @unchecked Sendable {
 
     /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional;
     /// `padding` nil is "same" (dilation · (k − 1) / 2).
-    public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
+    public convenience init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?,
                 batchNorm: BatchNorm? = nil, dilation: Int = 1, stride: Int = 1, padding: Int? = nil, relu: Bool, relu6: Bool = false) {
+        self.init(weight: weight, outChannels: outChannels, inChannels: inChannels, kernel: kernel, bias: bias, batchNorm: batchNorm,
+                  dilation: dilation, stride: stride, padding: padding, relu: relu, relu6: relu6, allowTiling: Self.tilingAvailable)
+    }
+
+    /// As above; `allowTiling` false keeps a layer on im2col (tests compare the paths).
+    init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?, batchNorm: BatchNorm?,
+         dilation: Int, stride: Int, padding: Int?, relu: Bool, relu6: Bool, allowTiling: Bool) {
         precondition(kernel % 2 == 1 && weight.count == outChannels * inChannels * kernel * kernel)
         precondition(stride >= 1 && dilation >= 1 && (padding ?? 0) >= 0, "stride, dilation ≥ 1, padding ≥ 0")
         self.inChannels = inChannels
@@ -36,7 +50,17 @@ public final class Conv2D: @unchecked Sendable {
         self.relu = relu || relu6
         self.relu6 = relu6
         let folded = BatchNorm.fold(batchNorm, weight: weight, bias: bias, outChannels: outChannels)
-        weights = folded.weight
+        tiled = allowTiling && kernel == 3 && stride == 1 && self.padding == dilation && dilation <= 4 && inChannels >= 8
+        if tiled {
+            let blocks = (outChannels + Int(SEG_TILED_BLOCK) - 1) / Int(SEG_TILED_BLOCK)
+            var packed = [Float](repeating: 0, count: blocks * Int(SEG_TILED_BLOCK) * inChannels * 9)
+            folded.weight.withUnsafeBufferPointer { w in
+                packed.withUnsafeMutableBufferPointer { seg_tiled_pack(w.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
+            }
+            weights = packed
+        } else {
+            weights = folded.weight
+        }
         self.bias = folded.bias
     }
 
@@ -76,6 +100,10 @@ public final class Conv2D: @unchecked Sendable {
             compute.timed("conv3x3 direct \(h)x\(w) \(inChannels)->\(outChannels)") { direct(inputs[0], out, compute) }
         } else if usesWinograd(height: h, width: w, compute) {
             compute.timed("conv3x3 winograd \(h)x\(w) \(inChannels)->\(outChannels)") { winograd(inputs, view: nil, out, residual, compute) }
+        } else if tiled {
+            compute.timed("conv3x3\(dilation > 1 ? " dilated" : "") tiled \(h)x\(w) \(inChannels)->\(outChannels)") {
+                tiledConvolution(inputs, view: nil, out, residual, compute)
+            }
         } else {
             let kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") im2col"
             compute.timed("\(kind) \(h)x\(w) \(inChannels)->\(outChannels)") { im2col(inputs, out, residual, compute) }
@@ -85,20 +113,27 @@ public final class Conv2D: @unchecked Sendable {
 
     /// The convolution of `first` resized nearest-neighbour to `height` ×
     /// `width` (`F.interpolate(mode="nearest")`) stacked with `rest` (smp's
-    /// decoder blocks: the upsampled map, then the skip). On the Winograd path
-    /// the resized map is read through an index view and never made; other
-    /// paths make it.
+    /// decoder blocks: the upsampled map, then the skip). On the Winograd and
+    /// tiled paths the resized map is read through an index view and never
+    /// made; im2col makes it.
     public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
                                _ compute: Compute) -> FeatureMap {
-        guard usesWinograd(height: height, width: width, compute), rest.allSatisfy({ $0.height == height && $0.width == width }),
+        let winograd = usesWinograd(height: height, width: width, compute)
+        guard winograd || tiled, rest.allSatisfy({ $0.height == height && $0.width == width }),
               first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
             return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
         }
         let view = NearestView(first, height: height, width: width)
         let out = FeatureMap(channels: outChannels, height: height, width: width)
         compute.multiplyAdds += macsPerPixel * height * width
-        compute.timed("conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
-            winograd(rest, view: view, out, nil, compute)
+        if winograd {
+            compute.timed("conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
+                self.winograd(rest, view: view, out, nil, compute)
+            }
+        } else {
+            compute.timed("conv3x3 tiled (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
+                tiledConvolution(rest, view: view, out, nil, compute)
+            }
         }
         return out
     }
@@ -204,6 +239,52 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
+    /// The register-tiled 3×3 path: the stacked inputs (`view`, when given,
+    /// first) copied once into a zero-padded buffer, then `seg_tiled_conv3x3`
+    /// over each worker's rows.
+    private func tiledConvolution(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?,
+                                  _ compute: Compute) {
+        let h = out.height, w = out.width, pad = dilation
+        let paddedPlane = (h + 2 * pad) * (w + 2 * pad)
+        // From the activation pool; the kernel reads up to 16 floats past the last plane.
+        let padded = FeatureMap(channels: 1, height: 1, width: inChannels * paddedPlane + 16)
+        struct Source { let map: FeatureMap; let first: Int; let view: NearestView? }
+        var sources: [Source] = []
+        var channel = 0
+        if let view { sources.append(Source(map: view.source, first: 0, view: view)); channel = view.source.channels }
+        for input in inputs {
+            sources.append(Source(map: input, first: channel, view: nil))
+            channel += input.channels
+        }
+        compute.parallel(inChannels) { _, range in
+            for source in sources {
+                let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
+                guard lo < hi else { continue }
+                let src = source.map.data + (lo - source.first) * source.map.plane, dst = padded.data + lo * paddedPlane
+                if let view = source.view {
+                    view.rows.withUnsafeBufferPointer { rows in
+                        view.columns.withUnsafeBufferPointer { columns in
+                            seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), rows.baseAddress, columns.baseAddress,
+                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), dst)
+                        }
+                    }
+                } else {
+                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), dst)
+                }
+            }
+        }
+        (padded.data + inChannels * paddedPlane).initialize(repeating: 0, count: 16)
+        weights.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(h) { _, rows in
+                    seg_tiled_conv3x3(padded.data, Int32(inChannels), Int32(h), Int32(w), Int32(dilation), wp.baseAddress!, Int32(outChannels),
+                                      bp.baseAddress!, residual.map { UnsafePointer($0.data) }, activationCode,
+                                      Int32(rows.lowerBound), Int32(rows.upperBound), out.data)
+                }
+            }
+        }
+    }
+
     /// Winograd-domain weights, computed on first use and kept (4× the size of
     /// the 3×3 weights, so only layers that actually run this way pay for it).
     private func transformedWeights() -> [Float] {
@@ -211,7 +292,14 @@ public final class Conv2D: @unchecked Sendable {
         defer { lock.unlock() }
         if let u = winogradWeights { return u }
         var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
-        weights.withUnsafeBufferPointer { wp in
+        var plain = weights
+        if tiled {
+            plain = [Float](repeating: 0, count: outChannels * inChannels * 9)
+            weights.withUnsafeBufferPointer { packed in
+                plain.withUnsafeMutableBufferPointer { seg_tiled_unpack(packed.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
+            }
+        }
+        plain.withUnsafeBufferPointer { wp in
             u.withUnsafeMutableBufferPointer { seg_wino_weights(wp.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
         }
         winogradWeights = u

@@ -1,0 +1,57 @@
+// One register tile of the tiled 3×3 convolution, included by tiled.c once per
+// NV (1, 2 or 3 vectors of 16 output pixels): a compile-time count, so that the
+// 8 × NV sums stay in registers. The vectors are at padded-input offsets `off`
+// and output offsets `ooff`, `mask` their valid lanes; MR output channels, of
+// which `mcount` exist.
+#define TILE_NAME_(n) tile##n
+#define TILE_NAME(n) TILE_NAME_(n)
+__attribute__((target("avx512f")))
+static void TILE_NAME(NV)(const float *in, const int64_t *off, int64_t pplane, int32_t channels,
+                        int64_t row_step, int32_t dil, const float *w, const float *bias, const float *residual,
+                        const int64_t *ooff, const __mmask16 *mask, int64_t oplane, int32_t mcount, int32_t act,
+                        float *out) {
+    enum { nv = NV };
+    __m512 acc[MR][3];
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++)
+#pragma clang loop unroll(full)
+        for (int v = 0; v < nv; v++) acc[m][v] = _mm512_setzero_ps();
+    for (int32_t c = 0; c < channels; c++) {
+        const float *ip = in + c * pplane;
+        const float *wc = w + (int64_t)c * 9 * MR;
+#pragma clang loop unroll(full)
+        for (int ky = 0; ky < 3; ky++) {
+#pragma clang loop unroll(full)
+            for (int kx = 0; kx < 3; kx++) {
+                const int64_t d = ky * row_step + kx * dil;
+                __m512 b[3];
+#pragma clang loop unroll(full)
+                for (int v = 0; v < nv; v++) b[v] = _mm512_loadu_ps(ip + off[v] + d);
+                const float *wt = wc + (ky * 3 + kx) * MR;
+#pragma clang loop unroll(full)
+                for (int m = 0; m < MR; m++) {
+                    const __m512 wm = _mm512_set1_ps(wt[m]);
+#pragma clang loop unroll(full)
+                    for (int v = 0; v < nv; v++) acc[m][v] = _mm512_fmadd_ps(wm, b[v], acc[m][v]);
+                }
+            }
+        }
+    }
+    const __m512 lo = _mm512_set1_ps(act ? 0.0f : -INFINITY), hi = _mm512_set1_ps(act == 2 ? 6.0f : INFINITY);
+#pragma clang loop unroll(full)
+    for (int m = 0; m < MR; m++) {
+        if (m >= mcount) continue;
+        const __m512 bm = _mm512_set1_ps(bias[m]);
+#pragma clang loop unroll(full)
+        for (int v = 0; v < nv; v++) {
+            // As seg_bias_act: sum + (bias + residual), then the activation.
+            __m512 add = bm;
+            if (residual) add = _mm512_add_ps(bm, _mm512_maskz_loadu_ps(mask[v], residual + m * oplane + ooff[v]));
+            __m512 r = _mm512_add_ps(acc[m][v], add);
+            if (act) r = _mm512_min_ps(_mm512_max_ps(r, lo), hi);
+            _mm512_mask_storeu_ps(out + m * oplane + ooff[v], mask[v], r);
+        }
+    }
+}
+#undef TILE_NAME
+#undef TILE_NAME_
