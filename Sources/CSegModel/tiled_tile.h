@@ -1,15 +1,15 @@
-// One register tile of the tiled 3×3 convolution, included by tiled.c once per
-// NV (1, 2 or 3 vectors of 16 output pixels): a compile-time count, so that the
-// 8 × NV sums stay in registers. The vectors are at padded-input offsets `off`
-// and output offsets `ooff`, `mask` their valid lanes; MR output channels, of
-// which `mcount` exist.
+// One register tile of the tiled 3×3 convolution, included by tiled.c once
+// per NV = 1, 2 or 3 vectors of 16 output pixels: a compile-time count, so
+// that the 8 × NV sums stay in registers.
+// Vector v reads offset off[v] (+ the tap's shift) of every padded input
+// plane and writes offset ooff[v] of every output plane, lanes `mask[v]`
+// only; MR output channels, of which `mcount` exist.
 #define TILE_NAME_(n) tile##n
 #define TILE_NAME(n) TILE_NAME_(n)
 __attribute__((target("avx512f")))
-static void TILE_NAME(NV)(const float *in, const int64_t *off, int64_t pplane, int32_t channels,
-                        int64_t row_step, int32_t dil, const float *w, const float *bias, const float *residual,
-                        const int64_t *ooff, const __mmask16 *mask, int64_t oplane, int32_t mcount, int32_t act,
-                        float *out) {
+static void TILE_NAME(NV)(const float *const *planes, const int64_t *off, int32_t channels, int64_t row_step, int32_t dil,
+                          const float *w, const float *bias, const float *residual, const int64_t *ooff,
+                          const __mmask16 *mask, int64_t oplane, int32_t mcount, int32_t act, float *out) {
     enum { nv = NV };
     __m512 acc[MR][3];
 #pragma clang loop unroll(full)
@@ -17,7 +17,7 @@ static void TILE_NAME(NV)(const float *in, const int64_t *off, int64_t pplane, i
 #pragma clang loop unroll(full)
         for (int v = 0; v < nv; v++) acc[m][v] = _mm512_setzero_ps();
     for (int32_t c = 0; c < channels; c++) {
-        const float *ip = in + c * pplane;
+        const float *ip = planes[c];
         const float *wc = w + (int64_t)c * 9 * MR;
 #pragma clang loop unroll(full)
         for (int ky = 0; ky < 3; ky++) {
@@ -26,7 +26,7 @@ static void TILE_NAME(NV)(const float *in, const int64_t *off, int64_t pplane, i
                 const int64_t d = ky * row_step + kx * dil;
                 __m512 b[3];
 #pragma clang loop unroll(full)
-                for (int v = 0; v < nv; v++) b[v] = _mm512_loadu_ps(ip + off[v] + d);
+                for (int v = 0; v < nv; v++) b[v] = _mm512_maskz_loadu_ps(mask[v], ip + off[v] + d);
                 const float *wt = wc + (ky * 3 + kx) * MR;
 #pragma clang loop unroll(full)
                 for (int m = 0; m < MR; m++) {

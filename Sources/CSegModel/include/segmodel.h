@@ -56,21 +56,21 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
 #define SEG_TILED_BLOCK 8
 // 1 when this CPU runs seg_tiled_conv3x3 (AVX-512), else 0 (callers use im2col).
 int32_t seg_tiled_available(void);
-// PyTorch weights w[K][C][3][3] → packed[⌈K/8⌉][C][9][8] (missing channels zero).
+// PyTorch weights w[K][C][3][3] → packed[⌈K/8⌉][C][9][8] (missing output channels zero).
 void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, float *packed);
 // The inverse of seg_tiled_pack (for the Winograd weight transform).
 void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, float *w);
-// Copies `channels` planes into a zero-padded buffer of planes
-// (height + 2·pad) × (width + 2·pad); with `rowmap` non-NULL the input is a
+// Copies `channels` planes into zero-padded planes of (height + 2·pad) ×
+// (width + 2·pad), `pplane` floats apart; with `rowmap` non-NULL the input is a
 // nearest-resized view of a src_height × src_width map, as in seg_wino_input.
 void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t width,
                    const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
-                   int32_t pad, float *padded);
+                   int32_t pad, int64_t pplane, float *padded);
 // Output rows [row0, row1) of a stride-1 3×3 convolution with dilation (and
-// padding) `dil`, read from seg_tiled_pad's buffer with pad = dil (followed by
-// 16 readable floats), packed weights from seg_tiled_pack, bias, optional
+// padding) `dil`: planes[c] is input channel c's plane as seg_tiled_pad makes
+// it with pad = dil; packed weights from seg_tiled_pack; bias, optional
 // residual and activation as seg_bias_act.
-void seg_tiled_conv3x3(const float *padded, int32_t channels, int32_t height, int32_t width, int32_t dil,
+void seg_tiled_conv3x3(const float *const *planes, int32_t channels, int32_t dil, int32_t height, int32_t width,
                        const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
                        int32_t row0, int32_t row1, float *out);
 

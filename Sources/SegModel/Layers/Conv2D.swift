@@ -17,9 +17,9 @@ public final class Conv2D: @unchecked Sendable {
     /// Folded weights, [out][in][ky][kx], or packed by `seg_tiled_pack` when `tiled`.
     let weights: [Float]
     /// Whether this layer runs the register-tiled 3×3 kernel below Winograd's
-    /// sizes (AVX-512 CPUs; stride-1 "same" 3×3 layers with at least 8 input
-    /// channels and dilation up to 4). Its weights are then kept only packed,
-    /// so the faster path costs no memory; it never takes im2col.
+    /// sizes (`seg_tiled_conv3x3`; AVX-512 CPUs; stride-1 "same" 3×3 layers with
+    /// at least 8 input channels and dilation up to 4). Its weights are then
+    /// kept only packed, so the faster path costs no memory; it never takes im2col.
     let tiled: Bool
     /// Whether this CPU runs the register-tiled kernel.
     static let tilingAvailable = seg_tiled_available() != 0
@@ -36,8 +36,9 @@ public final class Conv2D: @unchecked Sendable {
                   dilation: dilation, stride: stride, padding: padding, relu: relu, relu6: relu6, allowTiling: Self.tilingAvailable)
     }
 
-    /// As above; `allowTiling` false keeps a layer on im2col (tests compare the paths).
-    init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?, batchNorm: BatchNorm?,
+    /// As above; `allowTiling` false keeps a layer on im2col and the plain
+    /// matrix product (tests and `segbench conv` compare the paths).
+    public init(weight: [Float], outChannels: Int, inChannels: Int, kernel: Int, bias: [Float]?, batchNorm: BatchNorm?,
          dilation: Int, stride: Int, padding: Int?, relu: Bool, relu6: Bool, allowTiling: Bool) {
         precondition(kernel % 2 == 1 && weight.count == outChannels * inChannels * kernel * kernel)
         precondition(stride >= 1 && dilation >= 1 && (padding ?? 0) >= 0, "stride, dilation ≥ 1, padding ≥ 0")
@@ -239,50 +240,58 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
-    /// The register-tiled 3×3 path: the stacked inputs (`view`, when given,
-    /// first) copied once into a zero-padded buffer, then `seg_tiled_conv3x3`
-    /// over each worker's rows.
+    /// The register-tiled path: the stacked inputs (`view`, when given, first)
+    /// copied once into zero-padded planes (from the activation pool), then
+    /// `seg_tiled_conv3x3` over each worker's rows.
     private func tiledConvolution(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?,
                                   _ compute: Compute) {
         let h = out.height, w = out.width, pad = dilation
-        let paddedPlane = (h + 2 * pad) * (w + 2 * pad)
-        // From the activation pool; the kernel reads up to 16 floats past the last plane.
-        let padded = FeatureMap(channels: 1, height: 1, width: inChannels * paddedPlane + 16)
-        struct Source { let map: FeatureMap; let first: Int; let view: NearestView? }
-        var sources: [Source] = []
+        let paddedPlane = Self.planeStride((h + 2 * pad) * (w + 2 * pad))
+        var sources: [(map: FeatureMap, first: Int, view: NearestView?)] = []
         var channel = 0
-        if let view { sources.append(Source(map: view.source, first: 0, view: view)); channel = view.source.channels }
+        if let view { sources.append((view.source, 0, view)); channel = view.source.channels }
         for input in inputs {
-            sources.append(Source(map: input, first: channel, view: nil))
+            sources.append((input, channel, nil))
             channel += input.channels
         }
+        let padded = FeatureMap(channels: 1, height: 1, width: inChannels * paddedPlane)
         compute.parallel(inChannels) { _, range in
             for source in sources {
                 let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
                 guard lo < hi else { continue }
-                let src = source.map.data + (lo - source.first) * source.map.plane, dst = padded.data + lo * paddedPlane
+                let src = source.map.channel(lo - source.first), dst = padded.data + lo * paddedPlane
                 if let view = source.view {
                     view.rows.withUnsafeBufferPointer { rows in
                         view.columns.withUnsafeBufferPointer { columns in
                             seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), rows.baseAddress, columns.baseAddress,
-                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), dst)
+                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), Int64(paddedPlane), dst)
                         }
                     }
                 } else {
-                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), dst)
+                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), Int64(paddedPlane), dst)
                 }
             }
         }
-        (padded.data + inChannels * paddedPlane).initialize(repeating: 0, count: 16)
-        weights.withUnsafeBufferPointer { wp in
-            bias.withUnsafeBufferPointer { bp in
-                compute.parallel(h) { _, rows in
-                    seg_tiled_conv3x3(padded.data, Int32(inChannels), Int32(h), Int32(w), Int32(dilation), wp.baseAddress!, Int32(outChannels),
-                                      bp.baseAddress!, residual.map { UnsafePointer($0.data) }, activationCode,
-                                      Int32(rows.lowerBound), Int32(rows.upperBound), out.data)
+        let planes = (0..<inChannels).map { Optional(UnsafePointer(padded.data + $0 * paddedPlane)) }
+        planes.withUnsafeBufferPointer { pp in
+            weights.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    compute.parallel(h) { _, rows in
+                        seg_tiled_conv3x3(pp.baseAddress!, Int32(inChannels), Int32(dilation), Int32(h), Int32(w), wp.baseAddress!,
+                                          Int32(outChannels), bp.baseAddress!, residual.map { UnsafePointer($0.data) }, activationCode,
+                                          Int32(rows.lowerBound), Int32(rows.upperBound), out.data)
+                    }
                 }
             }
         }
+    }
+
+    /// Floats between padded planes: a whole number of 64-byte lines, and an
+    /// odd one, so that the same pixel of consecutive channels falls in
+    /// different L1 sets (planes of 32², 64², … floats would all alias).
+    private static func planeStride(_ count: Int) -> Int {
+        let lines = (count + 15) / 16
+        return (lines | 1) * 16
     }
 
     /// Winograd-domain weights, computed on first use and kept (4× the size of

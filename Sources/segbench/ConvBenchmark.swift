@@ -1,0 +1,37 @@
+import Dispatch
+import Foundation
+import SegCore
+import SegModel
+
+/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--dilation 1] [--threads 2] [--rounds 200]`:
+/// one convolution layer on the register-tiled path and on the plain path
+/// (im2col or the 1×1 matrix product through OpenBLAS, Winograd where the size
+/// calls for it), timed alternately so that both see the same machine, with
+/// GFLOP/s (2 × multiply-adds) of the best round of each.
+func convBenchmark() throws {
+    let c = Int(argument("--in", default: "256"))!, m = Int(argument("--out", default: "256"))!
+    let size = Int(argument("--size", default: "32"))!, k = Int(argument("--kernel", default: "3"))!
+    let d = Int(argument("--dilation", default: "1"))!, rounds = Int(argument("--rounds", default: "200"))!
+    let threads = Int(argument("--threads", default: "2"))!
+    MemoryTuning.returnLargeAllocations()
+    let compute = try Compute(workers: threads)
+    var generator = SeededGenerator(seed: 7)
+    let weight = (0..<(m * c * k * k)).map { _ in Float.random(in: -0.05...0.05, using: &generator) }
+    let input = FeatureMap(channels: c, height: size, width: size,
+                           values: (0..<(c * size * size)).map { _ in Float.random(in: -1...1, using: &generator) })
+    let layers = [true, false].map {
+        Conv2D(weight: weight, outChannels: m, inChannels: c, kernel: k, bias: [Float](repeating: 0.1, count: m), batchNorm: nil,
+               dilation: d, stride: 1, padding: nil, relu: true, relu6: false, allowTiling: $0)
+    }
+    var best = [Double.infinity, .infinity]
+    for _ in 0..<rounds {
+        for (i, layer) in layers.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = layer(input, compute)
+            best[i] = min(best[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+    }
+    let gflop = 2 * Double(m * c * k * k * size * size) / 1e9
+    print(String(format: "conv%dx%d d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s), plain %.3f ms (%.0f GFLOP/s), %.2fx",
+                 k, k, d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], best[1] * 1000, gflop / best[1], best[1] / best[0]))
+}
