@@ -23,9 +23,19 @@ final class BufferPool: @unchecked Sendable {
         }
         lock.unlock()
         var raw: UnsafeMutableRawPointer?
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
+        let huge = bytes >= Self.hugePage
+        guard posix_memalign(&raw, huge ? Self.hugePage : 64, bytes) == 0, let raw else { fatalError("out of memory (\(bytes) bytes)") }
+        #if os(Linux)
+        // Large maps are written once per image into fresh memory: 2 MB pages
+        // (where the kernel offers them on request) fault once per 2 MB
+        // instead of once per 4 KB. Advice only; refusal changes nothing.
+        if huge { _ = madvise(raw, bytes / Self.hugePage * Self.hugePage, 14 /* MADV_HUGEPAGE */) }
+        #endif
         return raw
     }
+
+    /// Size of a transparent huge page on x86-64 and arm64 Linux.
+    private static let hugePage = 2 << 20
 
     /// Returns a buffer from `take`; released to the system when the pool is full.
     func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
