@@ -16,24 +16,27 @@ static void TILE_NAME(NV)(const float *const *planes, const int64_t *off, int32_
     for (int m = 0; m < MR; m++)
 #pragma clang loop unroll(full)
         for (int v = 0; v < nv; v++) acc[m][v] = _mm512_setzero_ps();
+    // Plane offsets of the nine taps; the tap loop is deliberately not
+    // unrolled: unrolled, the compiler loads a channel's 27 vectors up front
+    // and spills them whenever the frame pointer takes a register (SwiftPM's
+    // builds), which halved the speed.
+    int64_t taps[9];
+    for (int t = 0; t < 9; t++) taps[t] = (t / 3) * row_step + (t % 3) * dil;
     for (int32_t c = 0; c < channels; c++) {
         const float *ip = planes[c];
         const float *wc = w + (int64_t)c * 9 * MR;
+#pragma clang loop unroll(disable)
+        for (int t = 0; t < 9; t++) {
+            const float *tap = ip + taps[t];
+            __m512 b[3];
 #pragma clang loop unroll(full)
-        for (int ky = 0; ky < 3; ky++) {
+            for (int v = 0; v < nv; v++) b[v] = _mm512_maskz_loadu_ps(mask[v], tap + off[v]);
+            const float *wt = wc + t * MR;
 #pragma clang loop unroll(full)
-            for (int kx = 0; kx < 3; kx++) {
-                const int64_t d = ky * row_step + kx * dil;
-                __m512 b[3];
+            for (int m = 0; m < MR; m++) {
+                const __m512 wm = _mm512_set1_ps(wt[m]);
 #pragma clang loop unroll(full)
-                for (int v = 0; v < nv; v++) b[v] = _mm512_maskz_loadu_ps(mask[v], ip + off[v] + d);
-                const float *wt = wc + (ky * 3 + kx) * MR;
-#pragma clang loop unroll(full)
-                for (int m = 0; m < MR; m++) {
-                    const __m512 wm = _mm512_set1_ps(wt[m]);
-#pragma clang loop unroll(full)
-                    for (int v = 0; v < nv; v++) acc[m][v] = _mm512_fmadd_ps(wm, b[v], acc[m][v]);
-                }
+                for (int v = 0; v < nv; v++) acc[m][v] = _mm512_fmadd_ps(wm, b[v], acc[m][v]);
             }
         }
     }
