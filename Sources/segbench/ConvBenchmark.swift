@@ -1,3 +1,4 @@
+import CSegBench
 import Dispatch
 import Foundation
 import SegCore
@@ -32,6 +33,29 @@ func convBenchmark() throws {
         }
     }
     let gflop = 2 * Double(m * c * k * k * size * size) / 1e9
-    print(String(format: "conv%dx%d d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s), plain %.3f ms (%.0f GFLOP/s), %.2fx",
-                 k, k, d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], best[1] * 1000, gflop / best[1], best[1] / best[0]))
+    let peak = fmaPeak(threads: threads)
+    print(String(format: "conv%dx%d d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
+                 + "plain %.3f ms (%.0f GFLOP/s, %.0f %%), %.2fx; FMA peak %.0f GFLOP/s",
+                 k, k, d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
+                 best[1] * 1000, gflop / best[1], 100 * gflop / best[1] / peak, best[1] / best[0], peak))
+}
+
+/// The FMA peak of `threads` threads running the probe at once (GFLOP/s, the
+/// best of five rounds): what "% of peak" means in docs/benchmarks.md.
+func fmaPeak(threads: Int) -> Double {
+    var best = 0.0
+    for _ in 0..<5 {
+        let rates = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+        defer { rates.deallocate() }
+        let slots = UncheckedBuffer(rates)
+        DispatchQueue.concurrentPerform(iterations: threads) { i in slots.buffer[i] = seg_fma_peak(20_000_000) }
+        best = max(best, rates.reduce(0, +))
+    }
+    return best
+}
+
+/// A buffer whose disjoint slots concurrent iterations write.
+struct UncheckedBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
 }
