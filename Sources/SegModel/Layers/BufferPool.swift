@@ -1,25 +1,40 @@
 import Foundation
 
-/// Recently freed activation buffers, kept for reuse by size: a network
-/// allocates the same sizes in every image, and fresh memory costs page faults
-/// (tenths of a second per 512² U-Net image). The pool holds at most `limit`
-/// bytes, so peak memory stays close to what is actually in use.
+/// Freed activation buffers, kept for reuse by size: a network allocates the
+/// same sizes in every image, and fresh memory costs page faults and the
+/// kernel's zeroing of every page (about 60,000 faults and a quarter of a
+/// gigabyte zeroed per 512² DeepLabV3+ image without reuse). The pool never
+/// lets the buffers in use plus the buffers it keeps exceed the most that
+/// were ever in use at once, so reuse never raises peak memory above what the
+/// network needs anyway.
 final class BufferPool: @unchecked Sendable {
-    static let shared = BufferPool(limit: 24 << 20)
-    private let limit: Int
+    static let shared = BufferPool()
     private let lock = NSLock()
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
-    private var held = 0
+    /// Bytes kept in `free`.
+    private(set) var held = 0
+    /// Bytes handed out and not given back.
+    private(set) var inUse = 0
+    /// The most `inUse` has been.
+    private(set) var highWater = 0
 
-    init(limit: Int) { self.limit = limit }
+    init() {}
 
-    /// A 64-byte aligned buffer of `bytes` bytes (contents undefined).
+    /// A buffer of `bytes` bytes (contents undefined): 64-byte aligned, or
+    /// 2 MB aligned from 2 MB up.
     func take(bytes: Int) -> UnsafeMutableRawPointer {
         lock.lock()
+        inUse += bytes
         if let p = free[bytes]?.popLast() {
             held -= bytes
             lock.unlock()
             return p
+        }
+        highWater = max(highWater, inUse)
+        // Make room by releasing kept buffers, largest first.
+        while inUse + held > highWater, let size = free.filter({ !$0.value.isEmpty }).keys.max() {
+            Foundation.free(free[size]!.removeLast())
+            held -= size
         }
         lock.unlock()
         var raw: UnsafeMutableRawPointer?
@@ -34,24 +49,15 @@ final class BufferPool: @unchecked Sendable {
         return raw
     }
 
-    /// Size of a transparent huge page on x86-64 and arm64 Linux.
-    private static let hugePage = 2 << 20
-
-    /// Returns a buffer from `take`; released to the system when the pool is full.
+    /// Takes back a buffer from `take` for reuse (in-use plus kept bytes stay the same).
     func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
         lock.lock()
-        if bytes <= limit {
-            // Make room by releasing other sizes first, largest first.
-            while held + bytes > limit, let size = free.filter({ !$0.value.isEmpty }).keys.max() {
-                Foundation.free(free[size]!.removeLast())
-                held -= size
-            }
-            free[bytes, default: []].append(pointer)
-            held += bytes
-            lock.unlock()
-        } else {
-            lock.unlock()
-            Foundation.free(pointer)
-        }
+        inUse -= bytes
+        free[bytes, default: []].append(pointer)
+        held += bytes
+        lock.unlock()
     }
+
+    /// Size of a transparent huge page on x86-64 and arm64 Linux.
+    private static let hugePage = 2 << 20
 }
