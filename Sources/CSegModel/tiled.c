@@ -1,6 +1,6 @@
 // Register-tiled 3×3 convolution for stride-1 layers below Winograd's sizes:
 // the low-resolution, many-channel layers of ResNet encoders and smp decoders
-// (16²–64² at 128–768 channels), where im2col plus a general matrix product
+// (16²–32² at 256–768 channels at 512² inputs), where im2col plus a general matrix product
 // loses a quarter of its time to copying and packing. The input is copied once
 // into zero-padded planes; each tile of 8 output channels × up to three
 // 16-pixel vectors keeps its 24 sums in AVX-512 registers over the input
