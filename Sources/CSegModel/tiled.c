@@ -10,6 +10,7 @@
 // Every output value is summed in the same order (channel, then tap) whatever
 // the tiling or the thread count, so results do not depend on how rows are split.
 #include "segmodel.h"
+#include "source_row.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,29 +30,30 @@ int32_t seg_tiled_available(void) {
 #endif
 }
 
+// Where weight (m, c, t) of PyTorch's [K][C][9] order sits in the packed order.
+static inline int64_t packed_index(int32_t m, int32_t c, int t, int32_t channels) {
+    return (((int64_t)(m / MR) * channels + c) * 9 + t) * MR + m % MR;
+}
+
 void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, float *packed) {
-    const int32_t taps = 9;
     const int32_t blocks = (kout + MR - 1) / MR;
-    memset(packed, 0, sizeof(float) * (size_t)blocks * MR * channels * taps);
+    memset(packed, 0, sizeof(float) * (size_t)blocks * MR * channels * 9);
     for (int32_t m = 0; m < kout; m++)
         for (int32_t c = 0; c < channels; c++)
-            for (int t = 0; t < taps; t++)
-                packed[(((int64_t)(m / MR) * channels + c) * taps + t) * MR + m % MR] = w[((int64_t)m * channels + c) * taps + t];
+            for (int t = 0; t < 9; t++) packed[packed_index(m, c, t, channels)] = w[((int64_t)m * channels + c) * 9 + t];
 }
 
 void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, float *w) {
-    const int32_t taps = 9;
     for (int32_t m = 0; m < kout; m++)
         for (int32_t c = 0; c < channels; c++)
-            for (int t = 0; t < taps; t++)
-                w[((int64_t)m * channels + c) * taps + t] = packed[(((int64_t)(m / MR) * channels + c) * taps + t) * MR + m % MR];
+            for (int t = 0; t < 9; t++) w[((int64_t)m * channels + c) * 9 + t] = packed[packed_index(m, c, t, channels)];
 }
 
 void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t width,
                    const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
                    int32_t pad, int64_t pplane, float *padded) {
     const int32_t pw = width + 2 * pad;
-    const int64_t plane = rowmap ? (int64_t)src_height * src_width : (int64_t)height * width;
+    const int64_t plane = seg_source_plane(height, width, rowmap, src_height, src_width);
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + c * plane;
         float *dst = padded + c * pplane;
@@ -60,13 +62,7 @@ void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t
         for (int32_t y = 0; y < height; y++) {
             float *d = dst + (int64_t)(pad + y) * pw;
             for (int32_t x = 0; x < pad; x++) d[x] = d[pad + width + x] = 0;
-            if (rowmap) {
-                // A nearest-resized view: pixel (y, x) is source pixel (rowmap[y], colmap[x]).
-                const float *s = src + (int64_t)rowmap[y] * src_width;
-                for (int32_t x = 0; x < width; x++) d[pad + x] = s[colmap[x]];
-            } else {
-                memcpy(d + pad, src + (int64_t)y * width, sizeof(float) * (size_t)width);
-            }
+            seg_source_row(src, y, width, rowmap, colmap, src_width, d + pad);
         }
     }
 }

@@ -2,6 +2,7 @@
 // input tiles as 36 independent matrix products, 4× fewer multiplications than
 // im2col. Transforms: V = Bᵀ d B, U = G g Gᵀ, Y = Aᵀ (U ⊙ V) A.
 #include "segmodel.h"
+#include "source_row.h"
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -35,7 +36,7 @@ HOT void seg_wino_input(const float *input, int32_t channels, int32_t height, in
                         int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride) {
     const int32_t tw = (width + 3) / 4;
     const int32_t lp = 4 * tw + 2;  // padded row: column p holds input x = p - 1
-    const int64_t plane = rowmap ? (int64_t)src_height * src_width : (int64_t)height * width;
+    const int64_t plane = seg_source_plane(height, width, rowmap, src_height, src_width);
     float rows[6][lp], t[6][lp];
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + c * plane;
@@ -44,13 +45,7 @@ HOT void seg_wino_input(const float *input, int32_t channels, int32_t height, in
                 const int32_t y = 4 * ty - 1 + r;
                 memset(rows[r], 0, sizeof(float) * (size_t)lp);
                 if (y < 0 || y >= height) continue;
-                if (rowmap) {
-                    // A nearest-resized view: row y is source row rowmap[y], column x source column colmap[x].
-                    const float *s = src + (int64_t)rowmap[y] * src_width;
-                    for (int32_t x = 0; x < width; x++) rows[r][1 + x] = s[colmap[x]];
-                } else {
-                    memcpy(rows[r] + 1, src + (int64_t)y * width, sizeof(float) * (size_t)width);
-                }
+                seg_source_row(src, y, width, rowmap, colmap, src_width, rows[r] + 1);
             }
             for (int32_t p = 0; p < lp; p++) {
                 const float d0 = rows[0][p], d1 = rows[1][p], d2 = rows[2][p];

@@ -301,13 +301,10 @@ public final class Conv2D: @unchecked Sendable {
         defer { lock.unlock() }
         if let u = winogradWeights { return u }
         var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
-        var plain = weights
-        if tiled {
-            plain = [Float](repeating: 0, count: outChannels * inChannels * 9)
-            weights.withUnsafeBufferPointer { packed in
-                plain.withUnsafeMutableBufferPointer { seg_tiled_unpack(packed.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
-            }
-        }
+        let plain = tiled ? [Float](unsafeUninitializedCapacity: outChannels * inChannels * 9) { buffer, count in
+            weights.withUnsafeBufferPointer { seg_tiled_unpack($0.baseAddress!, Int32(outChannels), Int32(inChannels), buffer.baseAddress!) }
+            count = buffer.count
+        } : weights
         plain.withUnsafeBufferPointer { wp in
             u.withUnsafeMutableBufferPointer { seg_wino_weights(wp.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
         }

@@ -55,7 +55,7 @@ final class SMPUnetPlusPlus: SMPNetwork {
 
     func forward(_ input: FeatureMap, _ compute: Compute) throws -> FeatureMap {
         // smp refuses other sizes: zero padding at the bottom and right, the output cropped back.
-        try Operations.padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
+        Operations.padded(input, toMultipleOf: encoder.outputStride) { run($0, compute) }
     }
 
     /// smp's `UnetPlusPlusDecoder.forward`, node by node.
