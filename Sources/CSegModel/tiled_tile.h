@@ -40,21 +40,7 @@ static void TILE_NAME(NV)(const float *const *planes, const int64_t *off, int32_
             }
         }
     }
-    const __m512 lo = _mm512_set1_ps(act ? 0.0f : -INFINITY), hi = _mm512_set1_ps(act == 2 ? 6.0f : INFINITY);
-#pragma clang loop unroll(full)
-    for (int m = 0; m < MR; m++) {
-        if (m >= mcount) continue;
-        const __m512 bm = _mm512_set1_ps(bias[m]);
-#pragma clang loop unroll(full)
-        for (int v = 0; v < nv; v++) {
-            // As seg_bias_act: sum + (bias + residual), then the activation.
-            __m512 add = bm;
-            if (residual) add = _mm512_add_ps(bm, _mm512_maskz_loadu_ps(mask[v], residual + m * oplane + ooff[v]));
-            __m512 r = _mm512_add_ps(acc[m][v], add);
-            if (act) r = _mm512_min_ps(_mm512_max_ps(r, lo), hi);
-            _mm512_mask_storeu_ps(out + m * oplane + ooff[v], mask[v], r);
-        }
-    }
+    tile_store(acc, nv, bias, residual, ooff, mask, oplane, mcount, act, out);
 }
 #undef TILE_NAME
 #undef TILE_NAME_

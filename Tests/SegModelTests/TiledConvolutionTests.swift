@@ -3,9 +3,9 @@ import SegCore
 import XCTest
 @testable import SegModel
 
-/// The register-tiled 3×3 path (AVX-512 CPUs): against the definition in
-/// Double, against the im2col and Winograd paths of the same layer with plain
-/// weights, and independent of the worker count.
+/// The register-tiled 3×3 and 1×1 paths (AVX-512 CPUs): against the
+/// definition in Double, against the im2col, matrix-product and Winograd paths
+/// of the same layer with plain weights, and independent of the worker count.
 final class TiledConvolutionTests: XCTestCase {
     private var generator = SeededGenerator(seed: 1717)
     private func random(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &generator) } }
@@ -15,11 +15,11 @@ final class TiledConvolutionTests: XCTestCase {
     }
 
     /// The same layer twice: tiled (packed weights) and on the plain paths.
-    private func twins(_ weight: [Float], bias: [Float], out: Int, in channels: Int, dilation: Int, relu: Bool = false,
-                       relu6: Bool = false) -> (tiled: Conv2D, plain: Conv2D) {
+    private func twins(_ weight: [Float], bias: [Float], out: Int, in channels: Int, kernel: Int = 3, dilation: Int = 1,
+                       stride: Int = 1, relu: Bool = false, relu6: Bool = false) -> (tiled: Conv2D, plain: Conv2D) {
         func make(_ tiling: Bool) -> Conv2D {
-            Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: 3, bias: bias, batchNorm: nil, dilation: dilation,
-                   stride: 1, padding: nil, relu: relu, relu6: relu6, allowTiling: tiling)
+            Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: kernel, bias: bias, batchNorm: nil, dilation: dilation,
+                   stride: stride, padding: nil, relu: relu, relu6: relu6, allowTiling: tiling)
         }
         return (make(true), make(false))
     }
@@ -102,5 +102,68 @@ final class TiledConvolutionTests: XCTestCase {
         let layer = twins(random(m * c * 9), bias: random(m), out: m, in: c, dilation: 1)
         XCTAssertEqual(layer.tiled(input, compute).values, layer.plain(input, compute).values,
                        "Winograd from unpacked weights is bit-identical")
+    }
+
+    // MARK: 1×1
+
+    func testPointwiseMatchesTheDefinition() throws {
+        let compute = try Compute(workers: 2, winogradMinPixels: .max)
+        // (input channels, output channels, height, width, stride): pixel counts that end in a
+        // partial 48-pixel run and a partial 16-pixel vector, output channels that are not a
+        // multiple of 8, stride 2 on odd sizes (ResNet's projection shortcuts), a single pixel,
+        // and 600 channels, where a call packs three runs at a time and so works in several chunks.
+        let shapes = [(8, 8, 16, 16, 1), (9, 5, 13, 11, 1), (12, 17, 7, 33, 2), (8, 3, 1, 1, 1), (20, 9, 9, 40, 2),
+                      (600, 10, 20, 17, 1), (600, 10, 21, 17, 2)]
+        for (c, m, h, w, stride) in shapes {
+            let input = random(c * h * w), weight = random(m * c), bias = random(m)
+            let layer = twins(weight, bias: bias, out: m, in: c, kernel: 1, stride: stride)
+            XCTAssertTrue(layer.tiled.tiled)
+            XCTAssertFalse(layer.plain.tiled)
+            let want = StridedLayerTests.naiveConv(input, channels: c, height: h, width: w, weight: weight, bias: bias, outChannels: m,
+                                                   kernel: 1, stride: stride, padding: 0, dilation: 1)
+            let first = FeatureMap(channels: 3, height: h, width: w, values: Array(input[0..<(3 * h * w)]))
+            let rest = FeatureMap(channels: c - 3, height: h, width: w, values: Array(input[(3 * h * w)...]))
+            let out = layer.tiled([first, rest], compute)
+            XCTAssertEqual([out.height, out.width], [want.height, want.width], "\(c)->\(m) \(h)x\(w) /\(stride)")
+            for i in want.values.indices {
+                XCTAssertEqual(Double(out.values[i]), want.values[i], accuracy: 1e-4, "\(c)->\(m) \(h)x\(w) /\(stride) at \(i)")
+            }
+            let plain = layer.plain([first, rest], compute).values
+            XCTAssertLessThan(zip(out.values, plain).map { abs($0 - $1) }.max()!, 1e-4, "\(c)->\(m) \(h)x\(w) /\(stride) against BLAS")
+        }
+    }
+
+    func testPointwiseResidualAndActivations() throws {
+        let compute = try Compute(workers: 2, winogradMinPixels: .max)
+        let c = 16, m = 11, h = 9, w = 21
+        let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
+        let shortcut = FeatureMap(channels: m, height: h, width: w, values: random(m * h * w).map { $0 * 8 })
+        let weight = random(m * c), bias = random(m)
+        for (relu, relu6) in [(false, false), (true, false), (false, true)] {
+            let layer = twins(weight, bias: bias, out: m, in: c, kernel: 1, relu: relu, relu6: relu6)
+            let bare = twins(weight, bias: bias, out: m, in: c, kernel: 1).tiled(input, compute).values
+            let got = layer.tiled(input, compute, adding: shortcut).values
+            let want = zip(bare, shortcut.values).map { pair -> Float in
+                let v = pair.0 + pair.1
+                return relu6 ? min(max(v, 0), 6) : relu ? max(v, 0) : v
+            }
+            XCTAssertLessThan(zip(got, want).map { abs($0 - $1) }.max()!, 1e-5, "relu \(relu) relu6 \(relu6)")
+            XCTAssertTrue(!relu6 || got.max()! == 6, "ReLU6 clamps at 6")
+            let plain = layer.plain(input, compute, adding: shortcut).values
+            XCTAssertLessThan(zip(got, plain).map { abs($0 - $1) }.max()!, 1e-4, "relu \(relu) relu6 \(relu6) against BLAS")
+        }
+    }
+
+    func testPointwiseIsTheSameBytesWhateverTheWorkerCount() throws {
+        let c = 300, m = 20, h = 23, w = 37
+        let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
+        for stride in [1, 2] {
+            let layer = twins(random(m * c), bias: random(m), out: m, in: c, kernel: 1, stride: stride).tiled
+            let one = layer(input, try Compute(workers: 1, winogradMinPixels: .max)).values
+            let two = layer(input, try Compute(workers: 2, winogradMinPixels: .max)).values
+            let five = layer(input, try Compute(workers: 5, winogradMinPixels: .max)).values
+            XCTAssertEqual(one, two, "stride \(stride)")
+            XCTAssertEqual(one, five, "stride \(stride)")
+        }
     }
 }

@@ -51,15 +51,17 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
                    const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
                    int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out);
 
-// ---- Register-tiled 3×3 convolution (AVX-512) ---------------------------------
+// ---- Register-tiled 3×3 and 1×1 convolutions (AVX-512) ---------------------------
 // Output channels per weight block.
 #define SEG_TILED_BLOCK 8
-// 1 when this CPU runs seg_tiled_conv3x3 (AVX-512), else 0 (callers use im2col).
+// 1 when this CPU runs the tiled kernels (AVX-512), else 0 (callers use im2col
+// and the matrix product).
 int32_t seg_tiled_available(void);
-// PyTorch weights w[K][C][3][3] → packed[⌈K/8⌉][C][9][8] (missing output channels zero).
-void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, float *packed);
+// PyTorch weights w[K][C][taps] (taps = 9 for 3×3, 1 for 1×1) →
+// packed[⌈K/8⌉][C][taps][8] (missing output channels zero).
+void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, int32_t taps, float *packed);
 // The inverse of seg_tiled_pack (for the Winograd weight transform).
-void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, float *w);
+void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, int32_t taps, float *w);
 // Copies `channels` planes into zero-padded planes of (height + 2·pad) ×
 // (width + 2·pad), `pplane` floats apart; with `rowmap` non-NULL the input is a
 // nearest-resized view of a src_height × src_width map, as in seg_wino_input.
@@ -73,6 +75,17 @@ void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t
 void seg_tiled_conv3x3(const float *const *planes, int32_t channels, int32_t dil, int32_t height, int32_t width,
                        const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
                        int32_t row0, int32_t row1, float *out);
+
+// Floats of scratch one caller of seg_tiled_conv1x1 needs (64-byte aligned).
+int64_t seg_tiled_conv1x1_scratch(int32_t channels);
+// A 1×1 convolution without padding at `stride`, for output pixels
+// [48·group0, 48·group1) of the height × width output (pixels counted row by
+// row): planes[c] is input channel c's plane, `in_width` wide; output pixel
+// (y, x) reads input pixel (y·stride, x·stride). Packed weights from
+// seg_tiled_pack (taps 1); bias, optional residual and activation as seg_bias_act.
+void seg_tiled_conv1x1(const float *const *planes, int32_t channels, int32_t in_width, int32_t stride, int32_t height,
+                       int32_t width, const float *packed, int32_t kout, const float *bias, const float *residual,
+                       int32_t act, int64_t group0, int64_t group1, float *scratch, float *out);
 
 // ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows

@@ -16,10 +16,11 @@ public final class Conv2D: @unchecked Sendable {
     public let relu6: Bool
     /// Folded weights, [out][in][ky][kx], or packed by `seg_tiled_pack` when `tiled`.
     let weights: [Float]
-    /// Whether this layer runs the register-tiled 3×3 kernel below Winograd's
-    /// sizes (`seg_tiled_conv3x3`; AVX-512 CPUs; stride-1 "same" 3×3 layers with
-    /// at least 8 input channels and dilation up to 4). Its weights are then
-    /// kept only packed, so the faster path costs no memory; it never takes im2col.
+    /// Whether this layer runs a register-tiled kernel (AVX-512 CPUs, at least 8
+    /// input channels): `seg_tiled_conv3x3` below Winograd's sizes for stride-1
+    /// "same" 3×3 layers with dilation up to 4, `seg_tiled_conv1x1` for 1×1
+    /// layers without padding at any stride. Its weights are then kept only
+    /// packed, so the faster path costs no memory; it never takes im2col.
     let tiled: Bool
     /// Whether this CPU runs the register-tiled kernel.
     static let tilingAvailable = seg_tiled_available() != 0
@@ -51,12 +52,16 @@ public final class Conv2D: @unchecked Sendable {
         self.relu = relu || relu6
         self.relu6 = relu6
         let folded = BatchNorm.fold(batchNorm, weight: weight, bias: bias, outChannels: outChannels)
-        tiled = allowTiling && kernel == 3 && stride == 1 && self.padding == dilation && dilation <= 4 && inChannels >= 8
+        let tiled3x3 = kernel == 3 && stride == 1 && self.padding == dilation && dilation <= 4
+        let tiled1x1 = kernel == 1 && self.padding == 0
+        tiled = allowTiling && (tiled3x3 || tiled1x1) && inChannels >= 8
         if tiled {
             let blocks = (outChannels + Int(SEG_TILED_BLOCK) - 1) / Int(SEG_TILED_BLOCK)
-            var packed = [Float](repeating: 0, count: blocks * Int(SEG_TILED_BLOCK) * inChannels * 9)
+            var packed = [Float](repeating: 0, count: blocks * Int(SEG_TILED_BLOCK) * inChannels * kernel * kernel)
             folded.weight.withUnsafeBufferPointer { w in
-                packed.withUnsafeMutableBufferPointer { seg_tiled_pack(w.baseAddress!, Int32(outChannels), Int32(inChannels), $0.baseAddress!) }
+                packed.withUnsafeMutableBufferPointer {
+                    seg_tiled_pack(w.baseAddress!, Int32(outChannels), Int32(inChannels), Int32(kernel * kernel), $0.baseAddress!)
+                }
             }
             weights = packed
         } else {
@@ -94,8 +99,12 @@ public final class Conv2D: @unchecked Sendable {
         let out = FeatureMap(channels: outChannels, height: oh, width: ow)
         if let residual { precondition(residual.channels == outChannels && residual.height == oh && residual.width == ow, "residual differs in shape") }
         compute.multiplyAdds += macsPerPixel * oh * ow
-        // The specialised paths assume stride 1 and "same" padding; im2col takes any.
-        if isSame && kernel == 1 {
+        // The specialised paths assume stride 1 and "same" padding (but for the
+        // tiled 1×1, which takes any stride); im2col takes any.
+        if tiled && kernel == 1 {
+            let kind = "conv1x1\(stride > 1 ? "/\(stride)" : "") tiled"
+            compute.timed("\(kind) \(h)x\(w) \(inChannels)->\(outChannels)") { tiledPointwise(inputs, out, residual, compute) }
+        } else if isSame && kernel == 1 {
             compute.timed("conv1x1 \(h)x\(w) \(inChannels)->\(outChannels)") { pointwise(inputs, out, residual, compute) }
         } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 && residual == nil {
             compute.timed("conv3x3 direct \(h)x\(w) \(inChannels)->\(outChannels)") { direct(inputs[0], out, compute) }
@@ -120,7 +129,7 @@ public final class Conv2D: @unchecked Sendable {
     public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
                                _ compute: Compute) -> FeatureMap {
         let winograd = usesWinograd(height: height, width: width, compute)
-        guard winograd || tiled, rest.allSatisfy({ $0.height == height && $0.width == width }),
+        guard winograd || (tiled && kernel == 3), rest.allSatisfy({ $0.height == height && $0.width == width }),
               first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
             return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
         }
@@ -192,6 +201,26 @@ public final class Conv2D: @unchecked Sendable {
                         }
                         seg_bias_act(out.data + r0 * w, Int32(outChannels), Int64(plane), Int64(n), bp.baseAddress!,
                                      residual.map { $0.data + r0 * w }, activationCode)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tiled 1×1 path: runs of 48 output pixels shared among workers, each
+    /// worker packing its runs into its own scratch (`seg_tiled_conv1x1`).
+    private func tiledPointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
+        let groups = (out.height * out.width + 47) / 48
+        let planes = inputs.flatMap { input in (0..<input.channels).map { Optional(UnsafePointer(input.channel($0))) } }
+        let scratch = Int(seg_tiled_conv1x1_scratch(Int32(inChannels)))
+        planes.withUnsafeBufferPointer { pp in
+            weights.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    compute.parallel(groups) { worker, range in
+                        seg_tiled_conv1x1(pp.baseAddress!, Int32(inChannels), Int32(inputs[0].width), Int32(stride), Int32(out.height),
+                                          Int32(out.width), wp.baseAddress!, Int32(outChannels), bp.baseAddress!,
+                                          residual.map { UnsafePointer($0.data) }, activationCode, Int64(range.lowerBound),
+                                          Int64(range.upperBound), compute.buffer(worker, 0, count: scratch), out.data)
                     }
                 }
             }
@@ -302,7 +331,7 @@ public final class Conv2D: @unchecked Sendable {
         if let u = winogradWeights { return u }
         var u = [Float](repeating: 0, count: 36 * outChannels * inChannels)
         let plain = tiled ? [Float](unsafeUninitializedCapacity: outChannels * inChannels * 9) { buffer, count in
-            weights.withUnsafeBufferPointer { seg_tiled_unpack($0.baseAddress!, Int32(outChannels), Int32(inChannels), buffer.baseAddress!) }
+            weights.withUnsafeBufferPointer { seg_tiled_unpack($0.baseAddress!, Int32(outChannels), Int32(inChannels), 9, buffer.baseAddress!) }
             count = buffer.count
         } : weights
         plain.withUnsafeBufferPointer { wp in
