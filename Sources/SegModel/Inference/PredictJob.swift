@@ -130,17 +130,38 @@ public struct PredictJob: Sendable {
         let counter = Counter()
         let stopped = ResultSlots<Bool>(count: 1)  // set when the run must stop
         let announcer = InOrderAnnouncer(count: items.count) { i, ok in if ok { wrote(items[i]) } }
+        // Records item i's outcome; a failure stops the run unless `keepGoing`
+        // (write failures always do).
+        let finish: @Sendable (Int, Result<Void, Error>) -> Void = { i, result in
+            slots.set(i, result)
+            announcer.finished(i, ok: (try? result.get()) != nil)
+            progress?.advance()
+            if case .failure(let error) = result {
+                log("\(error)")
+                if !keepGoing || Self.isWriteFailure(error) { stopped.set(0, true) }
+            }
+        }
+        // Each lane writes its previous image on a queue of its own while it
+        // reads and predicts the next one (at most one write waiting), so the
+        // encoder runs in the moments the convolutions leave a core idle.
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            let writer = DispatchQueue(label: "segpredict.write.\(lane)")
+            let writes = DispatchGroup(), oneWaiting = DispatchSemaphore(value: 1)
             while stopped.values[0] == nil, let i = counter.take(below: items.count) {
-                let result = Result { try self.predict(items[i], with: predictors[lane]) }
-                slots.set(i, result)
-                if case .success = result { announcer.finished(i, ok: true) } else { announcer.finished(i, ok: false) }
-                progress?.advance()
-                if case .failure(let error) = result {
-                    log("\(error)")
-                    if !keepGoing || Self.isWriteFailure(error) { stopped.set(0, true) }
+                let prob: FeatureMap
+                do { prob = try self.probabilities(items[i], with: predictors[lane]) } catch {
+                    finish(i, .failure(error))
+                    continue
+                }
+                oneWaiting.wait()
+                writer.async(group: writes) {
+                    defer { oneWaiting.signal() }
+                    // An image predicted after the run had to stop is left unwritten, as one never started.
+                    guard stopped.values[0] == nil else { return }
+                    finish(i, Result { try self.write(prob, for: items[i]) })
                 }
             }
+            writes.wait()
         }
         progress?.finish()
         var summary = Summary()
@@ -160,11 +181,14 @@ public struct PredictJob: Sendable {
         FailureCategory.of(error) == .outputNotWritten
     }
 
-    /// Reads, predicts and writes one image.
-    func predict(_ item: Item, with predictor: Predictor) throws {
+    /// Reads and predicts one image: its probability map.
+    func probabilities(_ item: Item, with predictor: Predictor) throws -> FeatureMap {
         let image = try ImageReader.read(item.input)
-        let prob: FeatureMap
-        do { prob = try predictor.probabilities(image, path: item.input) } catch let error as ModelError { throw error.at(item.input) }
+        do { return try predictor.probabilities(image, path: item.input) } catch let error as ModelError { throw error.at(item.input) }
+    }
+
+    /// Writes one image's probability map as the job's output format says.
+    func write(_ prob: FeatureMap, for item: Item) throws {
         try createParentFolder(of: item.output)
         if mask {
             try ImageWriter.write(Image.gray8(width: prob.width, height: prob.height, pixels: maskPixels(prob)), to: item.output, as: .labelPNG)
