@@ -197,9 +197,82 @@ HOT void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height
     }
 }
 
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#define DEPTHWISE_AVX512 1
+// Stride-1 depthwise convolution with the sums in registers: each run of up to
+// four 16-pixel vectors of an output row adds up its taps (masked loads where
+// a tap's columns leave the row, taps whose rows or columns miss the input
+// skipped), then bias and activation, and is stored once. The generic loop
+// below passes over the output row once per tap instead, which made
+// DeepLabV3+'s separable convolutions (2048 channels at 32², 304 at 128²)
+// about 2.5× slower than onnxruntime's. Same summation order as that loop.
+__attribute__((target("avx512f")))
+static void depthwise_avx512(const float *input, int32_t channels, int32_t height, int32_t width,
+                             const float *weights, const float *bias, int32_t k, int32_t dil,
+                             int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out) {
+    enum { VL = 16, NV = 4 };
+    const __m512 lo = _mm512_set1_ps(relu ? 0.0f : -INFINITY), hi = _mm512_set1_ps(relu == 2 ? 6.0f : INFINITY);
+    __mmask16 masks[k * NV];
+    for (int32_t c = 0; c < channels; c++) {
+        const float *src = input + (int64_t)c * height * width;
+        const float *wc = weights + (int64_t)c * k * k;
+        const __m512 b = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+        for (int32_t x0 = 0; x0 < ow; x0 += NV * VL) {
+            // Lanes of vector v whose tap kx lies inside the row: output columns x
+            // with 0 <= x + off < width (the same for every row and ky).
+            for (int32_t kx = 0; kx < k; kx++) {
+                const int32_t off = kx * dil - pad;
+                for (int v = 0; v < NV; v++) {
+                    const int32_t xs = x0 + v * VL;
+                    int32_t a = -off > xs ? -off : xs, e = xs + VL;
+                    if (e > ow) e = ow;
+                    if (e > width - off) e = width - off;
+                    masks[kx * NV + v] = e <= a ? 0 : (__mmask16)(((1u << (e - xs)) - 1) & ~((1u << (a - xs)) - 1));
+                }
+            }
+            for (int32_t y = 0; y < oh; y++) {
+                __m512 acc[NV];
+#pragma clang loop unroll(full)
+                for (int v = 0; v < NV; v++) acc[v] = _mm512_setzero_ps();
+                for (int32_t ky = 0; ky < k; ky++) {
+                    const int32_t iy = y + ky * dil - pad;
+                    if (iy < 0 || iy >= height) continue;
+                    const float *row = src + (int64_t)iy * width + x0 - pad;
+                    for (int32_t kx = 0; kx < k; kx++) {
+                        const __m512 w = _mm512_set1_ps(wc[ky * k + kx]);
+                        const float *tap = row + kx * dil;
+                        const __mmask16 *m = masks + kx * NV;
+#pragma clang loop unroll(full)
+                        for (int v = 0; v < NV; v++)
+                            if (m[v]) acc[v] = _mm512_fmadd_ps(w, _mm512_maskz_loadu_ps(m[v], tap + v * VL), acc[v]);
+                    }
+                }
+                float *d = out + ((int64_t)c * oh + y) * ow;
+#pragma clang loop unroll(full)
+                for (int v = 0; v < NV; v++) {
+                    const int32_t xs = x0 + v * VL;
+                    if (xs >= ow) break;
+                    const int32_t n = ow - xs < VL ? ow - xs : VL;
+                    __m512 r = _mm512_add_ps(acc[v], b);
+                    if (relu) r = _mm512_min_ps(_mm512_max_ps(r, lo), hi);
+                    _mm512_mask_storeu_ps(d + xs, (__mmask16)((1u << n) - 1), r);
+                }
+            }
+        }
+    }
+}
+#endif
+
 HOT void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t width,
                        const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
                        int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out) {
+#ifdef DEPTHWISE_AVX512
+    if (stride == 1 && __builtin_cpu_supports("avx512f")) {
+        depthwise_avx512(input, channels, height, width, weights, bias, k, dil, pad, oh, ow, relu, out);
+        return;
+    }
+#endif
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
         const float *wc = weights + (int64_t)c * k * k;

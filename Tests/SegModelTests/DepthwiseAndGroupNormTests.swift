@@ -16,7 +16,8 @@ final class DepthwiseAndGroupNormTests: XCTestCase {
         // stages (rate 2 and 4), DeepLab's separable ASPP at rates wider than the map, a 5×5, a valid 3×3.
         let shapes = [(3, 1, 1, 1), (3, 2, 1, 1), (3, 1, 2, 2), (3, 1, 4, 4), (3, 1, 12, 12), (5, 1, 2, 1), (3, 1, 0, 1), (3, 2, 2, 2)]
         for (k, s, p, d) in shapes {
-            for (h, w) in [(13, 11), (8, 8), (1, 7), (20, 3)] {
+            // Widths past 64 (the vectorised stride-1 path's run of four vectors) and partial vectors.
+            for (h, w) in [(13, 11), (8, 8), (1, 7), (20, 3), (6, 70), (3, 33)] {
                 let channels = 5
                 guard h + 2 * p - d * (k - 1) - 1 >= 0 && w + 2 * p - d * (k - 1) - 1 >= 0 else { continue }
                 let input = random(channels * h * w), weight = random(channels * k * k), bias = random(channels)
