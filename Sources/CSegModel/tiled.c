@@ -8,11 +8,13 @@
 //   general matrix product loses a quarter of its time to copying and packing.
 //   The input is copied once into zero-padded planes an odd number of cache
 //   lines apart.
-// - 1×1: each run of 48 output pixels is first copied (gathered, at stride 2)
-//   into a contiguous [channel][48] block, which every block of output
-//   channels then reads in cache. Reading the feature map in place instead
-//   was 2× slower: its planes (32², 64², 128² floats) are multiples of 4 KB
-//   apart, so every channel's vectors fall in the same L1 sets.
+// - every other layer (1×1 at any stride, 3×3/2, ResNet's 7×7/2 stem, wide
+//   dilations): each run of 48 output pixels is first gathered im2col-style
+//   into a contiguous [channel·tap][48] block (zeros for padding), which every
+//   block of output channels then reads in cache, as a 1×1 convolution over
+//   channels × taps. Reading the planes of a 1×1 layer in place instead was
+//   2× slower: they (32², 64², 128² floats) are multiples of 4 KB apart, so
+//   every channel's vectors fall in the same L1 sets.
 // Every output value is summed in the same order (channel, then tap) whatever
 // the tiling or the thread count, so results do not depend on how work is split.
 #include "segmodel.h"
@@ -155,10 +157,10 @@ static void tiled_avx512(const float *const *planes, int32_t channels, int32_t d
 #endif
 
 #ifdef TILED_X86
-// The 1×1 tile: 8 output channels × 48 pixels over all `channels` of a packed
-// [channel][48] block.
+// The gathered tile: 8 output channels × 48 pixels over all `depth` rows of a
+// gathered [channel·tap][48] block.
 __attribute__((target("avx512f")))
-static void pointwise_tile(const float *block, int32_t channels, const float *w, const float *bias, const float *residual,
+static void gathered_tile(const float *block, int32_t depth, const float *w, const float *bias, const float *residual,
                            const int64_t *ooff, const __mmask16 *mask, int nv, int64_t oplane, int32_t mcount, int32_t act,
                            float *out) {
     __m512 acc[MR][3];
@@ -166,7 +168,7 @@ static void pointwise_tile(const float *block, int32_t channels, const float *w,
     for (int m = 0; m < MR; m++)
 #pragma clang loop unroll(full)
         for (int v = 0; v < 3; v++) acc[m][v] = _mm512_setzero_ps();
-    for (int32_t c = 0; c < channels; c++) {
+    for (int32_t c = 0; c < depth; c++) {
         const float *b = block + (int64_t)c * 3 * VL, *wc = w + (int64_t)c * MR;
         const __m512 b0 = _mm512_load_ps(b), b1 = _mm512_load_ps(b + VL), b2 = _mm512_load_ps(b + 2 * VL);
 #pragma clang loop unroll(full)
@@ -182,57 +184,116 @@ static void pointwise_tile(const float *block, int32_t channels, const float *w,
     else tile_store(acc, 1, bias, residual, ooff, mask, oplane, mcount, act, out);
 }
 
-// Copies output pixels [q0, q0 + n) of every channel into block[c][48]
-// (zeros past n); output pixel (y, x) reads input pixel (y·stride, x·stride).
+// The geometry of a gathered convolution.
+typedef struct {
+    int32_t channels, in_height, in_width, kernel, stride, dil, pad, height, width;
+} gather_shape;
+
+// Where one tap's source columns lie for a run of `count` output pixels of
+// one row: column ix0 + j·stride for pixel j, inside the row for j in [ja, jb).
+typedef struct {
+    int32_t ix0, ja, jb;
+} tap_columns;
+
+static inline tap_columns columns_of(int32_t ix0, int32_t stride, int32_t in_width, int count) {
+    int32_t ja = ix0 < 0 ? (-ix0 + stride - 1) / stride : 0;
+    int32_t jb = in_width - ix0 > 0 ? (in_width - ix0 + stride - 1) / stride : 0;
+    if (ja > count) ja = count;
+    if (jb > count) jb = count;
+    if (jb < ja) jb = ja;
+    return (tap_columns){ix0, ja, jb};
+}
+
+// Copies a run's source pixels of one tap from `row` (NULL when the row lies
+// outside the input) to d: zeros outside the row; at stride 2, the even lanes
+// of pairs of vectors.
 __attribute__((target("avx512f")))
-static void pointwise_pack(const float *const *planes, int32_t channels, int32_t in_width, int32_t stride, int32_t width,
-                           int64_t q0, int n, float *block) {
-    int64_t src[3 * VL];
-    for (int i = 0; i < n; i++) {
-        const int64_t q = q0 + i, y = q / width, x = q % width;
-        src[i] = y * stride * in_width + x * stride;
-    }
-    const int contiguous = stride == 1;
-    for (int32_t c = 0; c < channels; c++) {
-        float *d = block + (int64_t)c * 3 * VL;
-        const float *p = planes[c];
-        if (contiguous) {
-            memcpy(d, p + q0, sizeof(float) * (size_t)n);
-        } else {
-            for (int i = 0; i < n; i++) d[i] = p[src[i]];
+static inline void gather_row(const float *row, tap_columns t, int32_t stride, int count, float *d) {
+    const int ja = row ? t.ja : count, jb = row ? t.jb : count;
+    for (int j = 0; j < ja; j++) d[j] = 0;
+    if (stride == 1) {
+        memcpy(d + ja, row + t.ix0 + ja, sizeof(float) * (size_t)(jb - ja));
+    } else if (stride == 2) {
+        const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        for (int j = ja; j < jb; j += 16) {
+            const int n = jb - j < 16 ? jb - j : 16, last = 2 * n - 1;  // source values needed: 0 … last
+            const float *src = row + t.ix0 + 2 * j;
+            const __mmask16 lo = last >= 15 ? 0xFFFF : (__mmask16)((1u << (last + 1)) - 1);
+            const __mmask16 hi = last >= 16 ? (__mmask16)((1u << (last - 15)) - 1) : 0;
+            const __m512 v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, src), even, _mm512_maskz_loadu_ps(hi, src + 16));
+            _mm512_mask_storeu_ps(d + j, (__mmask16)((1u << n) - 1), v);
         }
-        for (int i = n; i < 3 * VL; i++) d[i] = 0;
+    } else {
+        for (int j = ja; j < jb; j++) d[j] = row[t.ix0 + (int64_t)j * stride];
     }
+    for (int j = jb; j < count; j++) d[j] = 0;
+}
+
+// Gathers output pixels [q0, q0 + n) (row by row) into block[c·k² + tap][48]:
+// the input value each tap of each pixel reads, zeros past n.
+__attribute__((target("avx512f")))
+static void gather_block(const float *const *planes, const gather_shape *g, int64_t q0, int n, float *block) {
+    const int32_t k = g->kernel, k2 = k * k;
+    const int64_t depth = (int64_t)g->channels * k2;
+    if (k == 1 && g->stride == 1) {
+        // A 1×1 layer at stride 1 reads the run's pixels as they lie.
+        for (int64_t c = 0; c < depth; c++) memcpy(block + c * 3 * VL, planes[c] + q0, sizeof(float) * (size_t)n);
+    } else {
+        tap_columns cols[k];
+        for (int i = 0; i < n;) {
+            // The run's pixels on output row y: columns x … x + count − 1.
+            const int32_t y = (int32_t)((q0 + i) / g->width), x = (int32_t)((q0 + i) % g->width);
+            const int count = n - i < g->width - x ? n - i : g->width - x;
+            for (int32_t kx = 0; kx < k; kx++)
+                cols[kx] = columns_of(x * g->stride + kx * g->dil - g->pad, g->stride, g->in_width, count);
+            for (int32_t c = 0; c < g->channels; c++) {
+                for (int32_t ky = 0; ky < k; ky++) {
+                    const int32_t iy = y * g->stride + ky * g->dil - g->pad;
+                    const float *row = iy >= 0 && iy < g->in_height ? planes[c] + (int64_t)iy * g->in_width : NULL;
+                    float *d = block + ((int64_t)c * k2 + ky * k) * 3 * VL + i;
+                    for (int32_t kx = 0; kx < k; kx++) gather_row(row, cols[kx], g->stride, count, d + kx * 3 * VL);
+                }
+            }
+            i += count;
+        }
+    }
+    if (n < 3 * VL)
+        for (int64_t r = 0; r < depth; r++) memset(block + r * 3 * VL + n, 0, sizeof(float) * (size_t)(3 * VL - n));
 }
 #endif
 
-// Packed blocks a call keeps in cache at once: about 384 KB of input.
-static int64_t pointwise_chunk(int32_t channels) {
-    const int64_t chunk = (384 << 10) / ((int64_t)channels * 3 * VL * 4);
+// Gathered blocks a call keeps in cache at once: about 384 KB of input.
+static int64_t gathered_chunk(int64_t depth) {
+    const int64_t chunk = (384 << 10) / (depth * 3 * VL * 4);
     return chunk < 1 ? 1 : chunk;
 }
 
-int64_t seg_tiled_conv1x1_scratch(int32_t channels) { return pointwise_chunk(channels) * channels * 3 * VL; }
+int64_t seg_tiled_gathered_scratch(int32_t channels, int32_t kernel) {
+    const int64_t depth = (int64_t)channels * kernel * kernel;
+    return gathered_chunk(depth) * depth * 3 * VL;
+}
 
-void seg_tiled_conv1x1(const float *const *planes, int32_t channels, int32_t in_width, int32_t stride, int32_t height,
-                       int32_t width, const float *packed, int32_t kout, const float *bias, const float *residual,
-                       int32_t act, int64_t group0, int64_t group1, float *scratch, float *out) {
+void seg_tiled_gathered(const float *const *planes, int32_t channels, int32_t in_height, int32_t in_width, int32_t kernel,
+                        int32_t stride, int32_t dil, int32_t pad, int32_t height, int32_t width, const float *packed,
+                        int32_t kout, const float *bias, const float *residual, int32_t act, int64_t group0,
+                        int64_t group1, float *scratch, float *out) {
 #ifdef TILED_X86
-    const int64_t oplane = (int64_t)height * width, chunk = pointwise_chunk(channels), block = (int64_t)channels * 3 * VL;
+    const gather_shape g = {channels, in_height, in_width, kernel, stride, dil, pad, height, width};
+    const int64_t oplane = (int64_t)height * width, depth = (int64_t)channels * kernel * kernel;
+    const int64_t chunk = gathered_chunk(depth), block = depth * 3 * VL;
     for (int64_t g0 = group0; g0 < group1; g0 += chunk) {
         const int64_t g1 = g0 + chunk < group1 ? g0 + chunk : group1;
-        for (int64_t g = g0; g < g1; g++) {
-            const int64_t q0 = g * 3 * VL;
-            const int n = oplane - q0 < 3 * VL ? (int)(oplane - q0) : 3 * VL;
-            pointwise_pack(planes, channels, in_width, stride, width, q0, n, scratch + (g - g0) * block);
+        for (int64_t r = g0; r < g1; r++) {
+            const int64_t q0 = r * 3 * VL;
+            gather_block(planes, &g, q0, oplane - q0 < 3 * VL ? (int)(oplane - q0) : 3 * VL, scratch + (r - g0) * block);
         }
         for (int32_t m0 = 0; m0 < kout; m0 += MR) {
             const int32_t mcount = kout - m0 < MR ? kout - m0 : MR;
-            const float *w = packed + (int64_t)m0 * channels;
+            const float *w = packed + (int64_t)m0 * depth;
             const float *res = residual ? residual + m0 * oplane : NULL;
             float *o = out + m0 * oplane;
-            for (int64_t g = g0; g < g1; g++) {
-                const int64_t q0 = g * 3 * VL;
+            for (int64_t r = g0; r < g1; r++) {
+                const int64_t q0 = r * 3 * VL;
                 const int n = oplane - q0 < 3 * VL ? (int)(oplane - q0) : 3 * VL;
                 int64_t ooff[3];
                 __mmask16 mask[3];
@@ -242,14 +303,15 @@ void seg_tiled_conv1x1(const float *const *planes, int32_t channels, int32_t in_
                     ooff[v] = q0 + v * VL;
                     mask[v] = (__mmask16)((1u << lanes) - 1);
                 }
-                pointwise_tile(scratch + (g - g0) * block, channels, w, bias + m0, res, ooff, mask, nv, oplane, mcount, act, o);
+                gathered_tile(scratch + (r - g0) * block, (int32_t)depth, w, bias + m0, res, ooff, mask, nv, oplane, mcount, act, o);
             }
         }
     }
 #else
-    // Unreachable: seg_tiled_available() is 0 here, so callers take the matrix product.
-    (void)planes; (void)channels; (void)in_width; (void)stride; (void)height; (void)width; (void)packed; (void)kout;
-    (void)bias; (void)residual; (void)act; (void)group0; (void)group1; (void)scratch; (void)out;
+    // Unreachable: seg_tiled_available() is 0 here, so callers take im2col.
+    (void)planes; (void)channels; (void)in_height; (void)in_width; (void)kernel; (void)stride; (void)dil; (void)pad;
+    (void)height; (void)width; (void)packed; (void)kout; (void)bias; (void)residual; (void)act; (void)group0;
+    (void)group1; (void)scratch; (void)out;
     abort();
 #endif
 }

@@ -4,25 +4,27 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench conv [--in 256] [--out 256] [--size 32] [--dilation 1] [--threads 2] [--rounds 200]`:
-/// one stride-1 3×3 layer on the register-tiled path and on im2col + OpenBLAS
-/// (Winograd off for both), timed alternately so that both see the same
-/// machine, with GFLOP/s (2 × multiply-adds) of the best round of each and
-/// their share of the FMA peak.
+/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--threads 2] [--rounds 200]`:
+/// one layer ("same" padding, `--size` the input side) on the register-tiled
+/// path (the 3×3 tile, or the gathered tile for other kernels and strides) and
+/// on im2col or the 1×1 matrix product with OpenBLAS (Winograd off for both),
+/// timed alternately so that both see the same machine, with GFLOP/s
+/// (2 × multiply-adds) of the best round of each and their share of the FMA peak.
 func convBenchmark() throws {
     let c = Int(argument("--in", default: "256"))!, m = Int(argument("--out", default: "256"))!
     let size = Int(argument("--size", default: "32"))!
     let d = Int(argument("--dilation", default: "1"))!, rounds = Int(argument("--rounds", default: "200"))!
+    let k = Int(argument("--kernel", default: "3"))!, stride = Int(argument("--stride", default: "1"))!
     let threads = Int(argument("--threads", default: "2"))!
     MemoryTuning.returnLargeAllocations()
     let compute = try Compute(workers: threads, winogradMinPixels: .max)
     var generator = SeededGenerator(seed: 7)
-    let weight = (0..<(m * c * 9)).map { _ in Float.random(in: -0.05...0.05, using: &generator) }
+    let weight = (0..<(m * c * k * k)).map { _ in Float.random(in: -0.05...0.05, using: &generator) }
     let input = FeatureMap(channels: c, height: size, width: size,
                            values: (0..<(c * size * size)).map { _ in Float.random(in: -1...1, using: &generator) })
     let layers = [true, false].map {
-        Conv2D(weight: weight, outChannels: m, inChannels: c, kernel: 3, bias: [Float](repeating: 0.1, count: m), batchNorm: nil,
-               dilation: d, stride: 1, padding: nil, relu: true, relu6: false, allowTiling: $0)
+        Conv2D(weight: weight, outChannels: m, inChannels: c, kernel: k, bias: [Float](repeating: 0.1, count: m), batchNorm: nil,
+               dilation: d, stride: stride, padding: nil, relu: true, relu6: false, allowTiling: $0)
     }
     var best = [Double.infinity, .infinity]
     for _ in 0..<rounds {
@@ -32,11 +34,12 @@ func convBenchmark() throws {
             best[i] = min(best[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
     }
-    let gflop = 2 * Double(m * c * 9 * size * size) / 1e9
+    let side = layers[0].outputSide(size)
+    let gflop = 2 * Double(m * c * k * k * side * side) / 1e9
     let peak = fmaPeak(threads: threads)
-    print(String(format: "conv3x3 d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
+    print(String(format: "conv%dx%d/%d d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
                  + "plain %.3f ms (%.0f GFLOP/s, %.0f %%), %.2fx; FMA peak %.0f GFLOP/s",
-                 d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
+                 k, k, stride, d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
                  best[1] * 1000, gflop / best[1], 100 * gflop / best[1] / peak, best[1] / best[0], peak))
 }
 

@@ -4,7 +4,7 @@
 //   swift run -c release segbench eval [--data /dev/shm/segkit-eval-bench] [--rounds 3]
 //   swift run -c release segbench decode DIR... [--rounds 3]
 //   swift run -c release segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile]
-//   swift run -c release segbench conv [--in 256] [--out 256] [--size 32] [--dilation 1] [--threads 2]
+//   swift run -c release segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--threads 2]
 //
 // Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
 // into COPIES folders (900 files by default), then times

@@ -16,10 +16,10 @@ final class TiledConvolutionTests: XCTestCase {
 
     /// The same layer twice: tiled (packed weights) and on the plain paths.
     private func twins(_ weight: [Float], bias: [Float], out: Int, in channels: Int, kernel: Int = 3, dilation: Int = 1,
-                       stride: Int = 1, relu: Bool = false, relu6: Bool = false) -> (tiled: Conv2D, plain: Conv2D) {
+                       stride: Int = 1, padding: Int? = nil, relu: Bool = false, relu6: Bool = false) -> (tiled: Conv2D, plain: Conv2D) {
         func make(_ tiling: Bool) -> Conv2D {
             Conv2D(weight: weight, outChannels: out, inChannels: channels, kernel: kernel, bias: bias, batchNorm: nil, dilation: dilation,
-                   stride: stride, padding: nil, relu: relu, relu6: relu6, allowTiling: tiling)
+                   stride: stride, padding: padding, relu: relu, relu6: relu6, allowTiling: tiling)
         }
         return (make(true), make(false))
     }
@@ -104,32 +104,39 @@ final class TiledConvolutionTests: XCTestCase {
                        "Winograd from unpacked weights is bit-identical")
     }
 
-    // MARK: 1×1
+    // MARK: Gathered (every other layer)
 
-    func testPointwiseMatchesTheDefinition() throws {
+    func testGatheredConvolutionMatchesTheDefinition() throws {
         let compute = try Compute(workers: 2, winogradMinPixels: .max)
-        // (input channels, output channels, height, width, stride): pixel counts that end in a
-        // partial 48-pixel run and a partial 16-pixel vector, output channels that are not a
-        // multiple of 8, stride 2 on odd sizes (ResNet's projection shortcuts), a single pixel,
-        // and 600 channels, where a call packs three runs at a time and so works in several chunks.
-        let shapes = [(8, 8, 16, 16, 1), (9, 5, 13, 11, 1), (12, 17, 7, 33, 2), (8, 3, 1, 1, 1), (20, 9, 9, 40, 2),
-                      (600, 10, 20, 17, 1), (600, 10, 21, 17, 2)]
-        for (c, m, h, w, stride) in shapes {
-            let input = random(c * h * w), weight = random(m * c), bias = random(m)
-            let layer = twins(weight, bias: bias, out: m, in: c, kernel: 1, stride: stride)
-            XCTAssertTrue(layer.tiled.tiled)
+        // (input channels, output channels, height, width, kernel, stride, padding, dilation):
+        // 1×1 with pixel counts ending in a partial 48-pixel run and a partial 16-pixel vector,
+        // output channels not a multiple of 8, a single pixel, 1×1/2 on odd sizes (ResNet's
+        // projection shortcuts), 600 channels (several chunks of runs per call), 3×3/2 with runs
+        // spanning rows, the 7×7/2 stem on one and three channels, a 3×3 dilated wider than the
+        // map, a 5×5, an unpadded 3×3 and a 3×3/2 at dilation 2.
+        let shapes = [(8, 8, 16, 16, 1, 1, 0, 1), (9, 5, 13, 11, 1, 1, 0, 1), (8, 3, 1, 1, 1, 1, 0, 1), (12, 17, 7, 33, 1, 2, 0, 1),
+                      (20, 9, 9, 40, 1, 2, 0, 1), (600, 10, 20, 17, 1, 1, 0, 1), (600, 10, 21, 17, 1, 2, 0, 1),
+                      (9, 11, 15, 21, 3, 2, 1, 1), (1, 16, 23, 30, 7, 2, 3, 1), (3, 9, 19, 17, 7, 2, 3, 1), (8, 8, 9, 11, 3, 1, 12, 12),
+                      (5, 7, 10, 12, 5, 1, 2, 1), (8, 6, 9, 10, 3, 1, 0, 1), (10, 8, 13, 14, 3, 2, 2, 2)]
+        for (c, m, h, w, k, stride, padding, d) in shapes {
+            let input = random(c * h * w), weight = random(m * c * k * k), bias = random(m)
+            let layer = twins(weight, bias: bias, out: m, in: c, kernel: k, dilation: d, stride: stride, padding: padding)
+            let label = "\(c)->\(m) \(h)x\(w) \(k)x\(k)/\(stride) p\(padding) d\(d)"
+            XCTAssertTrue(layer.tiled.tiled && !layer.tiled.tiles3x3, label)
             XCTAssertFalse(layer.plain.tiled)
             let want = StridedLayerTests.naiveConv(input, channels: c, height: h, width: w, weight: weight, bias: bias, outChannels: m,
-                                                   kernel: 1, stride: stride, padding: 0, dilation: 1)
-            let first = FeatureMap(channels: 3, height: h, width: w, values: Array(input[0..<(3 * h * w)]))
-            let rest = FeatureMap(channels: c - 3, height: h, width: w, values: Array(input[(3 * h * w)...]))
-            let out = layer.tiled([first, rest], compute)
-            XCTAssertEqual([out.height, out.width], [want.height, want.width], "\(c)->\(m) \(h)x\(w) /\(stride)")
+                                                   kernel: k, stride: stride, padding: padding, dilation: d)
+            let split = min(3, c - 1)
+            let stacked = split == 0 ? [FeatureMap(channels: c, height: h, width: w, values: input)]
+                : [FeatureMap(channels: split, height: h, width: w, values: Array(input[0..<(split * h * w)])),
+                   FeatureMap(channels: c - split, height: h, width: w, values: Array(input[(split * h * w)...]))]
+            let out = layer.tiled(stacked, compute)
+            XCTAssertEqual([out.height, out.width], [want.height, want.width], label)
             for i in want.values.indices {
-                XCTAssertEqual(Double(out.values[i]), want.values[i], accuracy: 1e-4, "\(c)->\(m) \(h)x\(w) /\(stride) at \(i)")
+                XCTAssertEqual(Double(out.values[i]), want.values[i], accuracy: 1e-4, "\(label) at \(i)")
             }
-            let plain = layer.plain([first, rest], compute).values
-            XCTAssertLessThan(zip(out.values, plain).map { abs($0 - $1) }.max()!, 1e-4, "\(c)->\(m) \(h)x\(w) /\(stride) against BLAS")
+            let plain = layer.plain(stacked, compute).values
+            XCTAssertLessThan(zip(out.values, plain).map { abs($0 - $1) }.max()!, 1e-4, "\(label) against im2col/BLAS")
         }
     }
 
@@ -154,16 +161,16 @@ final class TiledConvolutionTests: XCTestCase {
         }
     }
 
-    func testPointwiseIsTheSameBytesWhateverTheWorkerCount() throws {
+    func testGatheredIsTheSameBytesWhateverTheWorkerCount() throws {
         let c = 300, m = 20, h = 23, w = 37
         let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
-        for stride in [1, 2] {
-            let layer = twins(random(m * c), bias: random(m), out: m, in: c, kernel: 1, stride: stride).tiled
+        for (k, stride) in [(1, 1), (1, 2), (3, 2)] {
+            let layer = twins(random(m * c * k * k), bias: random(m), out: m, in: c, kernel: k, stride: stride, padding: k / 2).tiled
             let one = layer(input, try Compute(workers: 1, winogradMinPixels: .max)).values
             let two = layer(input, try Compute(workers: 2, winogradMinPixels: .max)).values
             let five = layer(input, try Compute(workers: 5, winogradMinPixels: .max)).values
-            XCTAssertEqual(one, two, "stride \(stride)")
-            XCTAssertEqual(one, five, "stride \(stride)")
+            XCTAssertEqual(one, two, "\(k)x\(k)/\(stride)")
+            XCTAssertEqual(one, five, "\(k)x\(k)/\(stride)")
         }
     }
 }

@@ -51,7 +51,7 @@ void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t
                    const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
                    int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out);
 
-// ---- Register-tiled 3×3 and 1×1 convolutions (AVX-512) ---------------------------
+// ---- Register-tiled convolutions (AVX-512) ---------------------------------------
 // Output channels per weight block.
 #define SEG_TILED_BLOCK 8
 // 1 when this CPU runs the tiled kernels (AVX-512), else 0 (callers use im2col
@@ -76,16 +76,18 @@ void seg_tiled_conv3x3(const float *const *planes, int32_t channels, int32_t dil
                        const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
                        int32_t row0, int32_t row1, float *out);
 
-// Floats of scratch one caller of seg_tiled_conv1x1 needs (64-byte aligned).
-int64_t seg_tiled_conv1x1_scratch(int32_t channels);
-// A 1×1 convolution without padding at `stride`, for output pixels
-// [48·group0, 48·group1) of the height × width output (pixels counted row by
-// row): planes[c] is input channel c's plane, `in_width` wide; output pixel
-// (y, x) reads input pixel (y·stride, x·stride). Packed weights from
-// seg_tiled_pack (taps 1); bias, optional residual and activation as seg_bias_act.
-void seg_tiled_conv1x1(const float *const *planes, int32_t channels, int32_t in_width, int32_t stride, int32_t height,
-                       int32_t width, const float *packed, int32_t kout, const float *bias, const float *residual,
-                       int32_t act, int64_t group0, int64_t group1, float *scratch, float *out);
+// Floats of scratch one caller of seg_tiled_gathered needs (64-byte aligned).
+int64_t seg_tiled_gathered_scratch(int32_t channels, int32_t kernel);
+// Any other convolution (kernel × kernel at `stride`, dilation `dil`, zero
+// padding `pad`; 1×1, 3×3/2, 7×7/2, …) for output pixels [48·group0,
+// 48·group1) of the height × width output (pixels counted row by row):
+// planes[c] is input channel c's in_height × in_width plane. Packed weights
+// from seg_tiled_pack (taps kernel²); bias, optional residual and activation
+// as seg_bias_act.
+void seg_tiled_gathered(const float *const *planes, int32_t channels, int32_t in_height, int32_t in_width, int32_t kernel,
+                        int32_t stride, int32_t dil, int32_t pad, int32_t height, int32_t width, const float *packed,
+                        int32_t kout, const float *bias, const float *residual, int32_t act, int64_t group0,
+                        int64_t group1, float *scratch, float *out);
 
 // ---- Winograd F(4×4, 3×3) for stride-1, dilation-1, padding-1 convolutions ----
 // Input transform of 6×6 tiles (4×4 outputs, step 4) for tile rows

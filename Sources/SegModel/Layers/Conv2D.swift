@@ -16,11 +16,13 @@ public final class Conv2D: @unchecked Sendable {
     public let relu6: Bool
     /// Folded weights, [out][in][ky][kx], or packed by `seg_tiled_pack` when `tiled`.
     let weights: [Float]
-    /// Whether this layer runs a register-tiled kernel (AVX-512 CPUs, at least 8
-    /// input channels): `seg_tiled_conv3x3` below Winograd's sizes for stride-1
-    /// "same" 3×3 layers with dilation up to 4, `seg_tiled_conv1x1` for 1×1
-    /// layers without padding at any stride. Its weights are then kept only
-    /// packed, so the faster path costs no memory; it never takes im2col.
+    /// Whether this layer runs a register-tiled kernel (AVX-512 CPUs):
+    /// `seg_tiled_conv3x3` below Winograd's sizes for stride-1 "same" 3×3
+    /// layers with dilation up to 4 and at least 8 input channels
+    /// (`tiles3x3`), `seg_tiled_gathered` for every other layer with at least 8
+    /// input values per output (1×1 at any stride, 3×3/2, the 7×7/2 stem, wide
+    /// dilations). Its weights are then kept only packed, so the faster path
+    /// costs no memory; it never takes im2col or the plain matrix product.
     let tiled: Bool
     /// Whether this CPU runs the register-tiled kernel.
     static let tilingAvailable = seg_tiled_available() != 0
@@ -52,9 +54,8 @@ public final class Conv2D: @unchecked Sendable {
         self.relu = relu || relu6
         self.relu6 = relu6
         let folded = BatchNorm.fold(batchNorm, weight: weight, bias: bias, outChannels: outChannels)
-        let tiled3x3 = kernel == 3 && stride == 1 && self.padding == dilation && dilation <= 4
-        let tiled1x1 = kernel == 1 && self.padding == 0
-        tiled = allowTiling && (tiled3x3 || tiled1x1) && inChannels >= 8
+        let threeByThree = Self.tiles3x3(kernel: kernel, stride: stride, dilation: dilation, padding: self.padding)
+        tiled = allowTiling && (threeByThree ? inChannels >= 8 : inChannels * kernel * kernel >= 8)
         if tiled {
             let blocks = (outChannels + Int(SEG_TILED_BLOCK) - 1) / Int(SEG_TILED_BLOCK)
             var packed = [Float](repeating: 0, count: blocks * Int(SEG_TILED_BLOCK) * inChannels * kernel * kernel)
@@ -69,6 +70,14 @@ public final class Conv2D: @unchecked Sendable {
         }
         self.bias = folded.bias
     }
+
+    /// Whether a layer of this geometry runs `seg_tiled_conv3x3` when tiled.
+    private static func tiles3x3(kernel: Int, stride: Int, dilation: Int, padding: Int) -> Bool {
+        kernel == 3 && stride == 1 && padding == dilation && dilation <= 4
+    }
+
+    /// Whether this layer runs `seg_tiled_conv3x3` (else, when tiled, `seg_tiled_gathered`).
+    var tiles3x3: Bool { tiled && Self.tiles3x3(kernel: kernel, stride: stride, dilation: dilation, padding: padding) }
 
     /// The kernels' activation argument: 0 none, 1 ReLU, 2 ReLU6.
     var activationCode: Int32 { relu6 ? 2 : relu ? 1 : 0 }
@@ -99,11 +108,11 @@ public final class Conv2D: @unchecked Sendable {
         let out = FeatureMap(channels: outChannels, height: oh, width: ow)
         if let residual { precondition(residual.channels == outChannels && residual.height == oh && residual.width == ow, "residual differs in shape") }
         compute.multiplyAdds += macsPerPixel * oh * ow
-        // The specialised paths assume stride 1 and "same" padding (but for the
-        // tiled 1×1, which takes any stride); im2col takes any.
-        if tiled && kernel == 1 {
-            let kind = "conv1x1\(stride > 1 ? "/\(stride)" : "") tiled"
-            compute.timed("\(kind) \(h)x\(w) \(inChannels)->\(outChannels)") { tiledPointwise(inputs, out, residual, compute) }
+        // The specialised paths assume stride 1 and "same" padding; the
+        // gathered tile and im2col take any.
+        if tiled && !tiles3x3 {
+            let kind = "conv\(kernel)x\(kernel)\(stride > 1 ? "/\(stride)" : "")\(dilation > 1 ? " dilated" : "") gathered"
+            compute.timed("\(kind) \(h)x\(w) \(inChannels)->\(outChannels)") { gathered(inputs, out, residual, compute) }
         } else if isSame && kernel == 1 {
             compute.timed("conv1x1 \(h)x\(w) \(inChannels)->\(outChannels)") { pointwise(inputs, out, residual, compute) }
         } else if isSame && kernel == 3 && inChannels <= 4 && inputs.count == 1 && residual == nil {
@@ -129,7 +138,7 @@ public final class Conv2D: @unchecked Sendable {
     public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
                                _ compute: Compute) -> FeatureMap {
         let winograd = usesWinograd(height: height, width: width, compute)
-        guard winograd || (tiled && kernel == 3), rest.allSatisfy({ $0.height == height && $0.width == width }),
+        guard winograd || tiles3x3, rest.allSatisfy({ $0.height == height && $0.width == width }),
               first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
             return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
         }
@@ -207,20 +216,21 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
-    /// The tiled 1×1 path: runs of 48 output pixels shared among workers, each
-    /// worker packing its runs into its own scratch (`seg_tiled_conv1x1`).
-    private func tiledPointwise(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
+    /// The gathered tile: runs of 48 output pixels shared among workers, each
+    /// worker gathering its runs into its own scratch (`seg_tiled_gathered`).
+    private func gathered(_ inputs: [FeatureMap], _ out: FeatureMap, _ residual: FeatureMap?, _ compute: Compute) {
         let groups = (out.height * out.width + 47) / 48
         let planes = inputs.flatMap { input in (0..<input.channels).map { Optional(UnsafePointer(input.channel($0))) } }
-        let scratch = Int(seg_tiled_conv1x1_scratch(Int32(inChannels)))
+        let scratch = Int(seg_tiled_gathered_scratch(Int32(inChannels), Int32(kernel)))
         planes.withUnsafeBufferPointer { pp in
             weights.withUnsafeBufferPointer { wp in
                 bias.withUnsafeBufferPointer { bp in
                     compute.parallel(groups) { worker, range in
-                        seg_tiled_conv1x1(pp.baseAddress!, Int32(inChannels), Int32(inputs[0].width), Int32(stride), Int32(out.height),
-                                          Int32(out.width), wp.baseAddress!, Int32(outChannels), bp.baseAddress!,
-                                          residual.map { UnsafePointer($0.data) }, activationCode, Int64(range.lowerBound),
-                                          Int64(range.upperBound), compute.buffer(worker, 0, count: scratch), out.data)
+                        seg_tiled_gathered(pp.baseAddress!, Int32(inChannels), Int32(inputs[0].height), Int32(inputs[0].width), Int32(kernel),
+                                           Int32(stride), Int32(dilation), Int32(padding), Int32(out.height), Int32(out.width),
+                                           wp.baseAddress!, Int32(outChannels), bp.baseAddress!, residual.map { UnsafePointer($0.data) },
+                                           activationCode, Int64(range.lowerBound), Int64(range.upperBound),
+                                           compute.buffer(worker, 0, count: scratch), out.data)
                     }
                 }
             }
