@@ -3,6 +3,7 @@
 // x86-64 and picked at run time.
 #include "segmodel.h"
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
@@ -68,12 +69,49 @@ HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t coun
 // max that propagates NaN, as PyTorch's pooling does.
 static inline float nan_max(float m, float v) { return (v > m || v != v) ? v : m; }
 
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#define KERNELS_AVX512 1
+// nan_max(m, v) on 16 lanes.
+__attribute__((target("avx512f"), always_inline))
+static inline __m512 nan_max16(__m512 m, __m512 v) {
+    const __mmask16 take = _mm512_cmp_ps_mask(v, m, _CMP_GT_OQ) | _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    return _mm512_mask_blend_ps(take, m, v);
+}
+
+// d[x] = max of padded[2x], padded[2x + 1], padded[2x + 2] in that order, 16
+// outputs at a time from even and odd lanes of vector pairs.
+__attribute__((target("avx512f")))
+static void maxpool_row_avx512(const float *padded, int32_t ow, float *d) {
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
+    for (int32_t x = 0; x < ow; x += 16) {
+        const float *p = padded + 2 * x;
+        const __m512 a = _mm512_loadu_ps(p), b = _mm512_loadu_ps(p + 16);
+        const __m512 a2 = _mm512_loadu_ps(p + 2), b2 = _mm512_loadu_ps(p + 18);
+        __m512 m = _mm512_permutex2var_ps(a, even, b);
+        m = nan_max16(m, _mm512_permutex2var_ps(a, odd, b));
+        m = nan_max16(m, _mm512_permutex2var_ps(a2, even, b2));
+        const int32_t n = ow - x < 16 ? ow - x : 16;
+        _mm512_mask_storeu_ps(d + x, (__mmask16)((1u << n) - 1), m);
+    }
+}
+#endif
+
 // ResNet's stem pool (3×3, stride 2, padding 1): the column maxima of each
 // output row's three input rows first (contiguous, vectorised), then the
-// maxima of three neighbouring columns.
+// maxima of three neighbouring columns, read from a row padded with −inf on
+// both sides (which changes no maximum and no NaN) so every output has all three.
 static void maxpool_3x3_s2(const float *input, int32_t channels, int32_t height, int32_t width,
                            int32_t oh, int32_t ow, float *out) {
-    float column[width];
+    // padded[0] is column −1; columns width … 2·ow + 33 are −inf too (vector over-reads).
+    const int32_t length = (2 * ow + 34 > width + 1 ? 2 * ow + 34 : width + 1);
+    float padded[length];
+    for (int32_t x = 0; x < length; x++) padded[x] = -INFINITY;
+    float *column = padded + 1;
+#ifdef KERNELS_AVX512
+    const int wide = __builtin_cpu_supports("avx512f");
+#endif
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
         float *dst = out + (int64_t)c * oh * ow;
@@ -86,11 +124,16 @@ static void maxpool_3x3_s2(const float *input, int32_t channels, int32_t height,
                 for (int32_t x = 0; x < width; x++) column[x] = nan_max(column[x], q[x]);
             }
             float *d = dst + (int64_t)y * ow;
+#ifdef KERNELS_AVX512
+            if (wide) {
+                maxpool_row_avx512(padded, ow, d);
+                continue;
+            }
+#endif
             for (int32_t x = 0; x < ow; x++) {
-                const int32_t xa = 2 * x - 1 < 0 ? 0 : 2 * x - 1, xb = 2 * x + 2 < width ? 2 * x + 2 : width;
-                float m = column[xa];
-                for (int32_t xx = xa + 1; xx < xb; xx++) m = nan_max(m, column[xx]);
-                d[x] = m;
+                float m = padded[2 * x];
+                m = nan_max(m, padded[2 * x + 1]);
+                d[x] = nan_max(m, padded[2 * x + 2]);
             }
         }
     }
@@ -141,27 +184,51 @@ static void axis_weights(int32_t in, int32_t out, int32_t align_corners, int32_t
     *w1 = src - (float)a;
 }
 
+// One input row interpolated along x: h[x] = row[x0] + (row[x1] − row[x0])·w.
+static inline void bilinear_row(const float *row, const int32_t *xi0, const int32_t *xi1, const float *xw, int32_t ow,
+                                float *h) {
+    for (int32_t x = 0; x < ow; x++) h[x] = row[xi0[x]] + (row[xi1[x]] - row[xi0[x]]) * xw[x];
+}
+
+// Output row y blends two input rows interpolated along x. Those are kept
+// (two slots) while consecutive output rows read them, so an upsampling ×4
+// interpolates each input row along x once instead of for every output row,
+// and the blend itself runs over contiguous rows.
 HOT void seg_bilinear(const float *input, int32_t channels, int32_t height, int32_t width,
                       int32_t oh, int32_t ow, int32_t align_corners, float *out) {
-    int32_t xi0[ow], xi1[ow];
-    float xw[ow];
+    int32_t *xi = malloc(sizeof(int32_t) * 2 * (size_t)ow);
+    float *xw = malloc(sizeof(float) * 3 * (size_t)ow);
+    if (xi == NULL || xw == NULL) abort();
+    int32_t *xi0 = xi, *xi1 = xi + ow;
+    float *slots = xw + ow;
     for (int32_t x = 0; x < ow; x++) axis_weights(width, ow, align_corners, x, &xi0[x], &xi1[x], &xw[x]);
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
         float *dst = out + (int64_t)c * oh * ow;
+        int32_t held[2] = {-1, -1};  // the input row each slot holds
         for (int32_t y = 0; y < oh; y++) {
             int32_t y0, y1;
             float wy;
             axis_weights(height, oh, align_corners, y, &y0, &y1, &wy);
-            const float *r0 = src + (int64_t)y0 * width, *r1 = src + (int64_t)y1 * width;
-            float *d = dst + (int64_t)y * ow;
-            for (int32_t x = 0; x < ow; x++) {
-                const float top = r0[xi0[x]] + (r0[xi1[x]] - r0[xi0[x]]) * xw[x];
-                const float bottom = r1[xi0[x]] + (r1[xi1[x]] - r1[xi0[x]]) * xw[x];
-                d[x] = top + (bottom - top) * wy;
+            int s0 = held[0] == y0 ? 0 : held[1] == y0 ? 1 : -1;
+            if (s0 < 0) {
+                s0 = held[0] == y1 ? 1 : 0;
+                bilinear_row(src + (int64_t)y0 * width, xi0, xi1, xw, ow, slots + s0 * ow);
+                held[s0] = y0;
             }
+            int s1 = held[0] == y1 ? 0 : held[1] == y1 ? 1 : -1;
+            if (s1 < 0) {
+                s1 = 1 - s0;
+                bilinear_row(src + (int64_t)y1 * width, xi0, xi1, xw, ow, slots + s1 * ow);
+                held[s1] = y1;
+            }
+            const float *restrict top = slots + s0 * ow, *restrict bottom = slots + s1 * ow;
+            float *restrict d = dst + (int64_t)y * ow;
+            for (int32_t x = 0; x < ow; x++) d[x] = top[x] + (bottom[x] - top[x]) * wy;
         }
     }
+    free(xi);
+    free(xw);
 }
 
 HOT void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height, int32_t width,
@@ -197,9 +264,7 @@ HOT void seg_conv3x3_direct(const float *input, int32_t channels, int32_t height
     }
 }
 
-#if defined(__x86_64__) && defined(__clang__)
-#include <immintrin.h>
-#define DEPTHWISE_AVX512 1
+#ifdef KERNELS_AVX512
 // Stride-1 depthwise convolution with the sums in registers: each run of up to
 // four 16-pixel vectors of an output row adds up its taps (masked loads where
 // a tap's columns leave the row, taps whose rows or columns miss the input
@@ -267,7 +332,7 @@ static void depthwise_avx512(const float *input, int32_t channels, int32_t heigh
 HOT void seg_depthwise(const float *input, int32_t channels, int32_t height, int32_t width,
                        const float *weights, const float *bias, int32_t k, int32_t stride, int32_t dil,
                        int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out) {
-#ifdef DEPTHWISE_AVX512
+#ifdef KERNELS_AVX512
     if (stride == 1 && __builtin_cpu_supports("avx512f")) {
         depthwise_avx512(input, channels, height, width, weights, bias, k, dil, pad, oh, ow, relu, out);
         return;

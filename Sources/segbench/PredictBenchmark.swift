@@ -42,8 +42,10 @@ func predictBenchmark() throws {
           + String(format: "  (best %.3f, %.1f GFLOP/s)", best, gflop / best))
     print(String(format: "peak RSS: %.0f MB", peakMB()))
     if profile {
-        for (layer, seconds) in compute.layerSeconds.sorted(by: { $0.value > $1.value }).prefix(25) {
+        for (layer, seconds) in compute.layerSeconds.sorted(by: { $0.value > $1.value }) {
             print(String(format: "  %7.1f ms  ", seconds * 1000 / Double(runs)) + layer)
         }
+        let timed = compute.layerSeconds.values.reduce(0, +) * 1000 / Double(runs)
+        print(String(format: "  %7.1f ms  all timed layers (of %.1f ms per image on average)", timed, times.reduce(0, +) * 1000 / Double(runs)))
     }
 }

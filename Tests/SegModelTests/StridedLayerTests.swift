@@ -68,7 +68,9 @@ final class StridedLayerTests: XCTestCase {
     func testPaddedMaxPoolMatchesTheDefinition() throws {
         var generator = SeededGenerator(seed: 3)
         let compute = try Compute(workers: 2)
-        for (h, w, nan) in [(13, 11, false), (8, 8, false), (1, 5, false), (2, 2, false), (9, 14, true), (6, 7, true)] {
+        // Widths past one 16-output vector of the AVX-512 path, with a partial last one.
+        for (h, w, nan) in [(13, 11, false), (8, 8, false), (1, 5, false), (2, 2, false), (9, 14, true), (6, 7, true),
+                            (5, 70, true), (4, 41, false)] {
             var values = (0..<(2 * h * w)).map { _ in Float.random(in: -5...5, using: &generator) }
             // A NaN spreads to every window holding it, as in PyTorch.
             if nan { values[(1 * h + h / 2) * w + w / 2] = .nan }
@@ -93,6 +95,39 @@ final class StridedLayerTests: XCTestCase {
             }
             XCTAssertEqual(got.values.map(\.bitPattern), want.map(\.bitPattern), "\(h)x\(w)")
             XCTAssertEqual(got.values.contains { $0.isNaN }, nan)
+        }
+    }
+
+    /// `F.interpolate(mode="bilinear")` with and without `align_corners`, up
+    /// and down, against PyTorch's formula in Double.
+    func testBilinearResizeMatchesTheDefinition() throws {
+        var generator = SeededGenerator(seed: 4)
+        let compute = try Compute(workers: 2)
+        func source(_ o: Int, _ input: Int, _ output: Int, _ align: Bool) -> (Int, Int, Double) {
+            var s = align ? (output > 1 ? Double(o) * Double(input - 1) / Double(output - 1) : 0)
+                : (Double(o) + 0.5) * Double(input) / Double(output) - 0.5
+            s = max(s, 0)
+            let i0 = min(Int(s), input - 1)
+            return (i0, min(i0 + 1, input - 1), s - Double(i0))
+        }
+        for (h, w, oh, ow) in [(8, 8, 32, 32), (5, 7, 20, 9), (32, 30, 128, 120), (9, 12, 4, 5), (1, 6, 3, 13)] {
+            for align in [false, true] {
+                let values = (0..<(3 * h * w)).map { _ in Float.random(in: -5...5, using: &generator) }
+                let got = Operations.resize(FeatureMap(channels: 3, height: h, width: w, values: values), height: oh, width: ow,
+                                            alignCorners: align, compute).values
+                for c in 0..<3 {
+                    for y in 0..<oh {
+                        let (y0, y1, wy) = source(y, h, oh, align)
+                        for x in 0..<ow {
+                            let (x0, x1, wx) = source(x, w, ow, align)
+                            func v(_ yy: Int, _ xx: Int) -> Double { Double(values[(c * h + yy) * w + xx]) }
+                            let want = (1 - wy) * ((1 - wx) * v(y0, x0) + wx * v(y0, x1)) + wy * ((1 - wx) * v(y1, x0) + wx * v(y1, x1))
+                            XCTAssertEqual(Double(got[(c * oh + y) * ow + x]), want, accuracy: 1e-4,
+                                           "\(h)x\(w) -> \(oh)x\(ow) align \(align) at \(c),\(y),\(x)")
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -23,9 +23,11 @@ public enum Operations {
     /// The pooling itself, into `height` × `width` outputs.
     private static func maxPool(_ input: FeatureMap, _ k: Int, stride: Int, padding: Int, height: Int, width: Int, _ compute: Compute) -> FeatureMap {
         let out = FeatureMap(channels: input.channels, height: height, width: width)
-        compute.parallel(input.channels) { _, range in
-            seg_maxpool(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
-                        Int32(k), Int32(stride), Int32(padding), Int32(out.height), Int32(out.width), out.channel(range.lowerBound))
+        compute.timed("maxpool\(k)x\(k)/\(stride) \(input.height)x\(input.width) \(input.channels)") {
+            compute.parallel(input.channels) { _, range in
+                seg_maxpool(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
+                            Int32(k), Int32(stride), Int32(padding), Int32(out.height), Int32(out.width), out.channel(range.lowerBound))
+            }
         }
         return out
     }
@@ -35,9 +37,11 @@ public enum Operations {
     public static func resize(_ input: FeatureMap, height: Int, width: Int, alignCorners: Bool, _ compute: Compute) -> FeatureMap {
         if height == input.height && width == input.width { return input }
         let out = FeatureMap(channels: input.channels, height: height, width: width)
-        compute.parallel(input.channels) { _, range in
-            seg_bilinear(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
-                         Int32(height), Int32(width), alignCorners ? 1 : 0, out.channel(range.lowerBound))
+        compute.timed("bilinear \(input.height)x\(input.width)->\(height)x\(width) \(input.channels)") {
+            compute.parallel(input.channels) { _, range in
+                seg_bilinear(input.channel(range.lowerBound), Int32(range.count), Int32(input.height), Int32(input.width),
+                             Int32(height), Int32(width), alignCorners ? 1 : 0, out.channel(range.lowerBound))
+            }
         }
         return out
     }
