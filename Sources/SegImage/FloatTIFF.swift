@@ -18,14 +18,17 @@ public enum FloatTIFF {
         }
     }
 
-    /// Writes the pages atomically (Deflate-compressed).
-    public static func write(_ pages: [Page], to path: String) throws {
+    /// Writes the pages atomically, Deflate-compressed unless told otherwise.
+    /// (Deflate saves little on noisy floats: a 512² probability map shrinks by
+    /// about 13 % and takes some 30 ms to compress, which is why `segpredict`
+    /// writes its maps with `.none`.)
+    public static func write(_ pages: [Page], to path: String, compression: TIFFCompression = .deflate) throws {
         let bytes = try ImageWriter.assembleTIFF(pageCount: pages.count, path: path) { encoder, index, message in
             let page = pages[index]
             return page.values.withUnsafeBytes { raw in
                 message.with {
                     seg_tiff_encoder_add_page(encoder, raw.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt32(page.width),
-                                              UInt32(page.height), .SEG_COLOR_GRAY, 32, nil, 0, TIFFCompression.deflate.rawValue, $0, $1)
+                                              UInt32(page.height), .SEG_COLOR_GRAY, 32, nil, 0, compression.rawValue, $0, $1)
                 }
             }
         }

@@ -5,6 +5,7 @@
 //   swift run -c release segbench decode DIR... [--rounds 3]
 //   swift run -c release segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile]
 //   swift run -c release segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--threads 2]
+//   swift run -c release segbench tiffwrite FILE.tif
 //
 // Replicates the 30 ISBI 2012 labels (../shared/datasets/isbi2012/train/label)
 // into COPIES folders (900 files by default), then times
@@ -67,6 +68,19 @@ if CommandLine.arguments.dropFirst().first == "conv" {
 
 if CommandLine.arguments.dropFirst().first == "predict" {
     try predictBenchmark()
+    exit(0)
+}
+
+// segbench tiffwrite FILE: writing FILE's float pages (a segpredict map) uncompressed and with Deflate.
+if CommandLine.arguments.dropFirst().first == "tiffwrite" {
+    let pages = try FloatTIFF.read(CommandLine.arguments[2])
+    let out = NSTemporaryDirectory() + "segbench-tiff.tif"
+    for compression in [TIFFCompression.none, .deflate] {
+        var best = Double.infinity
+        for _ in 0..<20 { best = min(best, try time { try FloatTIFF.write(pages, to: out, compression: compression) }) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+        print(String(format: "float TIFF write, %@: %.2f ms, %d bytes", "\(compression)", best * 1000, size ?? 0))
+    }
     exit(0)
 }
 
