@@ -63,17 +63,19 @@ void seg_tiled_pack(const float *w, int32_t kout, int32_t channels, int32_t taps
 // The inverse of seg_tiled_pack (for the Winograd weight transform).
 void seg_tiled_unpack(const float *packed, int32_t kout, int32_t channels, int32_t taps, float *w);
 // Copies `channels` planes into zero-padded planes of (height + 2·pad) ×
-// (width + 2·pad), `pplane` floats apart; with `rowmap` non-NULL the input is a
-// nearest-resized view of a src_height × src_width map, as in seg_wino_input.
+// (width + 2·pad): channel c's padded row r starts at
+// padded + c·channel_stride + r·row_stride (so rows of all channels may be
+// interleaved); with `rowmap` non-NULL the input is a nearest-resized view of
+// a src_height × src_width map, as in seg_wino_input.
 void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t width,
                    const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
-                   int32_t pad, int64_t pplane, float *padded);
+                   int32_t pad, int64_t channel_stride, int64_t row_stride, float *padded);
 // Output rows [row0, row1) of a stride-1 3×3 convolution with dilation (and
-// padding) `dil`: planes[c] is input channel c's plane as seg_tiled_pad makes
-// it with pad = dil; packed weights from seg_tiled_pack; bias, optional
+// padding) `dil`: planes[c] is input channel c's padded plane as seg_tiled_pad
+// makes it with pad = dil, its rows `row_stride` floats apart; packed weights from seg_tiled_pack; bias, optional
 // residual and activation as seg_bias_act.
 void seg_tiled_conv3x3(const float *const *planes, int32_t channels, int32_t dil, int32_t height, int32_t width,
-                       const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
+                       int64_t row_stride, const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
                        int32_t row0, int32_t row1, float *out);
 
 // Floats of scratch one caller of seg_tiled_gathered needs (64-byte aligned).

@@ -285,7 +285,13 @@ public final class Conv2D: @unchecked Sendable {
     private func tiledConvolution(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?,
                                   _ compute: Compute) {
         let h = out.height, w = out.width, pad = dilation
-        let paddedPlane = Self.planeStride((h + 2 * pad) * (w + 2 * pad))
+        // Padded rows of all channels interleaved ([row][channel][column]): a
+        // tile walking the channels reads three nearly sequential streams
+        // instead of one scattered plane per channel (about 5 % faster on
+        // DeepLabV3+'s 32² layers). Rows an odd number of cache lines apart.
+        let pw = w + 2 * pad
+        let rowStride = Self.lineStride(inChannels * pw)
+        let total = (h + 2 * pad) * rowStride
         var sources: [(map: FeatureMap, first: Int, view: NearestView?)] = []
         var channel = 0
         if let view { sources.append((view.source, 0, view)); channel = view.source.channels }
@@ -293,30 +299,30 @@ public final class Conv2D: @unchecked Sendable {
             sources.append((input, channel, nil))
             channel += input.channels
         }
-        let padded = FeatureMap(channels: 1, height: 1, width: inChannels * paddedPlane)
+        let padded = FeatureMap(channels: 1, height: 1, width: total)
         compute.parallel(inChannels) { _, range in
             for source in sources {
                 let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
                 guard lo < hi else { continue }
-                let src = source.map.channel(lo - source.first), dst = padded.data + lo * paddedPlane
+                let src = source.map.channel(lo - source.first), dst = padded.data + lo * pw
                 if let view = source.view {
                     view.rows.withUnsafeBufferPointer { rows in
                         view.columns.withUnsafeBufferPointer { columns in
                             seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), rows.baseAddress, columns.baseAddress,
-                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), Int64(paddedPlane), dst)
+                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), Int64(pw), Int64(rowStride), dst)
                         }
                     }
                 } else {
-                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), Int64(paddedPlane), dst)
+                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), Int64(pw), Int64(rowStride), dst)
                 }
             }
         }
-        let planes = (0..<inChannels).map { Optional(UnsafePointer(padded.data + $0 * paddedPlane)) }
+        let planes = (0..<inChannels).map { Optional(UnsafePointer(padded.data + $0 * pw)) }
         planes.withUnsafeBufferPointer { pp in
             weights.withUnsafeBufferPointer { wp in
                 bias.withUnsafeBufferPointer { bp in
                     compute.parallel(h) { _, rows in
-                        seg_tiled_conv3x3(pp.baseAddress!, Int32(inChannels), Int32(dilation), Int32(h), Int32(w), wp.baseAddress!,
+                        seg_tiled_conv3x3(pp.baseAddress!, Int32(inChannels), Int32(dilation), Int32(h), Int32(w), Int64(rowStride), wp.baseAddress!,
                                           Int32(outChannels), bp.baseAddress!, residual.map { UnsafePointer($0.data) }, activationCode,
                                           Int32(rows.lowerBound), Int32(rows.upperBound), out.data)
                     }
@@ -325,10 +331,10 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
-    /// Floats between padded planes: a whole number of 64-byte lines, and an
-    /// odd one, so that the same pixel of consecutive channels falls in
-    /// different L1 sets (planes of 32², 64², … floats would all alias).
-    private static func planeStride(_ count: Int) -> Int {
+    /// Floats between padded rows: a whole number of 64-byte lines, and an
+    /// odd one, so that the rows a tile reads fall in different L1 sets
+    /// (rows of 512 channels × 36 floats, say, are a multiple of 4 KB long).
+    private static func lineStride(_ count: Int) -> Int {
         let lines = (count + 15) / 16
         return (lines | 1) * 16
     }
