@@ -239,8 +239,19 @@ static void gather_block(const float *const *planes, const gather_shape *g, int6
     const int32_t k = g->kernel, k2 = k * k;
     const int64_t depth = (int64_t)g->channels * k2;
     if (k == 1 && g->stride == 1) {
-        // A 1×1 layer at stride 1 reads the run's pixels as they lie.
-        for (int64_t c = 0; c < depth; c++) memcpy(block + c * 3 * VL, planes[c] + q0, sizeof(float) * (size_t)n);
+        // A 1×1 layer at stride 1 reads the run's pixels as they lie: three
+        // vectors per channel (masked in the last run), zeros past n.
+        const __mmask16 m0 = n >= VL ? 0xFFFF : (__mmask16)((1u << n) - 1);
+        const __mmask16 m1 = n >= 2 * VL ? 0xFFFF : n > VL ? (__mmask16)((1u << (n - VL)) - 1) : 0;
+        const __mmask16 m2 = n >= 3 * VL ? 0xFFFF : n > 2 * VL ? (__mmask16)((1u << (n - 2 * VL)) - 1) : 0;
+        for (int64_t c = 0; c < depth; c++) {
+            const float *p = planes[c] + q0;
+            float *d = block + c * 3 * VL;
+            _mm512_store_ps(d, _mm512_maskz_loadu_ps(m0, p));
+            _mm512_store_ps(d + VL, _mm512_maskz_loadu_ps(m1, p + VL));
+            _mm512_store_ps(d + 2 * VL, _mm512_maskz_loadu_ps(m2, p + 2 * VL));
+        }
+        return;
     } else {
         tap_columns cols[k];
         for (int i = 0; i < n;) {
