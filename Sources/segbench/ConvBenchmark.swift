@@ -4,10 +4,11 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--threads 2] [--rounds 200]`:
+/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--residual] [--threads 2] [--rounds 200]`:
 /// one layer ("same" padding, `--size` the input side) on the register-tiled
 /// path (the 3×3 tile, or the gathered tile for other kernels and strides) and
 /// on im2col or the 1×1 matrix product with OpenBLAS (Winograd off for both),
+/// `--residual` adds a shortcut in the output pass as ResNet blocks do,
 /// timed alternately so that both see the same machine, with GFLOP/s
 /// (2 × multiply-adds) of the best round of each and their share of the FMA peak.
 func convBenchmark() throws {
@@ -15,6 +16,7 @@ func convBenchmark() throws {
     let size = Int(argument("--size", default: "32"))!
     let d = Int(argument("--dilation", default: "1"))!, rounds = Int(argument("--rounds", default: "200"))!
     let k = Int(argument("--kernel", default: "3"))!, stride = Int(argument("--stride", default: "1"))!
+    let withResidual = CommandLine.arguments.contains("--residual")
     let threads = Int(argument("--threads", default: "2"))!
     MemoryTuning.returnLargeAllocations()
     let compute = try Compute(workers: threads, winogradMinPixels: .max)
@@ -26,20 +28,22 @@ func convBenchmark() throws {
         Conv2D(weight: weight, outChannels: m, inChannels: c, kernel: k, bias: [Float](repeating: 0.1, count: m), batchNorm: nil,
                dilation: d, stride: stride, padding: nil, relu: true, relu6: false, allowTiling: $0)
     }
+    let side = layers[0].outputSide(size)
+    let residual = withResidual ? FeatureMap(channels: m, height: side, width: side,
+                                             values: (0..<(m * side * side)).map { _ in Float.random(in: -1...1, using: &generator) }) : nil
     var best = [Double.infinity, .infinity]
     for _ in 0..<rounds {
         for (i, layer) in layers.enumerated() {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = layer(input, compute)
+            _ = layer(input, compute, adding: residual)
             best[i] = min(best[i], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
     }
-    let side = layers[0].outputSide(size)
     let gflop = 2 * Double(m * c * k * k * side * side) / 1e9
     let peak = fmaPeak(threads: threads)
-    print(String(format: "conv%dx%d/%d d%d %dx%d %d->%d, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
+    print(String(format: "conv%dx%d/%d d%d %dx%d %d->%d%@, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
                  + "plain %.3f ms (%.0f GFLOP/s, %.0f %%), %.2fx; FMA peak %.0f GFLOP/s",
-                 k, k, stride, d, size, size, c, m, threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
+                 k, k, stride, d, size, size, c, m, withResidual ? " + residual" : "", threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
                  best[1] * 1000, gflop / best[1], 100 * gflop / best[1] / peak, best[1] / best[0], peak))
 }
 

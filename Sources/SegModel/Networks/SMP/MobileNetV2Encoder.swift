@@ -95,12 +95,12 @@ final class MobileNetV2Encoder: SMPEncoder {
     }
 
     /// smp's features: the input, then modules 1, 3, 6, 13, 18's outputs up to the depth.
-    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int) -> Bool) -> [FeatureMap?] {
-        var out: [FeatureMap?] = [keeping(0) ? input : nil]
+    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int, FeatureMap) -> FeatureMap?) -> [FeatureMap?] {
+        var out: [FeatureMap?] = [keeping(0, input)]
         var x = input
         for (i, module) in modules.enumerated() {
             x = module(x, compute)
-            if Self.outputModules.contains(i) { out.append(keeping(out.count) ? x : nil) }
+            if Self.outputModules.contains(i) { out.append(keeping(out.count, x)) }
         }
         return out
     }

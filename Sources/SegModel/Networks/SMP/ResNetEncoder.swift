@@ -119,14 +119,14 @@ final class ResNetEncoder: SMPEncoder {
     }
 
     /// smp's features: input, stem output (1/2), stage outputs (1/4, 1/8, …).
-    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int) -> Bool) -> [FeatureMap?] {
+    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int, FeatureMap) -> FeatureMap?) -> [FeatureMap?] {
         let first = stem(input, compute)
-        var out: [FeatureMap?] = [keeping(0) ? input : nil, keeping(1) ? first : nil]
+        var out: [FeatureMap?] = [keeping(0, input), keeping(1, first)]
         guard !stages.isEmpty else { return out }
         var x = Operations.maxPool(first, 3, stride: 2, padding: 1, compute)
         for stage in stages {
             for block in stage { x = block(x, compute) }
-            out.append(keeping(out.count) ? x : nil)
+            out.append(keeping(out.count, x))
         }
         return out
     }

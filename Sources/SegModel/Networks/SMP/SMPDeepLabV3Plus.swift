@@ -17,8 +17,13 @@ final class SMPDeepLabV3Plus: SMPNetwork {
         let pointwise: Conv2D
 
         func callAsFunction(_ inputs: [FeatureMap], _ compute: Compute) -> FeatureMap {
-            guard let depthwise else { return pointwise(inputs, compute) }
-            return pointwise(depthwise(stacked: inputs, compute), compute)
+            pointwise(spatial(inputs, compute), compute)
+        }
+
+        /// The depthwise half (the inputs themselves when there is none), so
+        /// that a caller can release the inputs before the pointwise half runs.
+        func spatial(_ inputs: [FeatureMap], _ compute: Compute) -> [FeatureMap] {
+            depthwise.map { $0(stacked: inputs, compute) } ?? inputs
         }
     }
 
@@ -89,19 +94,30 @@ final class SMPDeepLabV3Plus: SMPNetwork {
     /// The logits before the head's upsampling.
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         // Only the stride-4 feature and the deepest are read: the others are released as the encoder
-        // goes, and the stride-4 one as soon as its 1×1 branch has run.
+        // goes, and the stride-4 one goes through its 1×1 branch (256 -> 48 channels for ResNet-50)
+        // as soon as it is made, so the encoder's deeper stages run beside the small projection.
+        // Each step's inputs go out of scope (and back to the pool) once it has read them.
         let depth = depth
-        let (x, high) = { () -> (FeatureMap, FeatureMap) in
-            let features = encoder.features(input, compute, keeping: { $0 == 2 || $0 == depth })
-            return (features[depth]!, highResolution(features[2]!, compute))
+        let (aspp, high) = { () -> (FeatureMap, FeatureMap) in
+            let (x, high) = { () -> (FeatureMap, FeatureMap) in
+                let features = encoder.features(input, compute, keeping: { index, feature in
+                    index == 2 ? highResolution(feature, compute) : index == depth ? feature : nil
+                })
+                return (features[depth]!, features[2]!)
+            }()
+            var branches = [branch1x1(x, compute)] + atrous.map { $0([x], compute) }
+            branches.append(imagePooling(x, compute))
+            return (asppOut([project(branches, compute)], compute), high)
         }()
-        var branches = [branch1x1(x, compute)] + atrous.map { $0([x], compute) }
-        branches.append(imagePooling(x, compute))
-        let aspp = asppOut([project(branches, compute)], compute)
-        // smp's nn.Upsample(scale_factor=4 at output stride 16 beyond depth 3, else 2), landing on the stride-4 feature.
+        // smp's nn.Upsample(scale_factor=4 at output stride 16 beyond depth 3, else 2), landing on the
+        // stride-4 feature. The upsampled map (256 channels at stride 4) is released after the
+        // depthwise half of the fusion has read it, before the pointwise half's output is made.
         let scale = outputStride == 16 && depth > 3 ? 4 : 2
-        let up = Operations.resize(aspp, height: scale * aspp.height, width: scale * aspp.width, alignCorners: true, compute)
-        let fused = fuse([up, high], compute)
+        let spatial = { () -> [FeatureMap] in
+            let up = Operations.resize(aspp, height: scale * aspp.height, width: scale * aspp.width, alignCorners: true, compute)
+            return fuse.spatial([up, high], compute)
+        }()
+        let fused = fuse.pointwise(spatial, compute)
         let logits = head(fused, compute)
         return logits
     }

@@ -11,11 +11,13 @@ protocol SMPEncoder: Sendable {
     /// Whether smp's encoder `name` fits these tensors (a ResNet whose stages
     /// beyond the depth were left out can be several).
     func isNamed(_ name: String) -> Bool
-    /// The feature list for `input` (its first entry is `input` itself), with
-    /// nil for the features `keeping` rejects: released as soon as the next
-    /// stage has read them, so a decoder that needs two of them (DeepLabV3+)
-    /// does not hold the rest.
-    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int) -> Bool) -> [FeatureMap?]
+    /// The feature list for `input` (its first entry is `input` itself), each
+    /// entry what `keeping(index, feature)` returns as the feature is made: the
+    /// feature, nil to release it as soon as the next stage has read it, or a
+    /// map computed from it there and then (DeepLabV3+ projects its stride-4
+    /// feature to 48 channels at once instead of holding 256 through the
+    /// encoder's deeper, larger stages).
+    func features(_ input: FeatureMap, _ compute: Compute, keeping: (Int, FeatureMap) -> FeatureMap?) -> [FeatureMap?]
 }
 
 extension SMPEncoder {
@@ -23,7 +25,7 @@ extension SMPEncoder {
 
     /// Every feature.
     func features(_ input: FeatureMap, _ compute: Compute) -> [FeatureMap] {
-        features(input, compute, keeping: { _ in true }).map { $0! }
+        features(input, compute, keeping: { _, feature in feature }).map { $0! }
     }
 }
 

@@ -85,7 +85,7 @@ final class SMPFPN: SMPNetwork {
     private func run(_ input: FeatureMap, _ compute: Compute) -> FeatureMap {
         // FPN reads the last four features only.
         let depth = depth
-        let features = encoder.features(input, compute, keeping: { $0 >= depth - 3 })
+        let features = encoder.features(input, compute, keeping: { index, feature in index >= depth - 3 ? feature : nil })
         var pyramid = [top(features[depth]!, compute)]
         for (i, skip) in lateral.enumerated() {
             let above = pyramid.last!, c = features[depth - 1 - i]!
