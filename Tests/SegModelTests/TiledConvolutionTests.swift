@@ -50,24 +50,30 @@ final class TiledConvolutionTests: XCTestCase {
         }
     }
 
+    /// Bias, shortcut and activation in the output pass, on both tiles: the
+    /// 3×3 one, the gathered one at 1×1 and at 3×3/2.
     func testResidualAndActivationsAreAppliedInTheOutputPass() throws {
         let compute = try Compute(workers: 2, winogradMinPixels: .max)
         let c = 16, m = 11, h = 9, w = 21
         let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
-        let shortcut = FeatureMap(channels: m, height: h, width: w, values: random(m * h * w).map { $0 * 8 })
-        let weight = random(m * c * 9), bias = random(m)
-        for (relu, relu6) in [(false, false), (true, false), (false, true)] {
-            let layer = twins(weight, bias: bias, out: m, in: c, dilation: 1, relu: relu, relu6: relu6)
-            let bare = twins(weight, bias: bias, out: m, in: c, dilation: 1).tiled(input, compute).values
-            let got = layer.tiled(input, compute, adding: shortcut).values
-            let want = zip(bare, shortcut.values).map { pair -> Float in
-                let v = pair.0 + pair.1
-                return relu6 ? min(max(v, 0), 6) : relu ? max(v, 0) : v
+        for (k, stride) in [(3, 1), (1, 1), (3, 2)] {
+            let oh = (h - 1) / stride + 1, ow = (w - 1) / stride + 1
+            let shortcut = FeatureMap(channels: m, height: oh, width: ow, values: random(m * oh * ow).map { $0 * 8 })
+            let weight = random(m * c * k * k), bias = random(m)
+            for (relu, relu6) in [(false, false), (true, false), (false, true)] {
+                let label = "\(k)x\(k)/\(stride) relu \(relu) relu6 \(relu6)"
+                let layer = twins(weight, bias: bias, out: m, in: c, kernel: k, stride: stride, padding: k / 2, relu: relu, relu6: relu6)
+                let bare = twins(weight, bias: bias, out: m, in: c, kernel: k, stride: stride, padding: k / 2).tiled(input, compute).values
+                let got = layer.tiled(input, compute, adding: shortcut).values
+                let want = zip(bare, shortcut.values).map { pair -> Float in
+                    let v = pair.0 + pair.1
+                    return relu6 ? min(max(v, 0), 6) : relu ? max(v, 0) : v
+                }
+                XCTAssertLessThan(zip(got, want).map { abs($0 - $1) }.max()!, 1e-5, label)
+                XCTAssertTrue(!relu6 || got.max()! == 6, "ReLU6 clamps at 6: " + label)
+                let plain = layer.plain(input, compute, adding: shortcut).values
+                XCTAssertLessThan(zip(got, plain).map { abs($0 - $1) }.max()!, 1e-4, label + " against im2col/BLAS")
             }
-            XCTAssertLessThan(zip(got, want).map { abs($0 - $1) }.max()!, 1e-5, "relu \(relu) relu6 \(relu6)")
-            XCTAssertTrue(!relu6 || got.max()! == 6, "ReLU6 clamps at 6")
-            let plain = layer.plain(input, compute, adding: shortcut).values
-            XCTAssertLessThan(zip(got, plain).map { abs($0 - $1) }.max()!, 1e-4, "relu \(relu) relu6 \(relu6) against im2col")
         }
     }
 
@@ -137,27 +143,6 @@ final class TiledConvolutionTests: XCTestCase {
             }
             let plain = layer.plain(stacked, compute).values
             XCTAssertLessThan(zip(out.values, plain).map { abs($0 - $1) }.max()!, 1e-4, "\(label) against im2col/BLAS")
-        }
-    }
-
-    func testPointwiseResidualAndActivations() throws {
-        let compute = try Compute(workers: 2, winogradMinPixels: .max)
-        let c = 16, m = 11, h = 9, w = 21
-        let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
-        let shortcut = FeatureMap(channels: m, height: h, width: w, values: random(m * h * w).map { $0 * 8 })
-        let weight = random(m * c), bias = random(m)
-        for (relu, relu6) in [(false, false), (true, false), (false, true)] {
-            let layer = twins(weight, bias: bias, out: m, in: c, kernel: 1, relu: relu, relu6: relu6)
-            let bare = twins(weight, bias: bias, out: m, in: c, kernel: 1).tiled(input, compute).values
-            let got = layer.tiled(input, compute, adding: shortcut).values
-            let want = zip(bare, shortcut.values).map { pair -> Float in
-                let v = pair.0 + pair.1
-                return relu6 ? min(max(v, 0), 6) : relu ? max(v, 0) : v
-            }
-            XCTAssertLessThan(zip(got, want).map { abs($0 - $1) }.max()!, 1e-5, "relu \(relu) relu6 \(relu6)")
-            XCTAssertTrue(!relu6 || got.max()! == 6, "ReLU6 clamps at 6")
-            let plain = layer.plain(input, compute, adding: shortcut).values
-            XCTAssertLessThan(zip(got, plain).map { abs($0 - $1) }.max()!, 1e-4, "relu \(relu) relu6 \(relu6) against BLAS")
         }
     }
 
