@@ -219,7 +219,7 @@ static inline void gather_row(const float *row, tap_columns t, int32_t stride, i
     } else if (stride == 2) {
         const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         for (int j = ja; j < jb; j += 16) {
-            const int n = jb - j < 16 ? jb - j : 16, last = 2 * n - 1;  // source values needed: 0 … last
+            const int n = jb - j < 16 ? jb - j : 16, last = 2 * (n - 1);  // source values read: 0 … last
             const float *src = row + t.ix0 + 2 * j;
             const __mmask16 lo = last >= 15 ? 0xFFFF : (__mmask16)((1u << (last + 1)) - 1);
             const __mmask16 hi = last >= 16 ? (__mmask16)((1u << (last - 15)) - 1) : 0;
