@@ -1,6 +1,7 @@
 import CSegModel
 import Dispatch
 import Foundation
+import SegCore
 
 /// How much parallelism a model run may use, plus per-worker scratch memory.
 /// Work inside one layer is split into row strips shared by the workers, each
@@ -65,21 +66,28 @@ public final class Compute: @unchecked Sendable {
         layerSeconds[label(), default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    /// Runs `body(worker, range)` over `0..<count` split into one contiguous range
-    /// per worker.
+    /// Runs `body(worker, range)` over `0..<count` split into contiguous pieces,
+    /// about four per worker, each taken by whichever worker is free next (a
+    /// worker may get several, in any order). On shared machines the cores are
+    /// not equally fast at every moment, and with one fixed half each the
+    /// faster core waited for the slower at the end of every layer. Every
+    /// caller computes each output independently of how the work is split.
     func parallel(_ count: Int, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
         let parts = min(workers, count)
         if parts <= 1 {
             if count > 0 { body(0, 0..<count) }
             return
         }
+        let pieces = min(count, parts * 4)
+        let next = Counter()
         // The body only touches disjoint parts of its outputs; the pointers it
         // captures are what makes it non-Sendable.
         withoutActuallyEscaping(body) { body in
             let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let lo = count * part / parts, hi = count * (part + 1) / parts
-                task.value(part, lo..<hi)
+            DispatchQueue.concurrentPerform(iterations: parts) { worker in
+                while let piece = next.take(below: pieces) {
+                    task.value(worker, count * piece / pieces..<count * (piece + 1) / pieces)
+                }
             }
         }
     }
