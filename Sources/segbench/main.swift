@@ -33,6 +33,18 @@ let rounds = Int(argument("--rounds", default: "3"))!
 let root = argument("--dir", default: NSTemporaryDirectory() + "segkit-bench")
 let fm = FileManager.default
 
+/// Runs one benchmark and exits: 0, or 1 with a one-line message (a missing
+/// weights file, say) instead of a crash.
+func run(_ body: () throws -> Void) -> Never {
+    do {
+        try body()
+        exit(0)
+    } catch {
+        StandardError.line("segbench: \(error)")
+        exit(1)
+    }
+}
+
 func time(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -40,67 +52,55 @@ func time(_ body: () throws -> Void) rethrows -> Double {
 }
 
 if CommandLine.arguments.dropFirst().first == "codec" {
-    // Per-file codec costs on one core: decode, encode with the label settings, remap logic.
-    let files = NaturalOrder.sorted((try? fm.contentsOfDirectory(atPath: source))?.filter { $0.hasSuffix(".png") } ?? [])
-    let bytes = try files.map { try FileBytes.read(source + "/" + $0) }
-    var images: [Image] = []
-    let reps = 10
-    let decode = try time { for _ in 0..<reps { images = try bytes.map { try ImageReader.decode($0, path: "x") } } }
-    var encoded = 0
-    let encode = try time { for _ in 0..<reps { for image in images { encoded += try ImageWriter.encode(image, as: .labelPNG).count } } }
-    let remapper = Remapper(mapping: .binary)
-    let logic = try time { for _ in 0..<reps { for image in images { _ = try remapper.remap(image, path: "x") } } }
-    let n = Double(reps * files.count)
-    print(String(format: "per file: decode %.3f ms, encode %.3f ms (%d bytes avg), remap logic %.3f ms",
-                 decode / n * 1000, encode / n * 1000, encoded / (reps * files.count), logic / n * 1000))
-    exit(0)
+    run {
+        // Per-file codec costs on one core: decode, encode with the label settings, remap logic.
+        let files = NaturalOrder.sorted((try? fm.contentsOfDirectory(atPath: source))?.filter { $0.hasSuffix(".png") } ?? [])
+        let bytes = try files.map { try FileBytes.read(source + "/" + $0) }
+        var images: [Image] = []
+        let reps = 10
+        let decode = try time { for _ in 0..<reps { images = try bytes.map { try ImageReader.decode($0, path: "x") } } }
+        var encoded = 0
+        let encode = try time { for _ in 0..<reps { for image in images { encoded += try ImageWriter.encode(image, as: .labelPNG).count } } }
+        let remapper = Remapper(mapping: .binary)
+        let logic = try time { for _ in 0..<reps { for image in images { _ = try remapper.remap(image, path: "x") } } }
+        let n = Double(reps * files.count)
+        print(String(format: "per file: decode %.3f ms, encode %.3f ms (%d bytes avg), remap logic %.3f ms",
+                     decode / n * 1000, encode / n * 1000, encoded / (reps * files.count), logic / n * 1000))
+    }
 }
 
-if CommandLine.arguments.dropFirst().first == "elastic" {
-    try elasticBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "elastic" { run(elasticBenchmark) }
 
-if CommandLine.arguments.dropFirst().first == "conv" {
-    try convBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "conv" { run(convBenchmark) }
 
-if CommandLine.arguments.dropFirst().first == "predict" {
-    try predictBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "predict" { run(predictBenchmark) }
 
 // segbench tiffwrite FILE: writing FILE's float pages (a segpredict map) uncompressed and with Deflate.
 if CommandLine.arguments.dropFirst().first == "tiffwrite" {
-    let pages = try FloatTIFF.read(CommandLine.arguments[2])
-    let out = NSTemporaryDirectory() + "segbench-tiff.tif"
-    for compression in [TIFFCompression.none, .deflate] {
-        var best = Double.infinity
-        for _ in 0..<20 { best = min(best, try time { try FloatTIFF.write(pages, to: out, compression: compression) }) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-        print(String(format: "float TIFF write, %@: %.2f ms, %d bytes", "\(compression)", best * 1000, size ?? 0))
+    run {
+        guard let file = CommandLine.arguments.dropFirst(2).first else {
+            StandardError.line("usage: segbench tiffwrite FILE.tif (a segpredict --format tiff32 map)")
+            exit(64)
+        }
+        let pages = try FloatTIFF.read(file)
+        let out = NSTemporaryDirectory() + "segbench-tiff.tif"
+        for compression in [TIFFCompression.none, .deflate] {
+            var best = Double.infinity
+            for _ in 0..<20 { best = min(best, try time { try FloatTIFF.write(pages, to: out, compression: compression) }) }
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            print(String(format: "float TIFF write, %@: %.2f ms, %d bytes", "\(compression)", best * 1000, size))
+        }
     }
-    exit(0)
 }
 
-if CommandLine.arguments.dropFirst().first == "decode" {
-    try decodeBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "decode" { run(decodeBenchmark) }
 
-if CommandLine.arguments.dropFirst().first == "eval" {
-    try evalBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "eval" { run(evalBenchmark) }
 
-if CommandLine.arguments.dropFirst().first == "check" {
-    try checkBenchmark()
-    exit(0)
-}
+if CommandLine.arguments.dropFirst().first == "check" { run(checkBenchmark) }
 
 guard CommandLine.arguments.dropFirst().first == "remap" else {
-    StandardError.line("usage: segbench remap|check|codec [--copies N] [--rounds N] [--dir DIR] [--labels DIR]")
+    StandardError.line("usage: segbench remap|check|codec|elastic|decode|eval|predict|conv|tiffwrite [options] (see the top of Sources/segbench/main.swift)")
     exit(64)
 }
 
