@@ -70,7 +70,7 @@ HOT void seg_bias_act(float *out, int32_t channels, int64_t stride, int64_t coun
 static inline float nan_max(float m, float v) { return (v > m || v != v) ? v : m; }
 
 #if defined(__x86_64__) && defined(__clang__)
-#include <immintrin.h>
+#include "avx512_lanes.h"
 #define KERNELS_AVX512 1
 // nan_max(m, v) on 16 lanes.
 __attribute__((target("avx512f"), always_inline))
@@ -83,15 +83,12 @@ static inline __m512 nan_max16(__m512 m, __m512 v) {
 // outputs at a time from even and odd lanes of vector pairs.
 __attribute__((target("avx512f")))
 static void maxpool_row_avx512(const float *padded, int32_t ow, float *d) {
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i odd = _mm512_add_epi32(even, _mm512_set1_epi32(1));
     for (int32_t x = 0; x < ow; x += 16) {
         const float *p = padded + 2 * x;
         const __m512 a = _mm512_loadu_ps(p), b = _mm512_loadu_ps(p + 16);
-        const __m512 a2 = _mm512_loadu_ps(p + 2), b2 = _mm512_loadu_ps(p + 18);
-        __m512 m = _mm512_permutex2var_ps(a, even, b);
-        m = nan_max16(m, _mm512_permutex2var_ps(a, odd, b));
-        m = nan_max16(m, _mm512_permutex2var_ps(a2, even, b2));
+        __m512 m = seg_even_lanes(a, b);
+        m = nan_max16(m, seg_odd_lanes(a, b));
+        m = nan_max16(m, seg_even_lanes(_mm512_loadu_ps(p + 2), _mm512_loadu_ps(p + 18)));
         const int32_t n = ow - x < 16 ? ow - x : 16;
         _mm512_mask_storeu_ps(d + x, (__mmask16)((1u << n) - 1), m);
     }
@@ -277,7 +274,6 @@ static void depthwise_avx512(const float *input, int32_t channels, int32_t heigh
                              const float *weights, const float *bias, int32_t k, int32_t dil,
                              int32_t pad, int32_t oh, int32_t ow, int32_t relu, float *out) {
     enum { VL = 16, NV = 4 };
-    const __m512 lo = _mm512_set1_ps(relu ? 0.0f : -INFINITY), hi = _mm512_set1_ps(relu == 2 ? 6.0f : INFINITY);
     __mmask16 masks[k * NV];
     for (int32_t c = 0; c < channels; c++) {
         const float *src = input + (int64_t)c * height * width;
@@ -319,9 +315,7 @@ static void depthwise_avx512(const float *input, int32_t channels, int32_t heigh
                     const int32_t xs = x0 + v * VL;
                     if (xs >= ow) break;
                     const int32_t n = ow - xs < VL ? ow - xs : VL;
-                    __m512 r = _mm512_add_ps(acc[v], b);
-                    if (relu) r = _mm512_min_ps(_mm512_max_ps(r, lo), hi);
-                    _mm512_mask_storeu_ps(d + xs, (__mmask16)((1u << n) - 1), r);
+                    _mm512_mask_storeu_ps(d + xs, (__mmask16)((1u << n) - 1), seg_activate16(_mm512_add_ps(acc[v], b), relu));
                 }
             }
         }

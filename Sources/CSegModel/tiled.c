@@ -1,5 +1,5 @@
 // Register-tiled convolutions (AVX-512): 3×3 stride-1 layers below Winograd's
-// sizes and all 1×1 layers (any stride). Each tile of 8 output channels × up
+// sizes, and every other layer through a gathered block. Each tile of 8 output channels × up
 // to three 16-pixel vectors keeps its 24 sums in registers over the input
 // channels (and taps), then adds bias and residual and applies the activation
 // on the way out, so the output is written once.
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__clang__)
-#include <immintrin.h>
+#include "avx512_lanes.h"
 #define TILED_X86 1
 #endif
 
@@ -87,7 +87,6 @@ void seg_tiled_pad(const float *input, int32_t channels, int32_t height, int32_t
 __attribute__((target("avx512f"), always_inline))
 static inline void tile_store(__m512 acc[MR][3], int nv, const float *bias, const float *residual, const int64_t *ooff,
                               const __mmask16 *mask, int64_t oplane, int32_t mcount, int32_t act, float *out) {
-    const __m512 lo = _mm512_set1_ps(act ? 0.0f : -INFINITY), hi = _mm512_set1_ps(act == 2 ? 6.0f : INFINITY);
 #pragma clang loop unroll(full)
     for (int m = 0; m < MR; m++) {
         if (m >= mcount) continue;
@@ -96,9 +95,7 @@ static inline void tile_store(__m512 acc[MR][3], int nv, const float *bias, cons
         for (int v = 0; v < nv; v++) {
             __m512 add = bm;
             if (residual) add = _mm512_add_ps(bm, _mm512_maskz_loadu_ps(mask[v], residual + m * oplane + ooff[v]));
-            __m512 r = _mm512_add_ps(acc[m][v], add);
-            if (act) r = _mm512_min_ps(_mm512_max_ps(r, lo), hi);
-            _mm512_mask_storeu_ps(out + m * oplane + ooff[v], mask[v], r);
+            _mm512_mask_storeu_ps(out + m * oplane + ooff[v], mask[v], seg_activate16(_mm512_add_ps(acc[m][v], add), act));
         }
     }
 }
@@ -126,8 +123,7 @@ __attribute__((target("avx512f")))
 static void tiled_avx512(const float *const *planes, int32_t channels, int32_t dil, int32_t height, int32_t width,
                          int64_t row_stride, const float *packed, int32_t kout, const float *bias, const float *residual, int32_t act,
                          int32_t row0, int32_t row1, float *out) {
-    const int64_t pitch = row_stride;
-    const int64_t oplane = (int64_t)height * width, row_step = (int64_t)dil * pitch;
+    const int64_t oplane = (int64_t)height * width, row_step = (int64_t)dil * row_stride;
     const int32_t per_row = (width + VL - 1) / VL;
     const int64_t vectors = (int64_t)(row1 - row0) * per_row;
     // Input bytes one vector reads per channel: three rows of 16 floats.
@@ -145,10 +141,10 @@ static void tiled_avx512(const float *const *planes, int32_t channels, int32_t d
             for (int64_t v = v0; v < v1; v += 3) {
                 const int nv = v1 - v < 3 ? (int)(v1 - v) : 3;
                 for (int i = 0; i < nv; i++) {
-                    // Tap (ky, kx) of output (y, x) is padded-plane offset (y + ky·dil)·pitch + x + kx·dil.
+                    // Tap (ky, kx) of output (y, x) is offset (y + ky·dil)·row_stride + x + kx·dil from its channel's plane.
                     const int32_t y = row0 + (int32_t)((v + i) / per_row), x = (int32_t)((v + i) % per_row) * VL;
                     const int32_t n = width - x < VL ? width - x : VL;
-                    off[i] = (int64_t)y * pitch + x;
+                    off[i] = (int64_t)y * row_stride + x;
                     ooff[i] = (int64_t)y * width + x;
                     mask[i] = (__mmask16)((1u << n) - 1);
                 }
@@ -217,13 +213,12 @@ static inline void gather_row(const float *row, tap_columns t, int32_t stride, i
     if (stride == 1) {
         memcpy(d + ja, row + t.ix0 + ja, sizeof(float) * (size_t)(jb - ja));
     } else if (stride == 2) {
-        const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
         for (int j = ja; j < jb; j += 16) {
             const int n = jb - j < 16 ? jb - j : 16, last = 2 * (n - 1);  // source values read: 0 … last
             const float *src = row + t.ix0 + 2 * j;
             const __mmask16 lo = last >= 15 ? 0xFFFF : (__mmask16)((1u << (last + 1)) - 1);
             const __mmask16 hi = last >= 16 ? (__mmask16)((1u << (last - 15)) - 1) : 0;
-            const __m512 v = _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(lo, src), even, _mm512_maskz_loadu_ps(hi, src + 16));
+            const __m512 v = seg_even_lanes(_mm512_maskz_loadu_ps(lo, src), _mm512_maskz_loadu_ps(hi, src + 16));
             _mm512_mask_storeu_ps(d + j, (__mmask16)((1u << n) - 1), v);
         }
     } else {
@@ -252,24 +247,23 @@ static void gather_block(const float *const *planes, const gather_shape *g, int6
             _mm512_store_ps(d + 2 * VL, _mm512_maskz_loadu_ps(m2, p + 2 * VL));
         }
         return;
-    } else {
-        tap_columns cols[k];
-        for (int i = 0; i < n;) {
-            // The run's pixels on output row y: columns x … x + count − 1.
-            const int32_t y = (int32_t)((q0 + i) / g->width), x = (int32_t)((q0 + i) % g->width);
-            const int count = n - i < g->width - x ? n - i : g->width - x;
-            for (int32_t kx = 0; kx < k; kx++)
-                cols[kx] = columns_of(x * g->stride + kx * g->dil - g->pad, g->stride, g->in_width, count);
-            for (int32_t c = 0; c < g->channels; c++) {
-                for (int32_t ky = 0; ky < k; ky++) {
-                    const int32_t iy = y * g->stride + ky * g->dil - g->pad;
-                    const float *row = iy >= 0 && iy < g->in_height ? planes[c] + (int64_t)iy * g->in_width : NULL;
-                    float *d = block + ((int64_t)c * k2 + ky * k) * 3 * VL + i;
-                    for (int32_t kx = 0; kx < k; kx++) gather_row(row, cols[kx], g->stride, count, d + kx * 3 * VL);
-                }
+    }
+    tap_columns cols[k];
+    for (int i = 0; i < n;) {
+        // The run's pixels on output row y: columns x … x + count − 1.
+        const int32_t y = (int32_t)((q0 + i) / g->width), x = (int32_t)((q0 + i) % g->width);
+        const int count = n - i < g->width - x ? n - i : g->width - x;
+        for (int32_t kx = 0; kx < k; kx++)
+            cols[kx] = columns_of(x * g->stride + kx * g->dil - g->pad, g->stride, g->in_width, count);
+        for (int32_t c = 0; c < g->channels; c++) {
+            for (int32_t ky = 0; ky < k; ky++) {
+                const int32_t iy = y * g->stride + ky * g->dil - g->pad;
+                const float *row = iy >= 0 && iy < g->in_height ? planes[c] + (int64_t)iy * g->in_width : NULL;
+                float *d = block + ((int64_t)c * k2 + ky * k) * 3 * VL + i;
+                for (int32_t kx = 0; kx < k; kx++) gather_row(row, cols[kx], g->stride, count, d + kx * 3 * VL);
             }
-            i += count;
         }
+        i += count;
     }
     if (n < 3 * VL)
         for (int64_t r = 0; r < depth; r++) memset(block + r * 3 * VL + n, 0, sizeof(float) * (size_t)(3 * VL - n));
