@@ -3,7 +3,7 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS]`:
+/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS] [--streamed-min CHANNELS]`:
 /// seconds per image, GFLOP/s (2 × convolution multiply-adds) and peak RSS for
 /// one model on a synthetic image, after one warm-up run.
 func predictBenchmark() throws {
@@ -14,8 +14,9 @@ func predictBenchmark() throws {
     let profile = CommandLine.arguments.contains("--profile")
     MemoryTuning.returnLargeAllocations()  // as segpredict does
     let model = try LoadedModel(path: weights)
-    let winogradMin = Int(argument("--winograd-min", default: "-1"))!
-    let compute = winogradMin >= 0 ? try Compute(workers: threads, winogradMinPixels: winogradMin) : try Compute(workers: threads)
+    let winogradMin = Int(argument("--winograd-min", default: String(Compute.defaultWinogradMinPixels)))!
+    let streamedMin = Int(argument("--streamed-min", default: String(Compute.defaultStreamedWinogradMinChannels)))!
+    let compute = try Compute(workers: threads, winogradMinPixels: winogradMin, streamedWinogradMinChannels: streamedMin)
     let c = model.network.inputChannels
     let input = FeatureMap(channels: c, height: size, width: size,
                            values: (0..<(c * size * size)).map { i in Float((i * 7919) % 256) / 255 })

@@ -101,12 +101,24 @@ void seg_tiled_gathered(const float *const *planes, int32_t channels, int32_t in
 void seg_wino_input(const float *input, int32_t channels, int32_t height, int32_t width,
                     const int32_t *rowmap, const int32_t *colmap, int32_t src_height, int32_t src_width,
                     int32_t trow0, int32_t trow1, float *v, int64_t ldv, int64_t estride);
-// Output transform: M[36][K][tiles] → out rows of tile rows [trow0, trow1), with
-// bias, an optional residual (out's layout, NULL for none) and activation as seg_bias_act.
+// Output transform: M[36][K][tiles] → out rows of tile rows [trow0, trow1) of a
+// height × width grid, with bias, an optional residual (out's layout, NULL for
+// none) and activation as seg_bias_act. Grid pixel (y, x) of channel k lands
+// at out[k·out_plane + (y0 + step·y)·out_width + x0 + step·x]: step 1 and
+// y0 = x0 = 0 for a whole map, step d for one of a dilation-d layer's d²
+// interleaved sub-grids (each a dilation-1 convolution of its own).
 void seg_wino_output(const float *m, int64_t ldm, int32_t kout, int32_t height, int32_t width,
-                     int32_t trow0, int32_t trow1, const float *bias, const float *residual, int32_t relu, float *out);
+                     int32_t trow0, int32_t trow1, const float *bias, const float *residual, int32_t relu,
+                     int32_t step, int32_t y0, int32_t x0, int32_t out_width, int64_t out_plane, float *out);
 // Weight transform: w[K][C][3][3] → U[36][K][C].
 void seg_wino_weights(const float *w, int32_t kout, int32_t channels, float *u);
+// Weight transform of seg_tiled_pack's 3×3 blocks [block0, block1) (8 output
+// channels each), elements 6·row … 6·row + 5 only → U[6][C][8·(block1 − block0)],
+// output channels contiguous (the A operand of seg_sgemm_at): for layers that
+// transform their weights on every call, a block and a row at a time (small
+// enough to stay in L2 for the products), instead of keeping a 4×-size copy.
+void seg_wino_weights_packed(const float *packed, int32_t channels, int32_t block0, int32_t block1, int32_t row,
+                             float *u);
 
 // ---- Resampling and pooling ----------------------------------------------------
 // k×k max pooling with a stride and padding (PyTorch's MaxPool2d: padding is

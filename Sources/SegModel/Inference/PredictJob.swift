@@ -124,7 +124,8 @@ public struct PredictJob: Sendable {
         let predictors = try (0..<lanes).map { lane -> Predictor in
             if lanes == 1 { return predictor }
             let share = max(1, threads / lanes + (lane < threads % lanes ? 1 : 0))
-            return predictor.with(compute: try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels))
+            return predictor.with(compute: try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels,
+                                                         streamedWinogradMinChannels: predictor.compute.streamedWinogradMinChannels))
         }
         let slots = ResultSlots<Result<Void, Error>>(count: items.count)
         let counter = Counter()

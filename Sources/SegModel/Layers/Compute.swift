@@ -21,6 +21,14 @@ public final class Compute: @unchecked Sendable {
     /// weights, and their transformed copies (4× the size: over 100 MB for a
     /// ResNet-34's 32² stage) would cost more memory than the time they save.
     public static let defaultWinogradMinPixels = 64 * 64
+    /// Input channels from which 3×3 convolutions below `winogradMinPixels`
+    /// (any dilation) use Winograd with their weights transformed on every
+    /// call, a block of output channels at a time, so they cost no memory.
+    /// Tests set `Int.max` to keep those layers on the tiled kernel.
+    public let streamedWinogradMinChannels: Int
+    /// From 128 channels (measured on the 32² and 16² stages of smp's
+    /// ResNet encoders: see docs/benchmarks.md).
+    public static let defaultStreamedWinogradMinChannels = 128
     /// Multiply-adds done by convolutions so far (for GFLOP/s figures). Layers
     /// run one at a time per `Compute`, so a plain counter suffices.
     public internal(set) var multiplyAdds = 0
@@ -33,10 +41,12 @@ public final class Compute: @unchecked Sendable {
 
     /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
     /// `workers` threads' worth of scratch space.
-    public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels) throws {
+    public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels,
+                streamedWinogradMinChannels: Int = Compute.defaultStreamedWinogradMinChannels) throws {
         try BLAS.load()
         self.workers = max(1, workers)
         self.winogradMinPixels = winogradMinPixels
+        self.streamedWinogradMinChannels = streamedWinogradMinChannels
         scratch = Array(repeating: [nil, nil], count: self.workers)
         capacity = Array(repeating: [0, 0], count: self.workers)
     }

@@ -23,6 +23,8 @@ public final class Conv2D: @unchecked Sendable {
     /// input values per output (1×1 at any stride, 3×3/2, the 7×7/2 stem, wide
     /// dilations). Its weights are then kept only packed, so the faster path
     /// costs no memory; it never takes im2col or the plain matrix product.
+    /// Many-channel 3×3 layers below Winograd's cached sizes transform those
+    /// packed weights on every call instead (`streamedWinograd`).
     let tiled: Bool
     /// Whether this CPU runs the register-tiled kernel.
     static let tilingAvailable = seg_tiled_available() != 0
@@ -119,6 +121,10 @@ public final class Conv2D: @unchecked Sendable {
             compute.timed("conv3x3 direct \(h)x\(w) \(inChannels)->\(outChannels)") { direct(inputs[0], out, compute) }
         } else if usesWinograd(height: h, width: w, compute) {
             compute.timed("conv3x3 winograd \(h)x\(w) \(inChannels)->\(outChannels)") { winograd(inputs, view: nil, out, residual, compute) }
+        } else if usesStreamedWinograd(height: h, width: w, compute) {
+            compute.timed("conv3x3\(dilation > 1 ? " dilated" : "") winograd streamed \(h)x\(w) \(inChannels)->\(outChannels)") {
+                streamedWinograd(inputs, view: nil, out, residual, compute)
+            }
         } else if tiled {
             compute.timed("conv3x3\(dilation > 1 ? " dilated" : "") tiled \(h)x\(w) \(inChannels)->\(outChannels)") {
                 tiledConvolution(inputs, view: nil, out, residual, compute)
@@ -138,7 +144,8 @@ public final class Conv2D: @unchecked Sendable {
     public func callAsFunction(resizing first: FeatureMap, toHeight height: Int, width: Int, then rest: [FeatureMap],
                                _ compute: Compute) -> FeatureMap {
         let winograd = usesWinograd(height: height, width: width, compute)
-        guard winograd || tiles3x3, rest.allSatisfy({ $0.height == height && $0.width == width }),
+        let streamed = usesStreamedWinograd(height: height, width: width, compute)
+        guard winograd || streamed || tiles3x3, rest.allSatisfy({ $0.height == height && $0.width == width }),
               first.channels + rest.reduce(0, { $0 + $1.channels }) == inChannels else {
             return self([Operations.nearestResize(first, height: height, width: width, compute)] + rest, compute)
         }
@@ -148,6 +155,10 @@ public final class Conv2D: @unchecked Sendable {
         if winograd {
             compute.timed("conv3x3 winograd (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
                 self.winograd(rest, view: view, out, nil, compute)
+            }
+        } else if streamed {
+            compute.timed("conv3x3 winograd streamed (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
+                streamedWinograd(rest, view: view, out, nil, compute)
             }
         } else {
             compute.timed("conv3x3 tiled (resized input) \(height)x\(width) \(inChannels)->\(outChannels)") {
@@ -174,6 +185,14 @@ public final class Conv2D: @unchecked Sendable {
     /// Whether a "same" 3×3 convolution at this size takes the Winograd path.
     private func usesWinograd(height: Int, width: Int, _ compute: Compute) -> Bool {
         isSame && kernel == 3 && dilation == 1 && height * width >= compute.winogradMinPixels && inChannels >= 8
+    }
+
+    /// Whether a "same" 3×3 convolution below Winograd's sizes takes the
+    /// streamed Winograd path (packed weights, many channels; any dilation,
+    /// as long as each of its d² sub-grids is at least 8 × 8).
+    private func usesStreamedWinograd(height: Int, width: Int, _ compute: Compute) -> Bool {
+        tiles3x3 && height * width < compute.winogradMinPixels && inChannels >= compute.streamedWinogradMinChannels
+            && height / dilation >= 8 && width / dilation >= 8
     }
 
     /// Convenience for a single input.
@@ -392,10 +411,119 @@ public final class Conv2D: @unchecked Sendable {
                                       Int32(inChannels), v + e * inChannels * n, Int32(n), 0, m + e * outChannels * n, Int32(n))
                         }
                         seg_wino_output(m, Int64(n), Int32(outChannels), Int32(h), Int32(w), Int32(t0), Int32(t1), bp.baseAddress!,
-                                        residual.map { UnsafePointer($0.data) }, activationCode, out.data)
+                                        residual.map { UnsafePointer($0.data) }, activationCode, 1, 0, 0, Int32(w), Int64(h * w), out.data)
                     }
                 }
             }
         }
+    }
+
+    /// One of the d² interleaved sub-grids of a dilation-d layer's output
+    /// (pixels (y0 + d·y, x0 + d·x)): a dilation-1 convolution of the same
+    /// sub-grid of the input, zero-padded at its own edges.
+    private struct SubGrid {
+        let y0: Int, x0: Int, height: Int, width: Int
+        /// Its place among all sub-grids' tiles.
+        let firstTile: Int
+        var tilesHigh: Int { (height + 3) / 4 }
+        var tilesWide: Int { (width + 3) / 4 }
+        var tiles: Int { tilesHigh * tilesWide }
+    }
+
+    /// Winograd F(4×4, 3×3) with the weights transformed on every call: the
+    /// input of every (sub-)grid transformed once (workers split the
+    /// channels), then each block of 32 output channels has its weights
+    /// transformed into the worker's scratch, multiplied for the 36 elements
+    /// over all tiles at once and transformed back. At 16²–32² the tiles are
+    /// few and the weights many, so the weight transform costs a few per cent
+    /// of the products, and no 4×-size copy is kept. A dilated layer is its d²
+    /// interleaved sub-grids side by side in the products. `view`, when given,
+    /// is the first of the stacked inputs.
+    private func streamedWinograd(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?,
+                                  _ compute: Compute) {
+        let h = out.height, w = out.width, d = dilation, plane = h * w
+        var grids: [SubGrid] = []
+        var tiles = 0
+        for y0 in 0..<d {
+            for x0 in 0..<d {
+                let grid = SubGrid(y0: y0, x0: x0, height: (h - y0 + d - 1) / d, width: (w - x0 + d - 1) / d, firstTile: tiles)
+                grids.append(grid)
+                tiles += grid.tiles
+            }
+        }
+        // Each grid's source rows and columns in every stacked input: the
+        // view's index maps composed with the sub-grid's, nil for a whole map.
+        func indices(_ grid: SubGrid, _ map: [Int32]?, along count: Int, first: Int) -> [Int32]? {
+            guard d > 1 || map != nil else { return nil }
+            return (0..<count).map { i in map.map { $0[first + d * i] } ?? Int32(first + d * i) }
+        }
+        var sources: [(map: FeatureMap, first: Int, maps: [(rows: [Int32]?, columns: [Int32]?)])] = []
+        var channel = 0
+        for (index, input) in ((view.map { [$0.source] } ?? []) + inputs).enumerated() {
+            let resized = index == 0 ? view : nil
+            sources.append((input, channel, grids.map { grid in
+                (indices(grid, resized?.rows, along: grid.height, first: grid.y0),
+                 indices(grid, resized?.columns, along: grid.width, first: grid.x0))
+            }))
+            channel += input.channels
+        }
+        let transformed = FeatureMap(channels: 1, height: 1, width: 36 * inChannels * tiles)
+        let v = transformed.data
+        compute.parallel(inChannels) { _, range in
+            for source in sources {
+                let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
+                guard lo < hi else { continue }
+                let src = source.map.channel(lo - source.first)
+                for (grid, maps) in zip(grids, source.maps) {
+                    maps.rows.withOptionalBuffer { rows in
+                        maps.columns.withOptionalBuffer { columns in
+                            seg_wino_input(src, Int32(hi - lo), Int32(grid.height), Int32(grid.width), rows, columns,
+                                           Int32(source.map.height), Int32(source.map.width), 0, Int32(grid.tilesHigh),
+                                           v + lo * tiles + grid.firstTile, Int64(tiles), Int64(inChannels * tiles))
+                        }
+                    }
+                }
+            }
+        }
+        // About 12 K weights per element and piece (24 output channels at 512 input channels): small enough
+        // for OpenBLAS's unpacked small-matrix kernel, which at 64 tiles beat every larger piece (docs/benchmarks.md).
+        let block = Int(SEG_TILED_BLOCK), blocksPerPiece = max(1, 1536 / inChannels)
+        let blocks = (outChannels + block - 1) / block
+        let pieces = (blocks + blocksPerPiece - 1) / blocksPerPiece
+        weights.withUnsafeBufferPointer { wp in
+            bias.withUnsafeBufferPointer { bp in
+                compute.parallel(pieces) { worker, range in
+                    let u = compute.buffer(worker, 0, count: 6 * inChannels * blocksPerPiece * block)
+                    let m = compute.buffer(worker, 1, count: 36 * blocksPerPiece * block * tiles)
+                    for piece in range {
+                        let b0 = piece * blocksPerPiece, b1 = min(blocks, b0 + blocksPerPiece)
+                        let k0 = b0 * block, count = min(outChannels, b1 * block) - k0, ld = (b1 - b0) * block
+                        for row in 0..<6 {
+                            seg_wino_weights_packed(wp.baseAddress!, Int32(inChannels), Int32(b0), Int32(b1), Int32(row), u)
+                            for j in 0..<6 {
+                                let e = row * 6 + j
+                                seg_sgemm_at(Int32(count), Int32(tiles), Int32(inChannels), u + j * inChannels * ld, Int32(ld),
+                                             v + e * inChannels * tiles, Int32(tiles), 0, m + e * count * tiles, Int32(tiles))
+                            }
+                        }
+                        for grid in grids {
+                            seg_wino_output(m + grid.firstTile, Int64(tiles), Int32(count), Int32(grid.height), Int32(grid.width), 0,
+                                            Int32(grid.tilesHigh), bp.baseAddress! + k0, residual.map { UnsafePointer($0.data + k0 * plane) },
+                                            activationCode, Int32(d), Int32(grid.y0), Int32(grid.x0), Int32(w), Int64(plane),
+                                            out.data + k0 * plane)
+                        }
+                    }
+                }
+            }
+        }
+        withExtendedLifetime(transformed) {}
+    }
+}
+
+private extension Optional where Wrapped == [Int32] {
+    /// The array's storage, or nil, for C parameters that take NULL.
+    func withOptionalBuffer<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R {
+        guard let self else { return body(nil) }
+        return self.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
