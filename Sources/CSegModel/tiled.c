@@ -188,44 +188,20 @@ typedef struct {
     int32_t channels, in_height, in_width, kernel, stride, dil, pad, height, width;
 } gather_shape;
 
-// Where one tap's source columns lie for a run of `count` output pixels of
-// one row: column ix0 + j·stride for pixel j, inside the row for j in [ja, jb).
-typedef struct {
-    int32_t ix0, ja, jb;
-} tap_columns;
-
-static inline tap_columns columns_of(int32_t ix0, int32_t stride, int32_t in_width, int count) {
-    int32_t ja = ix0 < 0 ? (-ix0 + stride - 1) / stride : 0;
-    int32_t jb = in_width - ix0 > 0 ? (in_width - ix0 + stride - 1) / stride : 0;
-    if (ja > count) ja = count;
-    if (jb > count) jb = count;
-    if (jb < ja) jb = ja;
-    return (tap_columns){ix0, ja, jb};
-}
-
-// Copies a run's source pixels of one tap from `row` (NULL when the row lies
-// outside the input) to d: zeros outside the row; at stride 2, the even lanes
-// of pairs of vectors.
-__attribute__((target("avx512f")))
-static inline void gather_row(const float *row, tap_columns t, int32_t stride, int count, float *d) {
-    const int ja = row ? t.ja : count, jb = row ? t.jb : count;
-    for (int j = 0; j < ja; j++) d[j] = 0;
-    if (stride == 1) {
-        memcpy(d + ja, row + t.ix0 + ja, sizeof(float) * (size_t)(jb - ja));
-    } else if (stride == 2) {
-        for (int j = ja; j < jb; j += 16) {
-            const int n = jb - j < 16 ? jb - j : 16, last = 2 * (n - 1);  // source values read: 0 … last
-            const float *src = row + t.ix0 + 2 * j;
-            const __mmask16 lo = last >= 15 ? 0xFFFF : (__mmask16)((1u << (last + 1)) - 1);
-            const __mmask16 hi = last >= 16 ? (__mmask16)((1u << (last - 15)) - 1) : 0;
-            const __m512 v = seg_even_lanes(_mm512_maskz_loadu_ps(lo, src), _mm512_maskz_loadu_ps(hi, src + 16));
-            _mm512_mask_storeu_ps(d + j, (__mmask16)((1u << n) - 1), v);
-        }
-    } else {
-        for (int j = ja; j < jb; j++) d[j] = row[t.ix0 + (int64_t)j * stride];
+// Copies count (≤ 48) floats from src to dst, in up to three vectors.
+__attribute__((target("avx512f"), always_inline))
+static inline void copy_run(float *dst, const float *src, int count) {
+    for (int j = 0; j < count; j += VL) {
+        const __mmask16 m = count - j >= VL ? 0xFFFF : (__mmask16)((1u << (count - j)) - 1);
+        _mm512_mask_storeu_ps(dst + j, m, _mm512_maskz_loadu_ps(m, src + j));
     }
-    for (int j = jb; j < count; j++) d[j] = 0;
 }
+
+// Longest source line (stride·47 + dil·(k − 1) + 1 pixels of an input row)
+// gather_block copies before splitting it into taps; longer ones are read in place.
+enum { LINE_MAX = 4096 };
+
+static inline int32_t clamp32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 // Gathers output pixels [q0, q0 + n) (row by row) into block[c·k² + tap][48]:
 // the input value each tap of each pixel reads, zeros past n.
@@ -248,19 +224,55 @@ static void gather_block(const float *const *planes, const gather_shape *g, int6
         }
         return;
     }
-    tap_columns cols[k];
+    // Per input row and run: the zero-padded line of source pixels the run's
+    // taps read (pixel j, tap kx reads line[stride·j + dil·kx]), its even and
+    // odd halves at stride 2; then each tap is one shifted copy of it.
+    const int32_t s = g->stride, d = g->dil;
+    float line[LINE_MAX + 2 * VL] __attribute__((aligned(64)));
+    float halves[2][LINE_MAX / 2 + 2 * VL] __attribute__((aligned(64)));
     for (int i = 0; i < n;) {
         // The run's pixels on output row y: columns x … x + count − 1.
         const int32_t y = (int32_t)((q0 + i) / g->width), x = (int32_t)((q0 + i) % g->width);
         const int count = n - i < g->width - x ? n - i : g->width - x;
-        for (int32_t kx = 0; kx < k; kx++)
-            cols[kx] = columns_of(x * g->stride + kx * g->dil - g->pad, g->stride, g->in_width, count);
+        const int32_t ix0 = x * s - g->pad, span = s * (count - 1) + d * (k - 1) + 1;
+        // Line positions inside the row (0 ≤ ix0 + t < in_width): [ta, tb).
+        const int32_t ta = clamp32(-ix0, 0, span), tb = clamp32(g->in_width - ix0, ta, span);
         for (int32_t c = 0; c < g->channels; c++) {
             for (int32_t ky = 0; ky < k; ky++) {
-                const int32_t iy = y * g->stride + ky * g->dil - g->pad;
-                const float *row = iy >= 0 && iy < g->in_height ? planes[c] + (int64_t)iy * g->in_width : NULL;
-                float *d = block + ((int64_t)c * k2 + ky * k) * 3 * VL + i;
-                for (int32_t kx = 0; kx < k; kx++) gather_row(row, cols[kx], g->stride, count, d + kx * 3 * VL);
+                const int32_t iy = y * s + ky * d - g->pad;
+                float *dst = block + ((int64_t)c * k2 + ky * k) * 3 * VL + i;
+                if (iy < 0 || iy >= g->in_height) {
+                    for (int32_t kx = 0; kx < k; kx++) memset(dst + kx * 3 * VL, 0, sizeof(float) * (size_t)count);
+                    continue;
+                }
+                const float *row = planes[c] + (int64_t)iy * g->in_width;
+                if (span > LINE_MAX) {  // a dilation in the hundreds: read the row directly
+                    for (int32_t kx = 0; kx < k; kx++)
+                        for (int j = 0; j < count; j++) {
+                            const int32_t ix = ix0 + s * j + d * kx;
+                            dst[kx * 3 * VL + j] = ix >= 0 && ix < g->in_width ? row[ix] : 0;
+                        }
+                    continue;
+                }
+                for (int32_t t = 0; t < ta; t++) line[t] = 0;
+                memcpy(line + ta, row + (ix0 + ta), sizeof(float) * (size_t)(tb - ta));
+                for (int32_t t = tb; t < span; t++) line[t] = 0;
+                if (s == 1) {
+                    for (int32_t kx = 0; kx < k; kx++) copy_run(dst + kx * 3 * VL, line + kx * d, count);
+                } else if (s == 2) {
+                    for (int32_t t = 0; t < span; t += 2 * VL) {
+                        const __m512 lo = _mm512_loadu_ps(line + t), hi = _mm512_loadu_ps(line + t + VL);
+                        _mm512_store_ps(halves[0] + t / 2, seg_even_lanes(lo, hi));
+                        _mm512_store_ps(halves[1] + t / 2, seg_odd_lanes(lo, hi));
+                    }
+                    for (int32_t kx = 0; kx < k; kx++) {
+                        const int32_t at = kx * d;  // line[2j + at] is halves[at % 2][j + at / 2]
+                        copy_run(dst + kx * 3 * VL, halves[at & 1] + at / 2, count);
+                    }
+                } else {
+                    for (int32_t kx = 0; kx < k; kx++)
+                        for (int j = 0; j < count; j++) dst[kx * 3 * VL + j] = line[s * j + kx * d];
+                }
             }
         }
         i += count;

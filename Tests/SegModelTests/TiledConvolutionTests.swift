@@ -120,12 +120,13 @@ final class TiledConvolutionTests: XCTestCase {
         // projection shortcuts), 600 channels (several chunks of runs per call), 3×3/2 with runs
         // spanning rows, the 7×7/2 stem on one and three channels, a 3×3 dilated wider than the
         // map, a 5×5, an unpadded 3×3, a 3×3/2 at dilation 2, and 1×1/2 layers whose last output reads
-        // the last value of the input buffer (the stride-2 gather must not read past it: ASan runs).
+        // the last value of the input buffer (the stride-2 gather must not read past it: ASan runs),
+        // a 3×3/3 (the scalar gather) and a dilation of 2100 (a source line too long to copy).
         let shapes = [(8, 8, 16, 16, 1, 1, 0, 1), (9, 5, 13, 11, 1, 1, 0, 1), (8, 3, 1, 1, 1, 1, 0, 1), (12, 17, 7, 33, 1, 2, 0, 1),
                       (20, 9, 9, 40, 1, 2, 0, 1), (600, 10, 20, 17, 1, 1, 0, 1), (600, 10, 21, 17, 1, 2, 0, 1),
                       (9, 11, 15, 21, 3, 2, 1, 1), (1, 16, 23, 30, 7, 2, 3, 1), (3, 9, 19, 17, 7, 2, 3, 1), (8, 8, 9, 11, 3, 1, 12, 12),
                       (5, 7, 10, 12, 5, 1, 2, 1), (8, 6, 9, 10, 3, 1, 0, 1), (10, 8, 13, 14, 3, 2, 2, 2),
-                      (8, 5, 1, 3, 1, 2, 0, 1), (8, 5, 3, 35, 1, 2, 0, 1)]
+                      (8, 5, 1, 3, 1, 2, 0, 1), (8, 5, 3, 35, 1, 2, 0, 1), (4, 6, 11, 13, 3, 3, 1, 1), (2, 3, 5, 6, 3, 1, 2100, 2100)]
         for (c, m, h, w, k, stride, padding, d) in shapes {
             let input = random(c * h * w), weight = random(m * c * k * k), bias = random(m)
             let layer = twins(weight, bias: bias, out: m, in: c, kernel: k, dilation: d, stride: stride, padding: padding)
