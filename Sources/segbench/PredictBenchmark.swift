@@ -3,7 +3,7 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS] [--streamed-min CHANNELS]`:
+/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS] [--streamed-min CHANNELS] [--no-arena]`:
 /// seconds per image, GFLOP/s (2 × convolution multiply-adds) and peak RSS for
 /// one model on a synthetic image, after one warm-up run.
 func predictBenchmark() throws {
@@ -16,7 +16,8 @@ func predictBenchmark() throws {
     let model = try LoadedModel(path: weights)
     let winogradMin = Int(argument("--winograd-min", default: String(Compute.defaultWinogradMinPixels)))!
     let streamedMin = Int(argument("--streamed-min", default: String(Compute.defaultStreamedWinogradMinChannels)))!
-    let compute = try Compute(workers: threads, winogradMinPixels: winogradMin, streamedWinogradMinChannels: streamedMin)
+    let compute = try Compute(workers: threads, winogradMinPixels: winogradMin, streamedWinogradMinChannels: streamedMin,
+                              plansActivations: !CommandLine.arguments.contains("--no-arena"))
     let c = model.network.inputChannels
     let input = FeatureMap(channels: c, height: size, width: size,
                            values: (0..<(c * size * size)).map { i in Float((i * 7919) % 256) / 255 })
@@ -28,13 +29,13 @@ func predictBenchmark() throws {
     }
     print(String(format: "peak RSS after loading: %.0f MB", peakMB()))
     print("OpenBLAS \(BLAS.core), \(threads) threads, input \(c)×\(size)×\(size)")
-    _ = try model.network.forward(input, compute)
+    _ = try compute.pass { try model.network.forward(input, compute) }
     let macs = compute.multiplyAdds
     compute.profile = profile
     var times: [Double] = []
     for _ in 0..<runs {
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = try model.network.forward(input, compute)
+        _ = try compute.pass { try model.network.forward(input, compute) }
         times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     let best = times.min()!, gflop = 2 * Double(macs) / 1e9

@@ -83,9 +83,14 @@ final class SMPAgreementTests: XCTestCase {
                          _ compute: Compute, _ label: String) throws -> FeatureMap {
         let shape = try XCTUnwrap(expected.entries[inputName]?.shape), outShape = try XCTUnwrap(expected.entries[outputName]?.shape)
         let input = FeatureMap(channels: shape[1], height: shape[2], width: shape[3], values: try expected.floats(inputName))
-        let got = try model.network.forward(input, compute)
+        let got = try compute.pass { try model.network.forward(input, compute) }
         XCTAssertEqual([got.channels, got.height, got.width], Array(outShape.dropFirst()), label)
         try assertClose(got, try expected.floats(outputName), label)
+        // The second pass lays its activations out in the arena planned from the first.
+        let taken = compute.arena!.plannedTakes
+        let again = try compute.pass { try model.network.forward(input, compute) }
+        XCTAssertGreaterThan(compute.arena!.plannedTakes, taken, label + ": the second pass follows the plan")
+        XCTAssertEqual(again.values, got.values, label + " on the planned arena")
         return got
     }
 

@@ -125,7 +125,8 @@ public struct PredictJob: Sendable {
             if lanes == 1 { return predictor }
             let share = max(1, threads / lanes + (lane < threads % lanes ? 1 : 0))
             return predictor.with(compute: try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels,
-                                                         streamedWinogradMinChannels: predictor.compute.streamedWinogradMinChannels))
+                                                         streamedWinogradMinChannels: predictor.compute.streamedWinogradMinChannels,
+                                                         plansActivations: false))
         }
         let slots = ResultSlots<Result<Void, Error>>(count: items.count)
         let counter = Counter()

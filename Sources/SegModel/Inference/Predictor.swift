@@ -125,7 +125,7 @@ public final class Predictor: @unchecked Sendable {
         guard input.height >= minimum && input.width >= minimum else {
             throw ModelError("input of \(input.width)x\(input.height) is smaller than the \(minimum)x\(minimum) this \(network.architecture.displayName) needs")
         }
-        return try network.forward(input, compute)
+        return try compute.pass { try network.forward(input, compute) }
     }
 
     // MARK: Probabilities out

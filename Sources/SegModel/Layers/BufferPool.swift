@@ -24,6 +24,23 @@ final class BufferPool: @unchecked Sendable {
     /// 2 MB aligned from 2 MB up.
     func take(bytes: Int) -> UnsafeMutableRawPointer {
         lock.lock()
+        let arena = active.flatMap { pthread_equal($0.thread, pthread_self()) != 0 ? $0.arena : nil }
+        if let pointer = arena?.take(bytes: bytes) {
+            lock.unlock()
+            return pointer
+        }
+        lock.unlock()
+        let pointer = takeFromPool(bytes: bytes)
+        if let arena {
+            lock.lock()
+            arena.record(pointer, bytes: bytes)
+            lock.unlock()
+        }
+        return pointer
+    }
+
+    private func takeFromPool(bytes: Int) -> UnsafeMutableRawPointer {
+        lock.lock()
         inUse += bytes
         if let p = free[bytes]?.popLast() {
             held -= bytes
@@ -52,10 +69,61 @@ final class BufferPool: @unchecked Sendable {
     /// Takes back a buffer from `take` for reuse (in-use plus kept bytes stay the same).
     func give(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
         lock.lock()
+        for (key, arena) in arenas where arena.release(pointer) {
+            if retired.contains(key) && arena.isIdle {
+                arenas[key] = nil
+                retired.remove(key)
+            }
+            lock.unlock()
+            return
+        }
         inUse -= bytes
         free[bytes, default: []].append(pointer)
         held += bytes
         lock.unlock()
+    }
+
+    // MARK: Planned passes
+
+    /// The pass under way on a thread, if any: only one at a time follows a
+    /// plan (several lanes at once take pool memory as before).
+    private var active: (arena: ActivationArena, thread: pthread_t)?
+    /// Every arena whose block may hold live buffers.
+    private var arenas: [ObjectIdentifier: ActivationArena] = [:]
+    /// Arenas whose owner is gone, kept until their last buffer is released.
+    private var retired: Set<ObjectIdentifier> = []
+
+    /// Starts a pass of `arena` on this thread; false (run it unplanned) when another pass is under way.
+    func begin(_ arena: ActivationArena) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard active == nil else { return false }
+        active = (arena, pthread_self())
+        arenas[ObjectIdentifier(arena)] = arena
+        arena.begin()
+        return true
+    }
+
+    /// Ends the pass. When it made a new plan, the kept pool buffers go back
+    /// to the system: the arena's block now serves those sizes.
+    func end(_ arena: ActivationArena) {
+        lock.lock()
+        defer { lock.unlock() }
+        active = nil
+        guard arena.end() else { return }
+        for (size, pointers) in free {
+            for p in pointers { Foundation.free(p) }
+            held -= size * pointers.count
+        }
+        free.removeAll()
+    }
+
+    /// Forgets an arena whose owner is gone, once no buffer of its block is alive.
+    func retire(_ arena: ActivationArena) {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = ObjectIdentifier(arena)
+        if arena.isIdle { arenas[key] = nil } else { retired.insert(key) }
     }
 
     /// Size of a transparent huge page on x86-64 and arm64 Linux.

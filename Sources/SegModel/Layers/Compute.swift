@@ -41,9 +41,17 @@ public final class Compute: @unchecked Sendable {
 
     /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
     /// `workers` threads' worth of scratch space.
+    /// Lays out the activations of every network pass after the first in one
+    /// block planned from the first (see `ActivationArena`); nil when off.
+    let arena: ActivationArena?
+
+    /// `plansActivations` false keeps every activation on the exact-size pool
+    /// (several computes running passes at once: only one would follow a plan).
     public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels,
-                streamedWinogradMinChannels: Int = Compute.defaultStreamedWinogradMinChannels) throws {
+                streamedWinogradMinChannels: Int = Compute.defaultStreamedWinogradMinChannels,
+                plansActivations: Bool = true) throws {
         try BLAS.load()
+        arena = plansActivations ? ActivationArena() : nil
         self.workers = max(1, workers)
         self.winogradMinPixels = winogradMinPixels
         self.streamedWinogradMinChannels = streamedWinogradMinChannels
@@ -53,6 +61,16 @@ public final class Compute: @unchecked Sendable {
 
     deinit {
         for row in scratch { for p in row { free(p) } }
+        if let arena { BufferPool.shared.retire(arena) }
+    }
+
+    /// Runs one network pass (`body`) with its activations laid out by the
+    /// arena's plan when it has one, recording a plan when not. Nested passes,
+    /// and passes while another compute's pass is under way, run on the pool.
+    public func pass<T>(_ body: () throws -> T) rethrows -> T {
+        guard let arena, BufferPool.shared.begin(arena) else { return try body() }
+        defer { BufferPool.shared.end(arena) }
+        return try body()
     }
 
     /// Scratch buffer `slot` (0 or 1) of `worker`, at least `count` floats; its
