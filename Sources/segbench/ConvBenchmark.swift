@@ -4,10 +4,12 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--residual] [--threads 2] [--rounds 200]`:
-/// one layer ("same" padding, `--size` the input side) on the register-tiled
-/// path (the 3×3 tile, or the gathered tile for other kernels and strides) and
-/// on im2col or the 1×1 matrix product with OpenBLAS (Winograd off for both),
+/// `segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--residual] [--threads 2] [--rounds 200] [--versus plain|tiled]`:
+/// one layer ("same" padding, `--size` the input side) on the fast path (the
+/// streamed Winograd for many-channel 3×3 layers, else the 3×3 tile, or the
+/// gathered tile for other kernels and strides) and on im2col or the 1×1
+/// matrix product with OpenBLAS (cached Winograd off for both), or with
+/// `--versus tiled` on the register-tiled kernel with streamed Winograd off,
 /// `--residual` adds a shortcut in the output pass as ResNet blocks do,
 /// timed alternately so that both see the same machine, with GFLOP/s
 /// (2 × multiply-adds) of the best round of each and their share of the FMA peak.
@@ -44,9 +46,10 @@ func convBenchmark() throws {
     }
     let gflop = 2 * Double(m * c * k * k * side * side) / 1e9
     let peak = fmaPeak(threads: threads)
-    print(String(format: "conv%dx%d/%d d%d %dx%d %d->%d%@, %d threads: tiled %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
-                 + "plain %.3f ms (%.0f GFLOP/s, %.0f %%), %.2fx; FMA peak %.0f GFLOP/s",
+    print(String(format: "conv%dx%d/%d d%d %dx%d %d->%d%@, %d threads: fast %.3f ms (%.0f GFLOP/s, %.0f %% of peak), "
+                 + "%@ %.3f ms (%.0f GFLOP/s, %.0f %%), %.2fx; FMA peak %.0f GFLOP/s",
                  k, k, stride, d, size, size, c, m, withResidual ? " + residual" : "", threads, best[0] * 1000, gflop / best[0], 100 * gflop / best[0] / peak,
+                 versusTiled ? "tiled" : "plain",
                  best[1] * 1000, gflop / best[1], 100 * gflop / best[1] / peak, best[1] / best[0], peak))
 }
 
