@@ -71,22 +71,41 @@ final class ActivationArenaTests: XCTestCase {
     func testLaterPassesFollowThePlanAndOutputsSurviveThem() throws {
         let compute = try Compute(workers: 1)
         let arena = try XCTUnwrap(compute.arena)
-        let first = pass(compute, side: 40, seed: 1)
+        let first = pass(compute, side: 400, seed: 1)
         XCTAssertEqual(arena.plannedTakes, 0, "the first pass records")
-        let second = pass(compute, side: 40, seed: 2)
+        let second = pass(compute, side: 400, seed: 2)
         XCTAssertEqual(arena.plannedTakes, 3, "a, b and c from the block; the output, which outlives its pass, from the pool")
-        let third = pass(compute, side: 40, seed: 3)
+        let third = pass(compute, side: 400, seed: 3)
         XCTAssertEqual(arena.plannedTakes, 6)
         // (seed + 1) · 2, twice.
         XCTAssertEqual(Set(first.values), [8])
         XCTAssertEqual(Set(second.values), [12])
         XCTAssertEqual(Set(third.values), [16])
-        // Another size: the pass leaves the plan at its first buffer, runs on the pool, and is the new plan.
-        let other = pass(compute, side: 24, seed: 1)
+        // Another size: the pass leaves the plan at its first buffer, gives the idle block back, runs
+        // on the pool, and is the new plan, in a block of its own size.
+        let large = arena.blockBytes
+        let other = pass(compute, side: 240, seed: 1)
         XCTAssertEqual(arena.plannedTakes, 6)
         XCTAssertEqual(Set(other.values), [8])
-        _ = pass(compute, side: 24, seed: 1)
+        XCTAssertGreaterThan(large, 0)
+        XCTAssertLessThan(arena.blockBytes, large)
+        _ = pass(compute, side: 240, seed: 1)
         XCTAssertEqual(arena.plannedTakes, 9)
+    }
+
+    /// Memory stays bounded by the larger pass when sizes change: the old
+    /// block is gone before the new pass's first buffer is taken from the pool.
+    func testAPassOfAnotherSizeDoesNotKeepTheOldBlock() throws {
+        let compute = try Compute(workers: 1)
+        let arena = try XCTUnwrap(compute.arena)
+        _ = pass(compute, side: 400, seed: 1)
+        _ = pass(compute, side: 400, seed: 1)
+        XCTAssertGreaterThan(arena.blockBytes, 0)
+        compute.pass {
+            let map = FeatureMap(channels: 4, height: 300, width: 300)
+            XCTAssertEqual(arena.blockBytes, 0, "released as soon as the pass leaves the plan")
+            map.data[0] = 1
+        }
     }
 
     func testPassesInsideAPassAndWithoutPlanningRunOnThePool() throws {

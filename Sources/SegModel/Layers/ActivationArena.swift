@@ -101,14 +101,14 @@ final class ActivationArena: @unchecked Sendable {
     func take(bytes: Int) -> UnsafeMutableRawPointer? {
         let k = recording.count
         guard following, let block, k < planned.count, planned[k].bytes == bytes else {
-            following = false
+            leavePlan()
             return nil
         }
         // A buffer that outlived its pass when recorded comes from the pool.
         guard let offset = layout.offsets[k] else { return nil }
         let end = offset + Self.rounded(bytes)
         if live.contains(where: { $0.key < end && offset < $0.value }) {
-            following = false
+            leavePlan()
             return nil
         }
         live[offset] = end
@@ -117,6 +117,23 @@ final class ActivationArena: @unchecked Sendable {
         record(pointer, bytes: bytes)
         return pointer
     }
+
+    /// Continues the pass on the pool. An idle block goes back to the system
+    /// at once, so a pass of another size (a larger image, say) never holds
+    /// the old block and its own buffers at the same time.
+    private func leavePlan() {
+        if following && live.isEmpty { dropBlock() }
+        following = false
+    }
+
+    private func dropBlock() {
+        free(block)
+        block = nil
+        capacity = 0
+    }
+
+    /// Bytes of the block (0 when there is none).
+    var blockBytes: Int { capacity }
 
     /// Notes an allocation of the pass (from the block or the pool).
     func record(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
@@ -147,9 +164,7 @@ final class ActivationArena: @unchecked Sendable {
         planned = recording
         layout = Self.layout(recording)
         if layout.size > capacity {
-            free(block)
-            block = nil
-            capacity = 0
+            dropBlock()
             var raw: UnsafeMutableRawPointer?
             let huge = 2 << 20
             let size = (layout.size + huge - 1) / huge * huge
