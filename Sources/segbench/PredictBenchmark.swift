@@ -3,7 +3,7 @@ import Foundation
 import SegCore
 import SegModel
 
-/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS] [--streamed-min CHANNELS] [--no-arena]`:
+/// `segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile] [--winograd-min PIXELS] [--streamed-min CHANNELS] [--winograd-cache-mb MB] [--no-arena]`:
 /// seconds per image, GFLOP/s (2 × convolution multiply-adds) and peak RSS for
 /// one model on a synthetic image, after one warm-up run.
 func predictBenchmark() throws {
@@ -16,8 +16,9 @@ func predictBenchmark() throws {
     let model = try LoadedModel(path: weights)
     let winogradMin = Int(argument("--winograd-min", default: String(Compute.defaultWinogradMinPixels)))!
     let streamedMin = Int(argument("--streamed-min", default: String(Compute.defaultStreamedWinogradMinChannels)))!
+    let cacheLimit = Int(argument("--winograd-cache-mb", default: String(Compute.defaultWinogradCacheLimit >> 20)))! << 20
     let compute = try Compute(workers: threads, winogradMinPixels: winogradMin, streamedWinogradMinChannels: streamedMin,
-                              plansActivations: !CommandLine.arguments.contains("--no-arena"))
+                              winogradCacheLimit: cacheLimit, plansActivations: !CommandLine.arguments.contains("--no-arena"))
     let c = model.network.inputChannels
     let input = FeatureMap(channels: c, height: size, width: size,
                            values: (0..<(c * size * size)).map { i in Float((i * 7919) % 256) / 255 })

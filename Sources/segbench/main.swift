@@ -4,7 +4,7 @@
 //   swift run -c release segbench eval [--data /dev/shm/segkit-eval-bench] [--rounds 3]
 //   swift run -c release segbench decode DIR... [--rounds 3]
 //   swift run -c release segbench predict --weights FILE [--size 512] [--runs 3] [--threads 2] [--profile]
-//                                         [--winograd-min PIXELS] [--streamed-min CHANNELS] [--no-arena]
+//                                         [--winograd-min PIXELS] [--streamed-min CHANNELS] [--winograd-cache-mb MB] [--no-arena]
 //   swift run -c release segbench conv [--in 256] [--out 256] [--size 32] [--kernel 3] [--stride 1] [--dilation 1] [--threads 2]
 //                                      [--residual] [--rounds 200] [--versus plain|tiled]
 //   swift run -c release segbench tiffwrite FILE.tif

@@ -38,7 +38,10 @@ final class StreamedWinogradTests: XCTestCase {
         // multiple of 4 (partial tiles), sub-grids of unequal sizes (26 = 9 + 9 + 8 rows at
         // dilation 3), output channels that fill no whole piece or block, and input
         // channels above 1536 / 8 (one block per piece).
-        let shapes = [(16, 20, 16, 16, 1), (16, 13, 19, 23, 2), (24, 9, 26, 30, 3), (200, 60, 16, 17, 1), (40, 33, 34, 18, 2)]
+        // Maps of more than 64 tiles run as several strips (at 40 × 44 and dilation 2, one strip
+        // ends inside the third sub-grid), and 600 input channels add up two products.
+        let shapes = [(16, 20, 16, 16, 1), (16, 13, 19, 23, 2), (24, 9, 26, 30, 3), (200, 60, 16, 17, 1), (40, 33, 34, 18, 2),
+                      (16, 12, 40, 40, 1), (16, 12, 40, 44, 2), (600, 10, 9, 12, 1)]
         for (c, m, h, w, d) in shapes {
             let compute = try streamed()
             let input = random(c * h * w), weight = random(m * c * 9), bias = random(m)
@@ -97,14 +100,32 @@ final class StreamedWinogradTests: XCTestCase {
     }
 
     func testOutputIsTheSameBytesWhateverTheWorkerCount() throws {
-        let c = 40, m = 44, h = 19, w = 26
-        let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
-        for d in [1, 2] {
+        let c = 40, m = 44
+        for (d, h, w) in [(1, 19, 26), (2, 19, 26), (1, 40, 44), (2, 40, 44)] {  // one strip, then several
+            let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
             let conv = layer(random(m * c * 9), bias: random(m), out: m, in: c, dilation: d)
             let one = conv(input, try streamed(workers: 1)).values
             XCTAssertEqual(one, conv(input, try streamed(workers: 2)).values, "d\(d)")
             XCTAssertEqual(one, conv(input, try streamed(workers: 5)).values, "d\(d)")
         }
+    }
+
+    /// From Winograd's cached sizes up, a layer keeps its transformed weights
+    /// only when the copy fits `winogradCacheLimit`; larger ones stream.
+    func testLayersWhoseCachedWeightsWouldBeTooLargeStream() throws {
+        let c = 16, m = 16, h = 20, w = 20
+        let input = FeatureMap(channels: c, height: h, width: w, values: random(c * h * w))
+        let conv = layer(random(m * c * 9), bias: random(m), out: m, in: c, dilation: 1)
+        XCTAssertEqual(conv.winogradWeightBytes, 36 * 16 * 16 * 4)
+        let small = try Compute(workers: 2, winogradMinPixels: 0, streamedWinogradMinChannels: 8, winogradCacheLimit: 36 * 16 * 16 * 4 - 1)
+        let large = try Compute(workers: 2, winogradMinPixels: 0, streamedWinogradMinChannels: 8, winogradCacheLimit: 36 * 16 * 16 * 4)
+        small.profile = true
+        large.profile = true
+        let streamedValues = conv(input, small).values, cachedValues = conv(input, large).values
+        XCTAssertTrue(tookStreamedPath(small), "a copy over the limit is not kept")
+        XCTAssertFalse(tookStreamedPath(large), "a copy within the limit is kept")
+        XCTAssertTrue(large.layerSeconds.keys.contains { $0.hasPrefix("conv3x3 winograd 20x20") })
+        XCTAssertLessThan(zip(streamedValues, cachedValues).map { abs($0 - $1) }.max()!, 1e-4)
     }
 
     /// Sub-grids smaller than 8 × 8, and layers with fewer channels than the

@@ -126,7 +126,7 @@ public struct PredictJob: Sendable {
             let share = max(1, threads / lanes + (lane < threads % lanes ? 1 : 0))
             return predictor.with(compute: try Compute(workers: share, winogradMinPixels: predictor.compute.winogradMinPixels,
                                                          streamedWinogradMinChannels: predictor.compute.streamedWinogradMinChannels,
-                                                         plansActivations: false))
+                                                         winogradCacheLimit: predictor.compute.winogradCacheLimit, plansActivations: false))
         }
         let slots = ResultSlots<Result<Void, Error>>(count: items.count)
         let counter = Counter()

@@ -21,6 +21,14 @@ public final class Compute: @unchecked Sendable {
     /// weights, and their transformed copies (4× the size: over 100 MB for a
     /// ResNet-34's 32² stage) would cost more memory than the time they save.
     public static let defaultWinogradMinPixels = 64 * 64
+    /// Largest Winograd-domain weight copy (bytes) a layer keeps; larger
+    /// layers with enough channels take the streamed path at every size.
+    public let winogradCacheLimit: Int
+    /// 16 MB: smp's and DeepLabV3+'s 64² and 128² layers (up to 384 → 128
+    /// channels, 7 MB) keep theirs, where the streamed path was 10–20 %
+    /// slower; a full-size U-Net's 64² layers (256–1024 channels, 19–75 MB
+    /// each, 145 MB in all) stream, at about the same speed (docs/benchmarks.md).
+    public static let defaultWinogradCacheLimit = 16 << 20
     /// Input channels from which 3×3 convolutions below `winogradMinPixels`
     /// (any dilation) use Winograd with their weights transformed on every
     /// call, a block of output channels at a time, so they cost no memory.
@@ -49,8 +57,9 @@ public final class Compute: @unchecked Sendable {
     /// (several computes running passes at once: only one would follow a plan).
     public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels,
                 streamedWinogradMinChannels: Int = Compute.defaultStreamedWinogradMinChannels,
-                plansActivations: Bool = true) throws {
+                winogradCacheLimit: Int = Compute.defaultWinogradCacheLimit, plansActivations: Bool = true) throws {
         try BLAS.load()
+        self.winogradCacheLimit = winogradCacheLimit
         arena = plansActivations ? ActivationArena() : nil
         self.workers = max(1, workers)
         self.winogradMinPixels = winogradMinPixels

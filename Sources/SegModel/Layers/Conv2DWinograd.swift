@@ -5,18 +5,32 @@ import Foundation
 /// (64×64 and above), and streamed, transformed on every call (many-channel
 /// layers below that, dilated ones as interleaved sub-grids).
 extension Conv2D {
-    /// Whether a "same" 3×3 convolution at this size takes the Winograd path.
+    /// Whether a "same" 3×3 convolution at this size takes the Winograd path
+    /// with cached transformed weights: from `winogradMinPixels` up, unless
+    /// the copy would exceed `winogradCacheLimit` and the streamed path can
+    /// take the layer instead.
     func usesWinograd(height: Int, width: Int, _ compute: Compute) -> Bool {
         isSame && kernel == 3 && dilation == 1 && height * width >= compute.winogradMinPixels && inChannels >= 8
+            && !(streamable(height: height, width: width, compute) && winogradWeightBytes > compute.winogradCacheLimit)
     }
 
-    /// Whether a "same" 3×3 convolution below Winograd's sizes takes the
-    /// streamed Winograd path (packed weights, many channels; any dilation,
-    /// as long as each of its d² sub-grids is at least 8 × 8).
+    /// Whether a "same" 3×3 convolution takes the streamed Winograd path:
+    /// below Winograd's cached sizes, or above them when the cached copy
+    /// would be too large (the 64² layers of a full-size U-Net: 75 MB for
+    /// 1024 → 512).
     func usesStreamedWinograd(height: Int, width: Int, _ compute: Compute) -> Bool {
-        tiles3x3 && height * width < compute.winogradMinPixels && inChannels >= compute.streamedWinogradMinChannels
-            && height / dilation >= 8 && width / dilation >= 8
+        streamable(height: height, width: width, compute)
+            && (height * width < compute.winogradMinPixels || winogradWeightBytes > compute.winogradCacheLimit)
     }
+
+    /// Packed weights, many channels, any dilation, as long as each of the
+    /// layer's d² sub-grids is at least 8 × 8.
+    private func streamable(height: Int, width: Int, _ compute: Compute) -> Bool {
+        tiles3x3 && inChannels >= compute.streamedWinogradMinChannels && height / dilation >= 8 && width / dilation >= 8
+    }
+
+    /// Bytes of the layer's Winograd-domain weights (36 values per 3×3 filter).
+    var winogradWeightBytes: Int { 36 * inChannels * outChannels * MemoryLayout<Float>.stride }
 
     /// Winograd-domain weights, computed on first use and kept (4× the size of
     /// the 3×3 weights, so only layers that actually run this way pay for it).
@@ -83,37 +97,64 @@ extension Conv2D {
     /// sub-grid of the input, zero-padded at its own edges.
     private struct SubGrid {
         let y0: Int, x0: Int, height: Int, width: Int
-        /// Its place among all sub-grids' tiles.
-        let firstTile: Int
         var tilesHigh: Int { (height + 3) / 4 }
         var tilesWide: Int { (width + 3) / 4 }
-        var tiles: Int { tilesHigh * tilesWide }
+    }
+
+    /// Tile rows [row0, row1) of one sub-grid, at `firstTile` among its strip's tiles.
+    private struct Segment {
+        let grid: Int, row0: Int, row1: Int, firstTile: Int
+    }
+
+    /// Tiles per strip: the products' width, for which OpenBLAS's small-matrix
+    /// kernel pays off (docs/benchmarks.md); larger maps run as several strips.
+    static let streamedStripTiles = 64
+
+    /// The sub-grids' tile rows cut into strips of at most `streamedStripTiles`
+    /// tiles (at least one tile row each), in order; the cut depends on the
+    /// layer's geometry only, never on the thread count.
+    private static func strips(_ grids: [SubGrid]) -> [(segments: [Segment], tiles: Int)] {
+        var strips: [(segments: [Segment], tiles: Int)] = []
+        var segments: [Segment] = [], tiles = 0
+        for (g, grid) in grids.enumerated() {
+            for row in 0..<grid.tilesHigh {
+                if tiles > 0 && tiles + grid.tilesWide > streamedStripTiles {
+                    strips.append((segments, tiles))
+                    segments = []
+                    tiles = 0
+                }
+                if let last = segments.last, last.grid == g {
+                    segments[segments.count - 1] = Segment(grid: g, row0: last.row0, row1: row + 1, firstTile: last.firstTile)
+                } else {
+                    segments.append(Segment(grid: g, row0: row, row1: row + 1, firstTile: tiles))
+                }
+                tiles += grid.tilesWide
+            }
+        }
+        if tiles > 0 { strips.append((segments, tiles)) }
+        return strips
     }
 
     /// Winograd F(4×4, 3×3) with the weights transformed on every call: the
-    /// input of every (sub-)grid transformed once (workers split the
-    /// channels), then each block of 32 output channels has its weights
-    /// transformed into the worker's scratch, multiplied for the 36 elements
-    /// over all tiles at once and transformed back. At 16²–32² the tiles are
-    /// few and the weights many, so the weight transform costs a few per cent
-    /// of the products, and no 4×-size copy is kept. A dilated layer is its d²
-    /// interleaved sub-grids side by side in the products. `view`, when given,
-    /// is the first of the stacked inputs.
+    /// map cut into strips of about 64 tiles; for each strip the input of
+    /// every (sub-)grid row in it transformed once (workers split the
+    /// channels), then each piece of output channels has its weights
+    /// transformed into the worker's scratch a row of 6 elements at a time,
+    /// multiplied for those elements over the strip's tiles and transformed
+    /// back. With few tiles per strip and many weights, the weight transform
+    /// costs a few per cent of the products, and no 4×-size copy is kept. A
+    /// dilated layer is its d² interleaved sub-grids side by side in the
+    /// products. `view`, when given, is the first of the stacked inputs.
     func streamedWinograd(_ inputs: [FeatureMap], view: NearestView?, _ out: FeatureMap, _ residual: FeatureMap?,
-                                  _ compute: Compute) {
+                          _ compute: Compute) {
         let h = out.height, w = out.width, d = dilation, plane = h * w
         var grids: [SubGrid] = []
-        var tiles = 0
         for y0 in 0..<d {
-            for x0 in 0..<d {
-                let grid = SubGrid(y0: y0, x0: x0, height: (h - y0 + d - 1) / d, width: (w - x0 + d - 1) / d, firstTile: tiles)
-                grids.append(grid)
-                tiles += grid.tiles
-            }
+            for x0 in 0..<d { grids.append(SubGrid(y0: y0, x0: x0, height: (h - y0 + d - 1) / d, width: (w - x0 + d - 1) / d)) }
         }
         // Each grid's source rows and columns in every stacked input: the
         // view's index maps composed with the sub-grid's, nil for a whole map.
-        func indices(_ grid: SubGrid, _ map: [Int32]?, along count: Int, first: Int) -> [Int32]? {
+        func indices(_ map: [Int32]?, along count: Int, first: Int) -> [Int32]? {
             guard d > 1 || map != nil else { return nil }
             return (0..<count).map { i in map.map { $0[first + d * i] } ?? Int32(first + d * i) }
         }
@@ -122,55 +163,67 @@ extension Conv2D {
         for (index, input) in ((view.map { [$0.source] } ?? []) + inputs).enumerated() {
             let resized = index == 0 ? view : nil
             sources.append((input, channel, grids.map { grid in
-                (indices(grid, resized?.rows, along: grid.height, first: grid.y0),
-                 indices(grid, resized?.columns, along: grid.width, first: grid.x0))
+                (indices(resized?.rows, along: grid.height, first: grid.y0), indices(resized?.columns, along: grid.width, first: grid.x0))
             }))
             channel += input.channels
         }
-        let transformed = FeatureMap(channels: 1, height: 1, width: 36 * inChannels * tiles)
+        let strips = Self.strips(grids)
+        let most = strips.map(\.tiles).max()!
+        let transformed = FeatureMap(channels: 1, height: 1, width: 36 * inChannels * most)
         let v = transformed.data
-        compute.parallel(inChannels) { _, range in
-            for source in sources {
-                let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
-                guard lo < hi else { continue }
-                let src = source.map.channel(lo - source.first)
-                for (grid, maps) in zip(grids, source.maps) {
-                    maps.rows.withOptionalBuffer { rows in
-                        maps.columns.withOptionalBuffer { columns in
-                            seg_wino_input(src, Int32(hi - lo), Int32(grid.height), Int32(grid.width), rows, columns,
-                                           Int32(source.map.height), Int32(source.map.width), 0, Int32(grid.tilesHigh),
-                                           v + lo * tiles + grid.firstTile, Int64(tiles), Int64(inChannels * tiles))
+        // Products of at most 512 input channels (deeper layers add up several) and about 12 K weights
+        // per element and piece (24 output channels at 512): small enough for OpenBLAS's unpacked
+        // small-matrix kernel, which at 64 tiles beat every larger piece (docs/benchmarks.md).
+        let depth = min(inChannels, 512)
+        let block = Int(SEG_TILED_BLOCK), blocksPerPiece = max(1, 1536 / depth)
+        let blocks = (outChannels + block - 1) / block
+        let pieces = (blocks + blocksPerPiece - 1) / blocksPerPiece
+        for strip in strips {
+            let tiles = strip.tiles
+            compute.parallel(inChannels) { _, range in
+                for source in sources {
+                    let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
+                    guard lo < hi else { continue }
+                    let src = source.map.channel(lo - source.first)
+                    for segment in strip.segments {
+                        let grid = grids[segment.grid], maps = source.maps[segment.grid]
+                        maps.rows.withOptionalBuffer { rows in
+                            maps.columns.withOptionalBuffer { columns in
+                                seg_wino_input(src, Int32(hi - lo), Int32(grid.height), Int32(grid.width), rows, columns,
+                                               Int32(source.map.height), Int32(source.map.width), Int32(segment.row0), Int32(segment.row1),
+                                               v + lo * tiles + segment.firstTile, Int64(tiles), Int64(inChannels * tiles))
+                            }
                         }
                     }
                 }
             }
-        }
-        // About 12 K weights per element and piece (24 output channels at 512 input channels): small enough
-        // for OpenBLAS's unpacked small-matrix kernel, which at 64 tiles beat every larger piece (docs/benchmarks.md).
-        let block = Int(SEG_TILED_BLOCK), blocksPerPiece = max(1, 1536 / inChannels)
-        let blocks = (outChannels + block - 1) / block
-        let pieces = (blocks + blocksPerPiece - 1) / blocksPerPiece
-        weights.withUnsafeBufferPointer { wp in
-            bias.withUnsafeBufferPointer { bp in
-                compute.parallel(pieces) { worker, range in
-                    let u = compute.buffer(worker, 0, count: 6 * inChannels * blocksPerPiece * block)
-                    let m = compute.buffer(worker, 1, count: 36 * blocksPerPiece * block * tiles)
-                    for piece in range {
-                        let b0 = piece * blocksPerPiece, b1 = min(blocks, b0 + blocksPerPiece)
-                        let k0 = b0 * block, count = min(outChannels, b1 * block) - k0, ld = (b1 - b0) * block
-                        for row in 0..<6 {
-                            seg_wino_weights_packed(wp.baseAddress!, Int32(inChannels), Int32(b0), Int32(b1), Int32(row), u)
-                            for j in 0..<6 {
-                                let e = row * 6 + j
-                                seg_sgemm_at(Int32(count), Int32(tiles), Int32(inChannels), u + j * inChannels * ld, Int32(ld),
-                                             v + e * inChannels * tiles, Int32(tiles), 0, m + e * count * tiles, Int32(tiles))
+            weights.withUnsafeBufferPointer { wp in
+                bias.withUnsafeBufferPointer { bp in
+                    compute.parallel(pieces) { worker, range in
+                        let u = compute.buffer(worker, 0, count: 6 * inChannels * blocksPerPiece * block)
+                        let m = compute.buffer(worker, 1, count: 36 * blocksPerPiece * block * most)
+                        for piece in range {
+                            let b0 = piece * blocksPerPiece, b1 = min(blocks, b0 + blocksPerPiece)
+                            let k0 = b0 * block, count = min(outChannels, b1 * block) - k0, ld = (b1 - b0) * block
+                            for row in 0..<6 {
+                                seg_wino_weights_packed(wp.baseAddress!, Int32(inChannels), Int32(b0), Int32(b1), Int32(row), u)
+                                for j in 0..<6 {
+                                    let e = row * 6 + j
+                                    for c0 in Swift.stride(from: 0, to: inChannels, by: depth) {
+                                        let c1 = min(inChannels, c0 + depth)
+                                        seg_sgemm_at(Int32(count), Int32(tiles), Int32(c1 - c0), u + (j * inChannels + c0) * ld, Int32(ld),
+                                                     v + (e * inChannels + c0) * tiles, Int32(tiles), c0 == 0 ? 0 : 1,
+                                                     m + e * count * tiles, Int32(tiles))
+                                    }
+                                }
                             }
-                        }
-                        for grid in grids {
-                            seg_wino_output(m + grid.firstTile, Int64(tiles), Int32(count), Int32(grid.height), Int32(grid.width), 0,
-                                            Int32(grid.tilesHigh), bp.baseAddress! + k0, residual.map { UnsafePointer($0.data + k0 * plane) },
-                                            activationCode, Int32(d), Int32(grid.y0), Int32(grid.x0), Int32(w), Int64(plane),
-                                            out.data + k0 * plane)
+                            for segment in strip.segments {
+                                let grid = grids[segment.grid]
+                                seg_wino_output(m + segment.firstTile, Int64(tiles), Int32(count), Int32(grid.height), Int32(grid.width),
+                                                Int32(segment.row0), Int32(segment.row1), bp.baseAddress! + k0,
+                                                residual.map { UnsafePointer($0.data + k0 * plane) }, activationCode, Int32(d),
+                                                Int32(grid.y0), Int32(grid.x0), Int32(w), Int64(plane), out.data + k0 * plane)
+                            }
                         }
                     }
                 }
