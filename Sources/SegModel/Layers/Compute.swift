@@ -47,14 +47,14 @@ public final class Compute: @unchecked Sendable {
     private var scratch: [[UnsafeMutablePointer<Float>?]]
     private var capacity: [[Int]]
 
-    /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
-    /// `workers` threads' worth of scratch space.
     /// Lays out the activations of every network pass after the first in one
     /// block planned from the first (see `ActivationArena`); nil when off.
     let arena: ActivationArena?
 
-    /// `plansActivations` false keeps every activation on the exact-size pool
-    /// (several computes running passes at once: only one would follow a plan).
+    /// Loads OpenBLAS (choosing its fastest kernels, see `BLAS.load`) and sets up
+    /// `workers` threads' worth of scratch space. `plansActivations` false keeps
+    /// every activation on the exact-size pool (several computes running passes
+    /// at once: only one would follow a plan).
     public init(workers: Int, winogradMinPixels: Int = Compute.defaultWinogradMinPixels,
                 streamedWinogradMinChannels: Int = Compute.defaultStreamedWinogradMinChannels,
                 winogradCacheLimit: Int = Compute.defaultWinogradCacheLimit, plansActivations: Bool = true) throws {

@@ -23,8 +23,9 @@ public final class Conv2D: @unchecked Sendable {
     /// input values per output (1×1 at any stride, 3×3/2, the 7×7/2 stem, wide
     /// dilations). Its weights are then kept only packed, so the faster path
     /// costs no memory; it never takes im2col or the plain matrix product.
-    /// Many-channel 3×3 layers below Winograd's cached sizes transform those
-    /// packed weights on every call instead (`streamedWinograd`).
+    /// Many-channel 3×3 layers below Winograd's cached sizes (and larger ones
+    /// whose cached copy would be too big) transform those packed weights on
+    /// every call instead (`streamedWinograd`).
     let tiled: Bool
     /// Whether this CPU runs the register-tiled kernel.
     static let tilingAvailable = seg_tiled_available() != 0
@@ -32,6 +33,7 @@ public final class Conv2D: @unchecked Sendable {
     let bias: [Float]
     /// Winograd-domain weights once a layer has run on the cached Winograd path.
     var winogradWeights: [Float]?
+    /// Guards `winogradWeights` (lanes may share a layer).
     let lock = NSLock()
 
     /// `weight` is PyTorch's [out, in, k, k] tensor, `bias` optional;
