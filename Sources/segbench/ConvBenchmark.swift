@@ -21,15 +21,17 @@ func convBenchmark() throws {
     let withResidual = CommandLine.arguments.contains("--residual")
     let threads = Int(argument("--threads", default: "2"))!
     MemoryTuning.returnLargeAllocations()
-    let versusTiled = argument("--versus", default: "plain") == "tiled"
+    let versus = argument("--versus", default: "plain")
+    guard versus == "plain" || versus == "tiled" else { throw InputListError("conv --versus takes plain or tiled, not \(versus)") }
+    let versusTiled = versus == "tiled"
     let compute = try Compute(workers: threads, winogradMinPixels: .max)
-    // The second contender: the same tiled layer with streamed Winograd off, or the plain layer.
-    let other = try Compute(workers: threads, winogradMinPixels: .max, streamedWinogradMinChannels: versusTiled ? .max : 0)
+    // The second contender: the same tiled layer with streamed Winograd off, or the plain (untiled) layer.
+    let other = try Compute(workers: threads, winogradMinPixels: .max, streamedWinogradMinChannels: .max)
     var generator = SeededGenerator(seed: 7)
     let weight = (0..<(m * c * k * k)).map { _ in Float.random(in: -0.05...0.05, using: &generator) }
     let input = FeatureMap(channels: c, height: size, width: size,
                            values: (0..<(c * size * size)).map { _ in Float.random(in: -1...1, using: &generator) })
-    let layers = [true, !versusTiled ? false : true].map {
+    let layers = [true, versusTiled].map {
         Conv2D(weight: weight, outChannels: m, inChannels: c, kernel: k, bias: [Float](repeating: 0.1, count: m), batchNorm: nil,
                dilation: d, stride: stride, padding: nil, relu: true, relu6: false, allowTiling: $0)
     }

@@ -185,6 +185,41 @@ public final class Conv2D: @unchecked Sendable {
         }
     }
 
+    /// One of a layer's stacked inputs: its map, its first channel among all
+    /// of them, and the nearest-resize view it is read through, if any (the
+    /// upsampled first input of smp's decoder blocks, never made).
+    struct StackedInput {
+        let map: FeatureMap, first: Int, view: NearestView?
+
+        /// `view`'s source first, then `inputs`, read as one map stacked along channels.
+        static func list(_ inputs: [FeatureMap], view: NearestView?) -> [StackedInput] {
+            var list: [StackedInput] = []
+            var channel = 0
+            if let view {
+                list.append(StackedInput(map: view.source, first: 0, view: view))
+                channel = view.source.channels
+            }
+            for input in inputs {
+                list.append(StackedInput(map: input, first: channel, view: nil))
+                channel += input.channels
+            }
+            return list
+        }
+
+        /// The channels of `range` (counted over all stacked inputs) that lie in this one.
+        func channels(in range: Range<Int>) -> Range<Int>? {
+            let lo = max(range.lowerBound, first), hi = min(range.upperBound, first + map.channels)
+            return lo < hi ? lo..<hi : nil
+        }
+
+        /// Calls `body` with the view's source rows and columns (nil, nil for a map read as it is),
+        /// as the kernels' `rowmap` and `colmap` take them.
+        func withIndexMaps<R>(_ body: (UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R) -> R {
+            guard let view else { return body(nil, nil) }
+            return view.rows.withUnsafeBufferPointer { rows in view.columns.withUnsafeBufferPointer { body(rows.baseAddress, $0.baseAddress) } }
+        }
+    }
+
     /// Convenience for a single input.
     public func callAsFunction(_ input: FeatureMap, _ compute: Compute, adding residual: FeatureMap? = nil) -> FeatureMap {
         self([input], compute, adding: residual)
@@ -301,28 +336,15 @@ public final class Conv2D: @unchecked Sendable {
         let pw = w + 2 * pad
         let rowStride = Self.lineStride(inChannels * pw)
         let total = (h + 2 * pad) * rowStride
-        var sources: [(map: FeatureMap, first: Int, view: NearestView?)] = []
-        var channel = 0
-        if let view { sources.append((view.source, 0, view)); channel = view.source.channels }
-        for input in inputs {
-            sources.append((input, channel, nil))
-            channel += input.channels
-        }
+        let sources = StackedInput.list(inputs, view: view)
         let padded = FeatureMap(channels: 1, height: 1, width: total)
         compute.parallel(inChannels) { _, range in
             for source in sources {
-                let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
-                guard lo < hi else { continue }
-                let src = source.map.channel(lo - source.first), dst = padded.data + lo * pw
-                if let view = source.view {
-                    view.rows.withUnsafeBufferPointer { rows in
-                        view.columns.withUnsafeBufferPointer { columns in
-                            seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), rows.baseAddress, columns.baseAddress,
-                                          Int32(source.map.height), Int32(source.map.width), Int32(pad), Int64(pw), Int64(rowStride), dst)
-                        }
-                    }
-                } else {
-                    seg_tiled_pad(src, Int32(hi - lo), Int32(h), Int32(w), nil, nil, 0, 0, Int32(pad), Int64(pw), Int64(rowStride), dst)
+                guard let channels = source.channels(in: range) else { continue }
+                source.withIndexMaps { rows, columns in
+                    seg_tiled_pad(source.map.channel(channels.lowerBound - source.first), Int32(channels.count), Int32(h), Int32(w), rows,
+                                  columns, Int32(source.map.height), Int32(source.map.width), Int32(pad), Int64(pw), Int64(rowStride),
+                                  padded.data + channels.lowerBound * pw)
                 }
             }
         }

@@ -55,6 +55,7 @@ extension Conv2D {
         let h = out.height, w = out.width
         let tilesWide = (w + 3) / 4, tilesHigh = (h + 3) / 4
         let u = transformedWeights()
+        let stacked = StackedInput.list(inputs, view: view)
         let rows = Self.stripRows(height: tilesHigh, width: tilesWide, bytesPerRow: 36 * (inChannels + outChannels) * tilesWide * 4)
         let strips = (tilesHigh + rows - 1) / rows
         u.withUnsafeBufferPointer { up in
@@ -64,21 +65,12 @@ extension Conv2D {
                     let m = compute.buffer(worker, 1, count: 36 * outChannels * rows * tilesWide)
                     for s in range {
                         let t0 = s * rows, t1 = min(tilesHigh, t0 + rows), n = (t1 - t0) * tilesWide
-                        var channel = 0
-                        if let view {
-                            view.rows.withUnsafeBufferPointer { rows in
-                                view.columns.withUnsafeBufferPointer { columns in
-                                    seg_wino_input(view.source.data, Int32(view.source.channels), Int32(h), Int32(w), rows.baseAddress,
-                                                   columns.baseAddress, Int32(view.source.height), Int32(view.source.width), Int32(t0), Int32(t1),
-                                                   v, Int64(n), Int64(inChannels * n))
-                                }
+                        for input in stacked {
+                            input.withIndexMaps { rows, columns in
+                                seg_wino_input(input.map.data, Int32(input.map.channels), Int32(h), Int32(w), rows, columns,
+                                               Int32(input.map.height), Int32(input.map.width), Int32(t0), Int32(t1),
+                                               v + input.first * n, Int64(n), Int64(inChannels * n))
                             }
-                            channel = view.source.channels
-                        }
-                        for input in inputs {
-                            seg_wino_input(input.data, Int32(input.channels), Int32(h), Int32(w), nil, nil, 0, 0, Int32(t0), Int32(t1),
-                                           v + channel * n, Int64(n), Int64(inChannels * n))
-                            channel += input.channels
                         }
                         for e in 0..<36 {
                             seg_sgemm(Int32(outChannels), Int32(n), Int32(inChannels), up.baseAddress! + e * outChannels * inChannels,
@@ -158,14 +150,11 @@ extension Conv2D {
             guard d > 1 || map != nil else { return nil }
             return (0..<count).map { i in map.map { $0[first + d * i] } ?? Int32(first + d * i) }
         }
-        var sources: [(map: FeatureMap, first: Int, maps: [(rows: [Int32]?, columns: [Int32]?)])] = []
-        var channel = 0
-        for (index, input) in ((view.map { [$0.source] } ?? []) + inputs).enumerated() {
-            let resized = index == 0 ? view : nil
-            sources.append((input, channel, grids.map { grid in
-                (indices(resized?.rows, along: grid.height, first: grid.y0), indices(resized?.columns, along: grid.width, first: grid.x0))
-            }))
-            channel += input.channels
+        let sources = StackedInput.list(inputs, view: view).map { input in
+            (input: input, maps: grids.map { grid in
+                (rows: indices(input.view?.rows, along: grid.height, first: grid.y0),
+                 columns: indices(input.view?.columns, along: grid.width, first: grid.x0))
+            })
         }
         let strips = Self.strips(grids)
         let most = strips.map(\.tiles).max()!
@@ -178,37 +167,36 @@ extension Conv2D {
         let block = Int(SEG_TILED_BLOCK), blocksPerPiece = max(1, 1536 / depth)
         let blocks = (outChannels + block - 1) / block
         let pieces = (blocks + blocksPerPiece - 1) / blocksPerPiece
+        // Rows of fewer than 8 tiles (dilated layers' sub-grids, small maps): one channel at a time
+        // into the worker's staging rows ([36][tiles], in L1), then each element's row copied out
+        // whole. Written in place, the 36 elements' runs of a few tiles each landed in 36 lines of
+        // a map larger than L2 (dilated 512 at 32²: 5–13 % slower); rows of 8 tiles and more gain
+        // nothing from the extra copy.
+        let staged = grids.contains { $0.tilesWide < 8 }
         for strip in strips {
             let tiles = strip.tiles
-            // Rows of fewer than 8 tiles (dilated layers' sub-grids, small maps): one channel at a time
-            // into the worker's staging rows ([36][tiles], in L1), then each element's row copied out
-            // whole. Written in place, the 36 elements' runs of a few tiles each landed in 36 lines of
-            // a map larger than L2 (dilated 512 at 32²: 5–13 % slower); rows of 8 tiles and more gain
-            // nothing from the extra copy.
-            let staged = grids.contains { $0.tilesWide < 8 }
             compute.parallel(inChannels) { worker, range in
                 let staging = staged ? compute.buffer(worker, 0, count: 36 * tiles) : nil
-                for source in sources {
-                    let lo = max(range.lowerBound, source.first), hi = min(range.upperBound, source.first + source.map.channels)
-                    guard lo < hi else { continue }
+                for (input, maps) in sources {
+                    guard let channels = input.channels(in: range) else { continue }
                     // Channels [first, first + count) into `target` (element stride `estride`).
                     func transform(_ first: Int, _ count: Int, into target: UnsafeMutablePointer<Float>, estride: Int) {
                         for segment in strip.segments {
-                            let grid = grids[segment.grid], maps = source.maps[segment.grid]
-                            maps.rows.withOptionalBuffer { rows in
-                                maps.columns.withOptionalBuffer { columns in
-                                    seg_wino_input(source.map.channel(first - source.first), Int32(count), Int32(grid.height), Int32(grid.width),
-                                                   rows, columns, Int32(source.map.height), Int32(source.map.width), Int32(segment.row0),
+                            let grid = grids[segment.grid], map = maps[segment.grid]
+                            map.rows.withOptionalBuffer { rows in
+                                map.columns.withOptionalBuffer { columns in
+                                    seg_wino_input(input.map.channel(first - input.first), Int32(count), Int32(grid.height), Int32(grid.width),
+                                                   rows, columns, Int32(input.map.height), Int32(input.map.width), Int32(segment.row0),
                                                    Int32(segment.row1), target + segment.firstTile, Int64(tiles), Int64(estride))
                                 }
                             }
                         }
                     }
                     guard let staging else {
-                        transform(lo, hi - lo, into: v + lo * tiles, estride: inChannels * tiles)
+                        transform(channels.lowerBound, channels.count, into: v + channels.lowerBound * tiles, estride: inChannels * tiles)
                         continue
                     }
-                    for c in lo..<hi {
+                    for c in channels {
                         transform(c, 1, into: staging, estride: tiles)
                         for e in 0..<36 { (v + (e * inChannels + c) * tiles).update(from: staging + e * tiles, count: tiles) }
                     }
